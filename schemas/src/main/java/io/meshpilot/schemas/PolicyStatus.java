@@ -1,0 +1,18 @@
+package io.meshpilot.schemas;
+
+import java.time.Instant;
+import java.util.List;
+
+/** The control plane's answer to the policy record at {@code policyPartition}/{@code policyOffset}. */
+public record PolicyStatus(
+        String scope,
+        boolean accepted,
+        List<FieldError> errors,
+        int policyPartition,
+        long policyOffset,
+        Instant observedAt) implements MeshRecord {
+
+    public PolicyStatus {
+        errors = List.copyOf(errors);
+    }
+}

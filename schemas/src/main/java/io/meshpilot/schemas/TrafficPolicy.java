@@ -1,0 +1,25 @@
+package io.meshpilot.schemas;
+
+import java.util.List;
+
+/**
+ * A policy as an operator wrote it. Every field but the kind is optional: {@code null} means "take the default",
+ * which the control plane resolves.
+ */
+public record TrafficPolicy(
+        String scope,
+        PolicyMode mode,
+        Integer minReadyEndpoints,
+        Double minReadyRatio,
+        Integer failoverDelaySeconds,
+        Integer failbackDelaySeconds,
+        Integer staleAfterSeconds,
+        List<String> failoverPriority,
+        Integer maxFailoverRegions,
+        List<String> drain) implements MeshRecord {
+
+    public TrafficPolicy {
+        failoverPriority = failoverPriority == null ? null : List.copyOf(failoverPriority);
+        drain = drain == null ? null : List.copyOf(drain);
+    }
+}
