@@ -1,0 +1,41 @@
+package io.meshpilot.core.health;
+
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** Endpoints of one Service in one region, counted over all its EndpointSlices with each pod once. */
+public record EndpointTally(int ready, int serving, int terminating, int active, int total) {
+
+    public static final EndpointTally NONE = new EndpointTally(0, 0, 0, 0, 0);
+
+    public EndpointTally {
+        if (ready < 0 || serving < 0 || terminating < 0 || active < 0 || total < 0) {
+            throw new IllegalArgumentException("endpoint counts cannot be negative");
+        }
+    }
+
+    /** Counts endpoints gathered from all slices of a Service; endpoints with the same identity count once. */
+    public static EndpointTally count(Collection<Endpoint> endpoints) {
+        Map<String, Endpoint> byIdentity = new LinkedHashMap<>();
+        for (Endpoint endpoint : endpoints) {
+            byIdentity.merge(endpoint.identity(), endpoint, Endpoint::merge);
+        }
+        int ready = 0;
+        int serving = 0;
+        int terminating = 0;
+        int active = 0;
+        for (Endpoint endpoint : byIdentity.values()) {
+            ready += endpoint.isReady() ? 1 : 0;
+            serving += endpoint.isServing() ? 1 : 0;
+            terminating += endpoint.isTerminating() ? 1 : 0;
+            active += endpoint.isActive() ? 1 : 0;
+        }
+        return new EndpointTally(ready, serving, terminating, active, byIdentity.size());
+    }
+
+    /** Share of endpoints that are ready; 0 when there are none. */
+    public double readyRatio() {
+        return total == 0 ? 0.0 : (double) ready / total;
+    }
+}
