@@ -1,0 +1,134 @@
+package io.meshpilot.kafka;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
+import java.util.function.Function;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.errors.WakeupException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Polls a Kafka consumer on its own thread and hands each batch to a handler, waiting for the handler's stage before
+ * polling again: the handler sets the pace (back-pressure) and sees batches one at a time, in order. A handler
+ * failure is logged and the loop goes on; closing wakes the consumer and ends the loop.
+ */
+public final class RecordPoller implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(RecordPoller.class);
+    private static final Duration POLL_TIMEOUT = Duration.ofMillis(200);
+    private static final Duration RETRY_BACKOFF = Duration.ofSeconds(1);
+
+    private final KafkaConsumer<String, byte[]> consumer;
+    private final Consumer<KafkaConsumer<String, byte[]>> subscriber;
+    private final Function<ConsumerRecords<String, byte[]>, CompletionStage<?>> handler;
+    private final Thread thread;
+    private final CountDownLatch stopped = new CountDownLatch(1);
+    private volatile boolean closing;
+
+    /**
+     * @param subscriber called once on the poll thread before the first poll, to subscribe or assign
+     * @param handler    processes one batch; the next poll waits for its stage
+     */
+    public RecordPoller(String name, Map<String, Object> consumerConfig,
+            Consumer<KafkaConsumer<String, byte[]>> subscriber,
+            Function<ConsumerRecords<String, byte[]>, CompletionStage<?>> handler) {
+        this.consumer = new KafkaConsumer<>(consumerConfig);
+        this.subscriber = subscriber;
+        this.handler = handler;
+        this.thread = new Thread(this::run, name + "-poll");
+        this.thread.setDaemon(true);
+    }
+
+    public RecordPoller start() {
+        thread.start();
+        return this;
+    }
+
+    private void run() {
+        try {
+            subscriber.accept(consumer);
+            while (!closing) {
+                pollOnce();
+            }
+        } catch (WakeupException e) {
+            if (!closing) {
+                LOG.warn("poll loop {} woken up unexpectedly", thread.getName());
+            }
+        } catch (RuntimeException e) {
+            LOG.error("poll loop {} stopped: {}", thread.getName(), e.toString(), e);
+        } finally {
+            consumer.close(Duration.ofSeconds(5));
+            stopped.countDown();
+        }
+    }
+
+    private void pollOnce() {
+        ConsumerRecords<String, byte[]> records;
+        try {
+            records = consumer.poll(POLL_TIMEOUT);
+        } catch (WakeupException e) {
+            throw e;
+        } catch (org.apache.kafka.common.errors.RetriableException e) {
+            LOG.warn("poll loop {}: {}, retrying", thread.getName(), e.toString());
+            pause(RETRY_BACKOFF);
+            return;
+        }
+        if (!records.isEmpty()) {
+            awaitHandler(records);
+        }
+    }
+
+    private void awaitHandler(ConsumerRecords<String, byte[]> records) {
+        CompletableFuture<?> handled;
+        try {
+            handled = handler.apply(records).toCompletableFuture();
+        } catch (RuntimeException e) {
+            LOG.error("poll loop {}: handler failed: {}", thread.getName(), e.toString(), e);
+            return;
+        }
+        while (!closing) {
+            try {
+                handled.get(POLL_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+                return;
+            } catch (TimeoutException e) {
+                // keep waiting; checking now and then whether we are closing
+            } catch (ExecutionException e) {
+                LOG.error("poll loop {}: handler failed: {}", thread.getName(), e.getCause().toString(), e.getCause());
+                return;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+
+    private void pause(Duration duration) {
+        try {
+            stopped.await(duration.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Override
+    public void close() {
+        closing = true;
+        consumer.wakeup();
+        try {
+            if (!stopped.await(10, TimeUnit.SECONDS)) {
+                LOG.warn("poll loop {} did not stop within 10 s", thread.getName());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,104 @@
+package io.meshpilot.kafka;
+
+import io.meshpilot.schemas.Topics;
+import io.meshpilot.schemas.Topics.RegionRole;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.errors.TopicExistsException;
+
+/**
+ * Creates the topics of SPEC §4 with their cleanup policies. Every per-region topic has the same partition count, so
+ * one key lands in the same partition of every region's topic and one control-plane replica owns a Service
+ * everywhere. Topics that exist are left as they are.
+ */
+public final class TopicProvisioner {
+
+    /** How the topics are laid out. */
+    public record Layout(int partitions, short replicationFactor) {
+
+        public static final Layout SINGLE_BROKER = new Layout(6, (short) 1);
+
+        public Layout {
+            if (partitions < 1) {
+                throw new IllegalArgumentException("--partitions must be at least 1, got " + partitions);
+            }
+            if (replicationFactor < 1) {
+                throw new IllegalArgumentException("--replication-factor must be at least 1, got " + replicationFactor);
+            }
+        }
+    }
+
+    private static final Duration TIMEOUT = Duration.ofSeconds(30);
+    private static final String SEVEN_DAYS_MS = Long.toString(Duration.ofDays(7).toMillis());
+
+    private final Admin admin;
+    private final Topics topics;
+    private final Layout layout;
+
+    public TopicProvisioner(Admin admin, Topics topics, Layout layout) {
+        this.admin = admin;
+        this.topics = topics;
+        this.layout = layout;
+    }
+
+    /** The shared topics and every topic of the given regions; returns the names created now. */
+    public List<String> provision(Collection<String> regions) {
+        List<NewTopic> wanted = new ArrayList<>(sharedTopics());
+        regions.forEach(region -> wanted.addAll(regionTopics(region)));
+        return create(wanted);
+    }
+
+    List<NewTopic> sharedTopics() {
+        Map<String, String> compact = Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT);
+        Map<String, String> sevenDays = Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_DELETE,
+                TopicConfig.RETENTION_MS_CONFIG, SEVEN_DAYS_MS);
+        return List.of(
+                topic(topics.policies(), 1, compact),
+                topic(topics.policyStatus(), 1, compact),
+                topic(topics.decisions(), layout.partitions(), sevenDays),
+                topic(topics.deadLetter(), 1, sevenDays));
+    }
+
+    List<NewTopic> regionTopics(String region) {
+        Map<String, String> compact = Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT);
+        List<NewTopic> regionTopics = new ArrayList<>();
+        for (RegionRole role : RegionRole.values()) {
+            regionTopics.add(topic(topics.regionTopic(region, role), layout.partitions(), compact));
+        }
+        return regionTopics;
+    }
+
+    private NewTopic topic(String name, int partitions, Map<String, String> configs) {
+        return new NewTopic(name, partitions, layout.replicationFactor()).configs(configs);
+    }
+
+    private List<String> create(List<NewTopic> wanted) {
+        List<String> created = new ArrayList<>();
+        admin.createTopics(wanted).values().forEach((name, result) -> {
+            try {
+                result.get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+                created.add(name);
+            } catch (ExecutionException e) {
+                if (!(e.getCause() instanceof TopicExistsException)) {
+                    throw new IllegalStateException("cannot create topic " + name + ": " + e.getCause().getMessage(),
+                            e.getCause());
+                }
+            } catch (TimeoutException e) {
+                throw new IllegalStateException("creating topic " + name + " took over " + TIMEOUT, e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while creating topic " + name, e);
+            }
+        });
+        return created.stream().sorted().toList();
+    }
+}

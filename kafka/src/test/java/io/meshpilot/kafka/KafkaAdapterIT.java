@@ -1,0 +1,130 @@
+package io.meshpilot.kafka;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.meshpilot.embedded.kafka.EmbeddedKafkaBroker;
+import io.meshpilot.schemas.AgentHeartbeat;
+import io.meshpilot.schemas.Decoded;
+import io.meshpilot.schemas.RecordCodec;
+import io.meshpilot.schemas.Topics;
+import io.meshpilot.testing.KafkaBrokerExtension;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.Config;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.config.ConfigResource;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+@ExtendWith(KafkaBrokerExtension.class)
+class KafkaAdapterIT {
+
+    @Test
+    void provisionsTheSpecTopicsOnceWithTheirCleanupPolicies(EmbeddedKafkaBroker kafka, Topics topics)
+            throws Exception {
+        KafkaSettings settings = KafkaSettings.bootstrap(kafka.bootstrapServers());
+        try (Admin admin = Admin.create(settings.admin("test"))) {
+            TopicProvisioner provisioner = new TopicProvisioner(admin, topics, new TopicProvisioner.Layout(3, (short) 1));
+
+            List<String> created = provisioner.provision(List.of("us", "eu"));
+            List<String> again = provisioner.provision(List.of("us", "eu"));
+
+            assertThat(created).hasSize(12).contains(topics.health("us"), topics.directives("eu"),
+                    topics.policies(), topics.deadLetter());
+            assertThat(again).isEmpty();
+            assertThat(cleanupPolicy(admin, topics.health("us"))).isEqualTo("compact");
+            assertThat(cleanupPolicy(admin, topics.decisions())).isEqualTo("delete");
+            assertThat(admin.describeTopics(List.of(topics.status("eu"))).allTopicNames().get()
+                    .get(topics.status("eu")).partitions()).hasSize(3);
+        }
+    }
+
+    @Test
+    void sendsDocumentsAndPollsThemBackInOrderOneBatchAtATime(EmbeddedKafkaBroker kafka, Topics topics)
+            throws Exception {
+        KafkaSettings settings = KafkaSettings.bootstrap(kafka.bootstrapServers());
+        provision(settings, topics);
+        List<String> agents = new CopyOnWriteArrayList<>();
+        CompletableFuture<Void> firstBatchDone = new CompletableFuture<>();
+
+        try (RecordSender sender = new RecordSender(settings.producer("test"), "test");
+             RecordPoller poller = new RecordPoller("test", settings.consumer("test", Optional.empty()),
+                     Subscriptions.wholeTopicFromBeginning(topics.heartbeat("us")),
+                     records -> {
+                         records.forEach(record -> agents.add(decode(record).agentId()));
+                         return agents.size() < 3 ? firstBatchDone : CompletableFuture.completedFuture(null);
+                     }).start()) {
+            for (int i = 1; i <= 3; i++) {
+                sender.send(topics.heartbeat("us"), "agent-" + i, heartbeat("agent-" + i))
+                        .toCompletableFuture().get(30, TimeUnit.SECONDS);
+            }
+            await().atMost(Duration.ofSeconds(30)).until(() -> !agents.isEmpty());
+            firstBatchDone.complete(null);
+
+            await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
+                    assertThat(agents).containsExactly("agent-1", "agent-2", "agent-3"));
+        }
+    }
+
+    @Test
+    void deadLettersKeepTheOriginalBytesAndSayWhy(EmbeddedKafkaBroker kafka, Topics topics) throws Exception {
+        KafkaSettings settings = KafkaSettings.bootstrap(kafka.bootstrapServers());
+        provision(settings, topics);
+        List<ConsumerRecord<String, byte[]>> letters = new CopyOnWriteArrayList<>();
+        ConsumerRecord<String, byte[]> original = new ConsumerRecord<>(topics.health("us"), 2, 41, "default/x",
+                "{oops".getBytes(StandardCharsets.UTF_8));
+
+        try (RecordSender sender = new RecordSender(settings.producer("test"), "test");
+             RecordPoller poller = new RecordPoller("test", settings.consumer("test", Optional.empty()),
+                     Subscriptions.wholeTopicFromBeginning(topics.deadLetter()),
+                     records -> {
+                         records.forEach(letters::add);
+                         return CompletableFuture.completedFuture(null);
+                     }).start()) {
+            new DeadLetters(sender, topics, "control-plane").send(original, "$: is not valid JSON")
+                    .toCompletableFuture().get(30, TimeUnit.SECONDS);
+
+            await().atMost(Duration.ofSeconds(30)).until(() -> !letters.isEmpty());
+        }
+        ConsumerRecord<String, byte[]> letter = letters.get(0);
+        assertThat(letter.key()).isEqualTo("default/x");
+        assertThat(new String(letter.value(), StandardCharsets.UTF_8)).isEqualTo("{oops");
+        assertThat(header(letter, DeadLetters.ERROR_HEADER)).isEqualTo("$: is not valid JSON");
+        assertThat(header(letter, DeadLetters.SOURCE_HEADER)).isEqualTo(topics.health("us") + "/2@41");
+        assertThat(header(letter, DeadLetters.COMPONENT_HEADER)).isEqualTo("control-plane");
+    }
+
+    private static void provision(KafkaSettings settings, Topics topics) {
+        try (Admin admin = Admin.create(settings.admin("test"))) {
+            new TopicProvisioner(admin, topics, new TopicProvisioner.Layout(1, (short) 1)).provision(List.of("us"));
+        }
+    }
+
+    private static String cleanupPolicy(Admin admin, String topic) throws Exception {
+        ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, topic);
+        Map<ConfigResource, Config> configs = admin.describeConfigs(List.of(resource)).all().get();
+        return configs.get(resource).get("cleanup.policy").value();
+    }
+
+    private static AgentHeartbeat heartbeat(String agentId) {
+        return new AgentHeartbeat("us", agentId, "0.1.0", Instant.parse("2026-11-25T00:00:00Z"), 1, true);
+    }
+
+    private static AgentHeartbeat decode(ConsumerRecord<String, byte[]> record) {
+        return ((Decoded.Valid<AgentHeartbeat>) RecordCodec.get().decode(record.value(), AgentHeartbeat.class))
+                .record();
+    }
+
+    private static String header(ConsumerRecord<String, byte[]> record, String name) {
+        return new String(record.headers().lastHeader(name).value(), StandardCharsets.UTF_8);
+    }
+}
