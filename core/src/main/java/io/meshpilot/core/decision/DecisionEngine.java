@@ -24,15 +24,15 @@ public final class DecisionEngine {
 
     private RegionOutcome outcome(Policy policy, RegionInput region, boolean anyHealthy) {
         if (isHealthy(policy, region.endpoints())) {
-            return new RegionOutcome(region.region(), CiliumServiceConfig.global(true, Affinity.LOCAL),
-                    Reason.LOCAL_HEALTHY);
+            return new RegionOutcome(region.region(), RegionState.HEALTHY,
+                    CiliumServiceConfig.global(true, Affinity.LOCAL), Reason.LOCAL_HEALTHY);
         }
         if (anyHealthy) {
-            return new RegionOutcome(region.region(), CiliumServiceConfig.global(true, Affinity.REMOTE),
-                    Reason.LOCAL_DEGRADED);
+            return new RegionOutcome(region.region(), RegionState.DEGRADED,
+                    CiliumServiceConfig.global(true, Affinity.REMOTE), Reason.LOCAL_DEGRADED);
         }
-        return new RegionOutcome(region.region(), CiliumServiceConfig.global(true, Affinity.LOCAL),
-                Reason.NO_HEALTHY_TARGET);
+        return new RegionOutcome(region.region(), RegionState.DEGRADED,
+                CiliumServiceConfig.global(true, Affinity.LOCAL), Reason.NO_HEALTHY_TARGET);
     }
 
     static boolean isHealthy(Policy policy, EndpointTally endpoints) {

@@ -34,8 +34,8 @@ class DecisionEngineTest {
                 List.of(new RegionInput("us", NONE_READY), new RegionInput("eu", TWO_READY)));
 
         assertThat(decision.region("us").orElseThrow())
-                .isEqualTo(new RegionOutcome("us", CiliumServiceConfig.global(true, Affinity.REMOTE),
-                        Reason.LOCAL_DEGRADED));
+                .isEqualTo(new RegionOutcome("us", RegionState.DEGRADED,
+                        CiliumServiceConfig.global(true, Affinity.REMOTE), Reason.LOCAL_DEGRADED));
         assertThat(decision.region("eu").orElseThrow().reason()).isEqualTo(Reason.LOCAL_HEALTHY);
     }
 
