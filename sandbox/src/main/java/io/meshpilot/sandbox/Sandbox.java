@@ -1,0 +1,103 @@
+package io.meshpilot.sandbox;
+
+import io.meshpilot.agent.AgentSettings;
+import io.meshpilot.controlplane.ControlPlane;
+import io.meshpilot.controlplane.ControlPlaneSettings;
+import io.meshpilot.embedded.kafka.EmbeddedKafkaBroker;
+import io.meshpilot.kafka.KafkaSettings;
+import io.meshpilot.kafka.TopicProvisioner;
+import java.time.Clock;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.NoSuchElementException;
+import org.apache.kafka.clients.admin.Admin;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * meshpilot on one machine with no outside service: a Kafka broker (embedded, unless one is given), and per region a
+ * Kubernetes API server with the walkthrough's workload, a workload simulator and an agent; then the control plane.
+ */
+public final class Sandbox implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Sandbox.class);
+
+    private final SandboxSettings settings;
+    private final Deque<AutoCloseable> resources = new ArrayDeque<>();
+    private final Map<String, SandboxRegion> regions = new LinkedHashMap<>();
+    private KafkaSettings kafka;
+
+    private Sandbox(SandboxSettings settings) {
+        this.settings = settings;
+    }
+
+    public static Sandbox start(SandboxSettings settings, Clock clock) {
+        Sandbox sandbox = new Sandbox(settings);
+        try {
+            sandbox.startParts(clock);
+            return sandbox;
+        } catch (RuntimeException e) {
+            sandbox.close();
+            throw e;
+        }
+    }
+
+    private void startParts(Clock clock) {
+        kafka = KafkaSettings.bootstrap(settings.kafkaBootstrap().orElseGet(this::startBroker));
+        try (Admin admin = Admin.create(kafka.admin("sandbox"))) {
+            new TopicProvisioner(admin, settings.topics(), TopicProvisioner.Layout.SINGLE_BROKER)
+                    .provision(settings.regions());
+        }
+        List<String> names = settings.regions();
+        for (int i = 0; i < names.size(); i++) {
+            SandboxRegion region = SandboxRegion.start(names.get(i), i + 1, settings.stateDir(), settings.replicas());
+            resources.push(region);
+            regions.put(region.name(), region);
+            region.startAgent(AgentSettings.of(region.name(), "agent-" + region.name() + "-0", settings.topics(),
+                    kafka, region.apiServer().clientConfig()), clock);
+        }
+        resources.push(ControlPlane.start(ControlPlaneSettings.of(kafka, settings.topics()), clock));
+        LOG.atInfo().addKeyValue("regions", names).addKeyValue("kafka", kafka.bootstrapServers())
+                .log("sandbox started");
+    }
+
+    private String startBroker() {
+        EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(Map.of());
+        resources.push(broker);
+        return broker.bootstrapServers();
+    }
+
+    public String bootstrapServers() {
+        return kafka.bootstrapServers();
+    }
+
+    public SandboxSettings settings() {
+        return settings;
+    }
+
+    public SandboxRegion region(String name) {
+        SandboxRegion region = regions.get(name);
+        if (region == null) {
+            throw new NoSuchElementException("no region " + name + " in this sandbox; it has " + regions.keySet());
+        }
+        return region;
+    }
+
+    public List<SandboxRegion> regions() {
+        return List.copyOf(regions.values());
+    }
+
+    @Override
+    public void close() {
+        while (!resources.isEmpty()) {
+            try {
+                resources.pop().close();
+            } catch (Exception e) {
+                LOG.atWarn().addKeyValue("error", e.toString()).log("error while stopping the sandbox");
+            }
+        }
+    }
+}

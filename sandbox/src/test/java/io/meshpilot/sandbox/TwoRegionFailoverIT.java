@@ -1,0 +1,67 @@
+package io.meshpilot.sandbox;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
+import io.meshpilot.embedded.kafka.EmbeddedKafkaBroker;
+import io.meshpilot.schemas.Topics;
+import io.meshpilot.testing.KafkaBrokerExtension;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The one path of the foundation, end to end with real parts: agents on CRUD-mode API servers for us and eu, the
+ * control plane, and the embedded broker between them.
+ */
+@ExtendWith(KafkaBrokerExtension.class)
+class TwoRegionFailoverIT {
+
+    private static final Duration WAIT = Duration.ofSeconds(30);
+
+    @Test
+    void usFailsOverToEuWhenItHasNoReadyEndpointAndComesHomeWhenTheyReturn(EmbeddedKafkaBroker kafka, Topics topics,
+            @TempDir Path stateDir) {
+        SandboxSettings settings = new SandboxSettings(List.of("us", "eu"), Optional.of(kafka.bootstrapServers()),
+                topics, stateDir, 2);
+        try (Sandbox sandbox = Sandbox.start(settings, Clock.systemUTC())) {
+            await().atMost(WAIT).untilAsserted(() -> {
+                assertThat(annotations(sandbox, "us")).containsAllEntriesOf(globalWith("local"));
+                assertThat(annotations(sandbox, "eu")).containsAllEntriesOf(globalWith("local"));
+            });
+
+            scale(sandbox, "us", 0);
+            await().atMost(WAIT).untilAsserted(() ->
+                    assertThat(annotations(sandbox, "us")).containsAllEntriesOf(globalWith("remote")));
+            assertThat(annotations(sandbox, "eu")).containsAllEntriesOf(globalWith("local"));
+
+            scale(sandbox, "us", 2);
+            await().atMost(WAIT).untilAsserted(() ->
+                    assertThat(annotations(sandbox, "us")).containsAllEntriesOf(globalWith("local")));
+            assertThat(annotations(sandbox, "eu")).containsAllEntriesOf(globalWith("local"));
+        }
+    }
+
+    private static Map<String, String> globalWith(String affinity) {
+        return Map.of("service.cilium.io/global", "true", "service.cilium.io/affinity", affinity);
+    }
+
+    private static Map<String, String> annotations(Sandbox sandbox, String region) {
+        var service = sandbox.region(region).client().services().inNamespace("default").withName("hello-world").get();
+        Map<String, String> annotations = service.getMetadata().getAnnotations();
+        return annotations == null ? Map.of() : annotations;
+    }
+
+    private static void scale(Sandbox sandbox, String region, int replicas) {
+        sandbox.region(region).client().apps().deployments().inNamespace("default").withName("hello-world")
+                .edit(deployment -> new DeploymentBuilder(deployment).editSpec().withReplicas(replicas).endSpec()
+                        .build());
+    }
+}
