@@ -1,5 +1,6 @@
 package io.meshpilot.agent;
 
+import io.meshpilot.schemas.KubernetesContract;
 import io.fabric8.kubernetes.client.Config;
 import io.meshpilot.kafka.KafkaSettings;
 import io.meshpilot.schemas.Names;
@@ -21,7 +22,7 @@ public record AgentSettings(
         Map<String, String> managedLabels,
         Duration heartbeatInterval) {
 
-    public static final Map<String, String> DEFAULT_MANAGED_LABELS = Map.of("meshpilot.io/managed", "true");
+    public static final Map<String, String> DEFAULT_MANAGED_LABELS = Map.of(KubernetesContract.MANAGED_LABEL, "true");
     public static final Duration DEFAULT_HEARTBEAT_INTERVAL = Duration.ofSeconds(5);
 
     public AgentSettings {

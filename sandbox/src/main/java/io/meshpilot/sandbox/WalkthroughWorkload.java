@@ -1,5 +1,6 @@
 package io.meshpilot.sandbox;
 
+import io.meshpilot.schemas.KubernetesContract;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -15,7 +16,7 @@ public final class WalkthroughWorkload {
 
     public static final String NAMESPACE = "default";
     public static final String SERVICE = "hello-world";
-    public static final Map<String, String> MANAGED = Map.of("meshpilot.io/managed", "true");
+    public static final Map<String, String> MANAGED = Map.of(KubernetesContract.MANAGED_LABEL, "true");
 
     private WalkthroughWorkload() {
     }

@@ -3,7 +3,6 @@ package io.meshpilot.sandbox;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import io.meshpilot.embedded.kafka.EmbeddedKafkaBroker;
 import io.meshpilot.schemas.Topics;
 import io.meshpilot.testing.KafkaBrokerExtension;
@@ -37,12 +36,12 @@ class TwoRegionFailoverIT {
                 assertThat(annotations(sandbox, "eu")).containsAllEntriesOf(globalWith("local"));
             });
 
-            scale(sandbox, "us", 0);
+            Demo.scale(sandbox, "us", 0);
             await().atMost(WAIT).untilAsserted(() ->
                     assertThat(annotations(sandbox, "us")).containsAllEntriesOf(globalWith("remote")));
             assertThat(annotations(sandbox, "eu")).containsAllEntriesOf(globalWith("local"));
 
-            scale(sandbox, "us", 2);
+            Demo.scale(sandbox, "us", 2);
             await().atMost(WAIT).untilAsserted(() ->
                     assertThat(annotations(sandbox, "us")).containsAllEntriesOf(globalWith("local")));
             assertThat(annotations(sandbox, "eu")).containsAllEntriesOf(globalWith("local"));
@@ -57,11 +56,5 @@ class TwoRegionFailoverIT {
         var service = sandbox.region(region).client().services().inNamespace("default").withName("hello-world").get();
         Map<String, String> annotations = service.getMetadata().getAnnotations();
         return annotations == null ? Map.of() : annotations;
-    }
-
-    private static void scale(Sandbox sandbox, String region, int replicas) {
-        sandbox.region(region).client().apps().deployments().inNamespace("default").withName("hello-world")
-                .edit(deployment -> new DeploymentBuilder(deployment).editSpec().withReplicas(replicas).endSpec()
-                        .build());
     }
 }

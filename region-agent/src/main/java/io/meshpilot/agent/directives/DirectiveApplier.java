@@ -1,5 +1,6 @@
 package io.meshpilot.agent.directives;
 
+import io.meshpilot.schemas.KubernetesContract;
 import io.fabric8.kubernetes.api.model.Service;
 import io.meshpilot.core.routing.CiliumServiceConfig;
 import io.meshpilot.schemas.DirectiveStatus.Result;
@@ -100,7 +101,7 @@ public final class DirectiveApplier {
         ServiceKey key = new ServiceKey(service.getMetadata().getNamespace(), service.getMetadata().getName());
         long remembered = applied.getOrDefault(key, 0L);
         Map<String, String> annotations = service.getMetadata().getAnnotations();
-        String recorded = annotations == null ? null : annotations.get(ServiceAnnotator.DIRECTIVE_VERSION);
+        String recorded = annotations == null ? null : annotations.get(KubernetesContract.DIRECTIVE_VERSION_ANNOTATION);
         try {
             return Math.max(remembered, recorded == null ? 0L : Long.parseLong(recorded));
         } catch (NumberFormatException e) {

@@ -1,5 +1,6 @@
 package io.meshpilot.agent.directives;
 
+import io.meshpilot.schemas.KubernetesContract;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fabric8.kubernetes.api.model.EventBuilder;
@@ -20,8 +21,6 @@ import java.util.Map;
  */
 final class ServiceAnnotator {
 
-    static final String DIRECTIVE_VERSION = "meshpilot.io/directive-version";
-    static final String AFFINITY_CHANGED = "AffinityChanged";
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -48,7 +47,7 @@ final class ServiceAnnotator {
         for (String owned : CiliumServiceConfig.OWNED.stream().sorted().toList()) {
             annotations.put(owned, directive.annotations().get(owned));
         }
-        annotations.put(DIRECTIVE_VERSION, Long.toString(directive.version()));
+        annotations.put(KubernetesContract.DIRECTIVE_VERSION_ANNOTATION, Long.toString(directive.version()));
         try {
             return JSON.writeValueAsString(Map.of("metadata", Map.of("annotations", annotations)));
         } catch (JsonProcessingException e) {
@@ -65,7 +64,7 @@ final class ServiceAnnotator {
                 .withNamespace(directive.namespace()).withName(directive.service())
                 .withUid(service.getMetadata().getUid()).endInvolvedObject()
                 .withType("Normal")
-                .withReason(AFFINITY_CHANGED)
+                .withReason(KubernetesContract.AFFINITY_CHANGED_REASON)
                 .withMessage(message(before, directive))
                 .withNewSource().withComponent("meshpilot-agent").endSource()
                 .withReportingComponent("meshpilot.io/agent")

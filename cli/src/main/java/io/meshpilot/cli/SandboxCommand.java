@@ -1,0 +1,57 @@
+package io.meshpilot.cli;
+
+import io.meshpilot.sandbox.Sandbox;
+import io.meshpilot.sandbox.SandboxRegion;
+import io.meshpilot.sandbox.SandboxSettings;
+import io.meshpilot.schemas.Topics;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+@Command(name = "sandbox", mixinStandardHelpOptions = true,
+        description = "Run everything on this machine: Kafka, a Kubernetes API server, workload and agent per "
+                + "region, and the control plane, until interrupted.")
+final class SandboxCommand implements Callable<Integer> {
+
+    @Option(names = "--regions", paramLabel = "NAME[,...]", split = ",",
+            defaultValue = "${env:MESHPILOT_SANDBOX_REGIONS:-us,eu}",
+            description = "Regions to run (env MESHPILOT_SANDBOX_REGIONS; default: ${DEFAULT-VALUE}).")
+    List<String> regions;
+
+    @Option(names = "--kafka", paramLabel = "HOST:PORT", defaultValue = "${env:MESHPILOT_SANDBOX_KAFKA}",
+            description = "Use this Kafka instead of the embedded broker (env MESHPILOT_SANDBOX_KAFKA).")
+    String kafka;
+
+    @Option(names = "--state-dir", paramLabel = "DIR", defaultValue = "${env:MESHPILOT_SANDBOX_STATE_DIR:-.meshpilot/sandbox}",
+            description = "Where kubeconfigs are written (env MESHPILOT_SANDBOX_STATE_DIR; default: ${DEFAULT-VALUE}).")
+    Path stateDir;
+
+    @Option(names = "--replicas", paramLabel = "N", defaultValue = "${env:MESHPILOT_SANDBOX_REPLICAS:-2}",
+            description = "hello-world replicas per region at start (env MESHPILOT_SANDBOX_REPLICAS; "
+                    + "default: ${DEFAULT-VALUE}).")
+    int replicas;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        Sandbox sandbox = Sandbox.start(new SandboxSettings(regions, Optional.ofNullable(kafka), Topics.defaults(),
+                stateDir, replicas), Clock.systemUTC());
+        var out = spec.commandLine().getOut();
+        out.println("meshpilot sandbox is running; Ctrl-C stops it.");
+        out.println("  Kafka bootstrap: " + sandbox.bootstrapServers());
+        for (SandboxRegion region : sandbox.regions()) {
+            out.printf("  %-4s API server %s, kubeconfig %s%n", region.name(), region.apiServer().url(),
+                    region.kubeconfig());
+        }
+        out.flush();
+        return UntilStopped.run(sandbox);
+    }
+}

@@ -1,0 +1,28 @@
+package io.meshpilot.sandbox;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import org.junit.jupiter.api.Test;
+
+/** The README's run command: the demo passes, in a sandbox of its own, and says what it did. */
+class DemoIT {
+
+    @Test
+    void replaysTheWalkthroughAndPasses() {
+        ByteArrayOutputStream printed = new ByteArrayOutputStream();
+
+        int exitCode = new Demo(new PrintStream(printed, true, StandardCharsets.UTF_8), Clock.systemUTC()).run();
+
+        String output = printed.toString(StandardCharsets.UTF_8);
+        assertThat(exitCode).as(output).isZero();
+        assertThat(output)
+                .contains("[2/3] us is scaled to 0 replicas")
+                .contains("us  global=true shared=true affinity=remote")
+                .contains("local-degraded")
+                .contains("Demo passed: 3 of 3 steps matched");
+    }
+}

@@ -1,0 +1,17 @@
+package io.meshpilot.schemas;
+
+/** The names meshpilot uses on Kubernetes objects (SPEC §3): public interface, like the topic names. */
+public final class KubernetesContract {
+
+    /** The label that makes a Service managed (the agent's default selector is this label set to "true"). */
+    public static final String MANAGED_LABEL = "meshpilot.io/managed";
+    /** meshpilot's bookkeeping annotation: the version of the directive applied to the Service. */
+    public static final String DIRECTIVE_VERSION_ANNOTATION = "meshpilot.io/directive-version";
+    /** Event reason recorded on a Service for every applied change. */
+    public static final String AFFINITY_CHANGED_REASON = "AffinityChanged";
+    /** Warning Event reason recorded when a manual edit of an owned annotation is reverted. */
+    public static final String DRIFT_REVERTED_REASON = "DriftReverted";
+
+    private KubernetesContract() {
+    }
+}
