@@ -3,6 +3,7 @@ package io.meshpilot.cli;
 import io.fabric8.kubernetes.client.Config;
 import io.meshpilot.agent.AgentSettings;
 import io.meshpilot.agent.RegionAgent;
+import io.meshpilot.agent.kubernetes.KubernetesCalls;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.nio.file.Files;
@@ -10,22 +11,23 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-@Command(name = "agent", mixinStandardHelpOptions = true,
+@Command(name = "agent", mixinStandardHelpOptions = true, sortOptions = false,
         description = "Run the region agent: publish this region's Service health, apply its directives.")
 final class AgentCommand implements Callable<Integer> {
-
-    @Mixin
-    KafkaOptions kafka;
 
     @Option(names = "--region", paramLabel = "NAME", defaultValue = "${env:MESHPILOT_REGION}",
             description = "The region (Cilium cluster name) this agent serves; required (env MESHPILOT_REGION).")
     String region;
+
+    @Mixin
+    KafkaOptions kafka;
 
     @Option(names = "--agent-id", paramLabel = "ID", defaultValue = "${env:MESHPILOT_AGENT_ID}",
             description = "This replica's identity (env MESHPILOT_AGENT_ID; default: the host name, which is the "
@@ -43,11 +45,81 @@ final class AgentCommand implements Callable<Integer> {
                     + "default: ${DEFAULT-VALUE}).")
     String selector;
 
+    @Option(names = "--namespaces", paramLabel = "NAME[,...]", split = ",",
+            defaultValue = "${env:MESHPILOT_NAMESPACES}",
+            description = "Namespaces to watch (env MESHPILOT_NAMESPACES; default: all).")
+    List<String> namespaces;
+
+    @Option(names = "--publish-window", paramLabel = "DURATION", converter = DurationConverter.class,
+            defaultValue = "${env:MESHPILOT_PUBLISH_WINDOW:-100ms}",
+            description = "Health changes within this window are sent as one record, none held back longer "
+                    + "(env MESHPILOT_PUBLISH_WINDOW; default: ${DEFAULT-VALUE}).")
+    Duration publishWindow;
+
+    @Option(names = "--resync-interval", paramLabel = "DURATION", converter = DurationConverter.class,
+            defaultValue = "${env:MESHPILOT_RESYNC_INTERVAL:-10m}",
+            description = "How often every Service's health is published again, changed or not "
+                    + "(env MESHPILOT_RESYNC_INTERVAL; default: ${DEFAULT-VALUE}).")
+    Duration resyncInterval;
+
     @Option(names = "--heartbeat-interval", paramLabel = "DURATION", converter = DurationConverter.class,
             defaultValue = "${env:MESHPILOT_HEARTBEAT_INTERVAL:-5s}",
             description = "How often the agent sends a heartbeat (env MESHPILOT_HEARTBEAT_INTERVAL; "
                     + "default: ${DEFAULT-VALUE}).")
     Duration heartbeatInterval;
+
+    @Option(names = "--write-rate", paramLabel = "PER_SECOND", defaultValue = "${env:MESHPILOT_WRITE_RATE:-20}",
+            description = "Most API-server writes per second (env MESHPILOT_WRITE_RATE; default: ${DEFAULT-VALUE}).")
+    int writeRate;
+
+    @Option(names = "--kube-request-timeout", paramLabel = "DURATION", converter = DurationConverter.class,
+            defaultValue = "${env:MESHPILOT_KUBE_REQUEST_TIMEOUT:-10s}",
+            description = "Timeout of each API-server request (env MESHPILOT_KUBE_REQUEST_TIMEOUT; "
+                    + "default: ${DEFAULT-VALUE}).")
+    Duration requestTimeout;
+
+    @Option(names = "--kube-attempts", paramLabel = "N", defaultValue = "${env:MESHPILOT_KUBE_ATTEMPTS:-5}",
+            description = "Attempts per API-server call on 409, 429, 5xx and timeouts (env MESHPILOT_KUBE_ATTEMPTS; "
+                    + "default: ${DEFAULT-VALUE}).")
+    int attempts;
+
+    @Option(names = "--kube-backoff", paramLabel = "DURATION", converter = DurationConverter.class,
+            defaultValue = "${env:MESHPILOT_KUBE_BACKOFF:-200ms}",
+            description = "First wait between attempts, doubling up to 5 s (env MESHPILOT_KUBE_BACKOFF; "
+                    + "default: ${DEFAULT-VALUE}).")
+    Duration backoff;
+
+    @Option(names = "--kube-breaker-open", paramLabel = "DURATION", converter = DurationConverter.class,
+            defaultValue = "${env:MESHPILOT_KUBE_BREAKER_OPEN:-10s}",
+            description = "How long the API-server circuit breaker stays open after failures "
+                    + "(env MESHPILOT_KUBE_BREAKER_OPEN; default: ${DEFAULT-VALUE}).")
+    Duration breakerOpen;
+
+    @Option(names = "--leader-election", negatable = true, defaultValue = "${env:MESHPILOT_LEADER_ELECTION:-true}",
+            fallbackValue = "true",
+            description = "Elect one acting replica with a Lease (env MESHPILOT_LEADER_ELECTION; default: on).")
+    boolean leaderElection;
+
+    @Option(names = "--lease-namespace", paramLabel = "NAME",
+            defaultValue = "${env:MESHPILOT_LEASE_NAMESPACE:-${env:POD_NAMESPACE:-default}}",
+            description = "Namespace of the leader Lease (env MESHPILOT_LEASE_NAMESPACE; default: the pod's "
+                    + "namespace from POD_NAMESPACE, else default).")
+    String leaseNamespace;
+
+    @Option(names = "--lease-name", paramLabel = "NAME", defaultValue = "${env:MESHPILOT_LEASE_NAME:-meshpilot-agent}",
+            description = "Name of the leader Lease (env MESHPILOT_LEASE_NAME; default: ${DEFAULT-VALUE}).")
+    String leaseName;
+
+    @Option(names = "--lease-duration", paramLabel = "DURATION", converter = DurationConverter.class,
+            defaultValue = "${env:MESHPILOT_LEASE_DURATION:-15s}",
+            description = "How long a silent leader keeps the Lease (env MESHPILOT_LEASE_DURATION; "
+                    + "default: ${DEFAULT-VALUE}).")
+    Duration leaseDuration;
+
+    @Option(names = "--http-port", paramLabel = "PORT", defaultValue = "${env:MESHPILOT_HTTP_PORT:-8080}",
+            description = "Port of /healthz, /readyz and /metrics (env MESHPILOT_HTTP_PORT; "
+                    + "default: ${DEFAULT-VALUE}).")
+    int httpPort;
 
     @Override
     public Integer call() throws Exception {
@@ -55,7 +127,13 @@ final class AgentCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--region is required (env MESHPILOT_REGION)");
         }
         AgentSettings settings = new AgentSettings(region, agentId(), kafka.topics(), kafka.settings(),
-                kubernetesConfig(), labels(selector), heartbeatInterval);
+                kubernetesConfig(),
+                new AgentSettings.Watch(labels(selector), namespaces == null ? List.of() : namespaces,
+                        publishWindow, resyncInterval, heartbeatInterval),
+                new KubernetesCalls.Policy(requestTimeout, attempts, backoff, breakerOpen, writeRate),
+                new AgentSettings.Leadership(leaderElection, leaseNamespace, leaseName, leaseDuration,
+                        leaseDuration.multipliedBy(2).dividedBy(3), leaseDuration.dividedBy(7), true),
+                new AgentSettings.Http("0.0.0.0", httpPort));
         return UntilStopped.run(RegionAgent.start(settings, Clock.systemUTC()));
     }
 

@@ -4,7 +4,9 @@ import io.meshpilot.controlplane.decisions.ServiceDecider;
 import io.meshpilot.controlplane.health.HealthIntake;
 import io.meshpilot.controlplane.health.RegionHealthBook;
 import io.meshpilot.kafka.DeadLetters;
+import io.meshpilot.kafka.RecordMetrics;
 import io.meshpilot.kafka.RecordSender;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import java.time.Clock;
@@ -47,7 +49,8 @@ public final class ControlPlane implements AutoCloseable {
         Context loop = vertx.getOrCreateContext();
         RecordSender sender = new RecordSender(settings.kafka().producer("control-plane"), "control-plane");
         resources.push(sender);
-        DeadLetters deadLetters = new DeadLetters(sender, settings.topics(), "control-plane");
+        DeadLetters deadLetters = new DeadLetters(sender, settings.topics(), "control-plane",
+                new RecordMetrics(new PrometheusRegistry(), settings.topics()));
 
         RegionHealthBook health = new RegionHealthBook();
         ServiceDecider decider = new ServiceDecider(health, sender, settings.topics(), clock);

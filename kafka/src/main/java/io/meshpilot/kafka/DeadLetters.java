@@ -21,22 +21,59 @@ public final class DeadLetters {
 
     private static final Logger LOG = LoggerFactory.getLogger(DeadLetters.class);
 
+    /** Why a record was not used; a bounded metric label. */
+    public enum Cause {
+        /** The bytes are not a valid document of the expected kind. */
+        INVALID("invalid"),
+        /** The key is not what the topic's keys must be. */
+        BAD_KEY("bad-key"),
+        /** The document names another region, or another Service, than its topic and key. */
+        REGION_MISMATCH("region-mismatch"),
+        /** A valid document the component refused to act on. */
+        REJECTED("rejected");
+
+        private final String label;
+
+        Cause(String label) {
+            this.label = label;
+        }
+
+        public String label() {
+            return label;
+        }
+    }
+
     private final RecordSender sender;
     private final Topics topics;
     private final String component;
 
-    public DeadLetters(RecordSender sender, Topics topics, String component) {
+    private final RecordMetrics metrics;
+
+    public DeadLetters(RecordSender sender, Topics topics, String component, RecordMetrics metrics) {
         this.sender = sender;
         this.topics = topics;
         this.component = component;
+        this.metrics = metrics;
     }
 
-    public CompletionStage<RecordMetadata> send(ConsumerRecord<String, byte[]> original, String reason) {
-        String source = original.topic() + "/" + original.partition() + "@" + original.offset();
-        LOG.atWarn().addKeyValue("source", source).addKeyValue("key", original.key()).addKeyValue("reason", reason)
+    public CompletionStage<RecordMetadata> send(ConsumerRecord<String, byte[]> original, Cause cause,
+            String reason) {
+        return send(original.topic(), original.partition() + "@" + original.offset(), original.key(),
+                original.value(), cause, reason);
+    }
+
+    /**
+     * Dead-letters a record by its origin.
+     *
+     * @param position where in the topic it was, {@code <partition>@<offset>}
+     */
+    public CompletionStage<RecordMetadata> send(String topic, String position, String key, byte[] value,
+            Cause cause, String reason) {
+        String source = topic + "/" + position;
+        metrics.deadLettered(topic, cause);
+        LOG.atWarn().addKeyValue("source", source).addKeyValue("key", key).addKeyValue("reason", reason)
                 .log("record dead-lettered");
-        ProducerRecord<String, byte[]> letter = new ProducerRecord<>(topics.deadLetter(), original.key(),
-                original.value());
+        ProducerRecord<String, byte[]> letter = new ProducerRecord<>(topics.deadLetter(), key, value);
         letter.headers()
                 .add(ERROR_HEADER, reason.getBytes(StandardCharsets.UTF_8))
                 .add(SOURCE_HEADER, source.getBytes(StandardCharsets.UTF_8))

@@ -33,6 +33,7 @@ public final class RecordPoller implements AutoCloseable {
     private final Thread thread;
     private final CountDownLatch stopped = new CountDownLatch(1);
     private volatile boolean closing;
+    private volatile RecordMetrics metrics;
 
     /**
      * @param subscriber called once on the poll thread before the first poll, to subscribe or assign
@@ -46,6 +47,12 @@ public final class RecordPoller implements AutoCloseable {
         this.handler = handler;
         this.thread = new Thread(this::run, name + "-poll");
         this.thread.setDaemon(true);
+    }
+
+    /** Counts the records of every batch in {@code meshpilot_records_received_total}. */
+    public RecordPoller countingInto(RecordMetrics recordMetrics) {
+        this.metrics = recordMetrics;
+        return this;
     }
 
     public RecordPoller start() {
@@ -83,6 +90,11 @@ public final class RecordPoller implements AutoCloseable {
             return;
         }
         if (!records.isEmpty()) {
+            RecordMetrics counting = metrics;
+            if (counting != null) {
+                records.partitions().forEach(partition ->
+                        counting.received(partition.topic(), records.records(partition).size()));
+            }
             awaitHandler(records);
         }
     }

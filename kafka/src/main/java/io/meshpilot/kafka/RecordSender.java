@@ -3,9 +3,11 @@ package io.meshpilot.kafka;
 import io.meshpilot.schemas.MeshRecord;
 import io.meshpilot.schemas.RecordCodec;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
@@ -24,6 +26,7 @@ public final class RecordSender implements AutoCloseable {
     private final Producer<String, byte[]> producer;
     private final ExecutorService sendThread;
     private final RecordCodec codec = RecordCodec.get();
+    private final List<SendListener> listeners = new CopyOnWriteArrayList<>();
 
     public RecordSender(Map<String, Object> producerConfig, String name) {
         this(new KafkaProducer<>(producerConfig), name);
@@ -36,6 +39,12 @@ public final class RecordSender implements AutoCloseable {
             thread.setDaemon(true);
             return thread;
         });
+    }
+
+    /** Adds a listener told the outcome of every later send. */
+    public RecordSender listen(SendListener listener) {
+        listeners.add(listener);
+        return this;
     }
 
     public CompletionStage<RecordMetadata> send(String topic, String key, MeshRecord record) {
@@ -52,21 +61,31 @@ public final class RecordSender implements AutoCloseable {
         try {
             sendThread.execute(() -> {
                 try {
-                    producer.send(record, (metadata, failure) -> {
-                        if (failure != null) {
-                            sent.completeExceptionally(failure);
-                        } else {
-                            sent.complete(metadata);
-                        }
-                    });
+                    producer.send(record, (metadata, failure) -> settle(sent, record.topic(), metadata, failure));
                 } catch (RuntimeException e) {
-                    sent.completeExceptionally(e);
+                    settle(sent, record.topic(), null, e);
                 }
             });
         } catch (RejectedExecutionException e) {
             sent.completeExceptionally(new IllegalStateException("the record sender is closed", e));
         }
         return sent;
+    }
+
+    private void settle(CompletableFuture<RecordMetadata> sent, String topic, RecordMetadata metadata,
+            Throwable failure) {
+        for (SendListener listener : listeners) {
+            if (failure == null) {
+                listener.sent(topic);
+            } else {
+                listener.failed(topic, failure);
+            }
+        }
+        if (failure == null) {
+            sent.complete(metadata);
+        } else {
+            sent.completeExceptionally(failure);
+        }
     }
 
     /** Sends what was accepted, waiting at most {@code timeout}, then releases the producer. */

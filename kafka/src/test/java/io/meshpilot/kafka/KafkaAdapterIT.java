@@ -9,6 +9,7 @@ import io.meshpilot.schemas.Decoded;
 import io.meshpilot.schemas.RecordCodec;
 import io.meshpilot.schemas.Topics;
 import io.meshpilot.testing.KafkaBrokerExtension;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -90,7 +91,9 @@ class KafkaAdapterIT {
                          records.forEach(letters::add);
                          return CompletableFuture.completedFuture(null);
                      }).start()) {
-            new DeadLetters(sender, topics, "control-plane").send(original, "$: is not valid JSON")
+            RecordMetrics metrics = new RecordMetrics(new PrometheusRegistry(), topics);
+            new DeadLetters(sender, topics, "control-plane", metrics)
+                    .send(original, DeadLetters.Cause.INVALID, "$: is not valid JSON")
                     .toCompletableFuture().get(30, TimeUnit.SECONDS);
 
             await().atMost(Duration.ofSeconds(30)).until(() -> !letters.isEmpty());

@@ -1,17 +1,18 @@
 package io.meshpilot.agent;
 
-import io.meshpilot.schemas.KubernetesContract;
 import io.fabric8.kubernetes.client.Config;
+import io.meshpilot.agent.kubernetes.KubernetesCalls;
 import io.meshpilot.kafka.KafkaSettings;
+import io.meshpilot.schemas.KubernetesContract;
 import io.meshpilot.schemas.Names;
 import io.meshpilot.schemas.Topics;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
 /**
- * Everything a region agent needs, validated: the region it serves, its identity, Kafka, the Kubernetes API server,
- * which Services it manages and how often it sends a heartbeat.
+ * Everything a region agent needs, validated when built: each error names the command-line flag that sets it.
  */
 public record AgentSettings(
         String region,
@@ -19,11 +20,76 @@ public record AgentSettings(
         Topics topics,
         KafkaSettings kafka,
         Config kubernetes,
-        Map<String, String> managedLabels,
-        Duration heartbeatInterval) {
+        Watch watch,
+        KubernetesCalls.Policy writes,
+        Leadership leadership,
+        Http http) {
 
-    public static final Map<String, String> DEFAULT_MANAGED_LABELS = Map.of(KubernetesContract.MANAGED_LABEL, "true");
-    public static final Duration DEFAULT_HEARTBEAT_INTERVAL = Duration.ofSeconds(5);
+    /** Which Services the agent manages and how it reports their health. */
+    public record Watch(Map<String, String> managedLabels, List<String> namespaces, Duration publishWindow,
+            Duration resyncInterval, Duration heartbeatInterval) {
+
+        public static final Watch DEFAULT = new Watch(Map.of(KubernetesContract.MANAGED_LABEL, "true"), List.of(),
+                Duration.ofMillis(100), Duration.ofMinutes(10), Duration.ofSeconds(5));
+
+        public Watch {
+            managedLabels = Map.copyOf(managedLabels);
+            namespaces = List.copyOf(namespaces);
+            if (managedLabels.isEmpty()) {
+                throw new IllegalArgumentException("--selector must name at least one label");
+            }
+            namespaces.forEach(namespace -> Names.namespace(namespace).ifPresent(problem -> {
+                throw new IllegalArgumentException("--namespaces: '" + namespace + "' " + problem);
+            }));
+            positive(publishWindow, "--publish-window");
+            positive(resyncInterval, "--resync-interval");
+            positive(heartbeatInterval, "--heartbeat-interval");
+        }
+    }
+
+    /** Leader election between the agent's replicas, with a Kubernetes Lease. */
+    public record Leadership(boolean enabled, String namespace, String leaseName, Duration leaseDuration,
+            Duration renewDeadline, Duration retryPeriod, boolean releaseOnStop) {
+
+        public static final Leadership DEFAULT = new Leadership(true, "default", "meshpilot-agent",
+                Duration.ofSeconds(15), Duration.ofSeconds(10), Duration.ofSeconds(2), true);
+
+        public Leadership {
+            Names.namespace(namespace).ifPresent(problem -> {
+                throw new IllegalArgumentException("--lease-namespace '" + namespace + "' " + problem);
+            });
+            if (leaseName == null || leaseName.isBlank()) {
+                throw new IllegalArgumentException("--lease-name must not be empty");
+            }
+            positive(leaseDuration, "--lease-duration");
+            positive(renewDeadline, "--lease-renew-deadline");
+            positive(retryPeriod, "--lease-retry-period");
+            if (renewDeadline.compareTo(leaseDuration) >= 0) {
+                throw new IllegalArgumentException("--lease-renew-deadline (" + renewDeadline
+                        + ") must be shorter than --lease-duration (" + leaseDuration + ")");
+            }
+        }
+
+        /** Quick hand-over, for the sandbox and the tests. */
+        public static Leadership fast(String namespace) {
+            return new Leadership(true, namespace, "meshpilot-agent", Duration.ofSeconds(2),
+                    Duration.ofMillis(1500), Duration.ofMillis(250), true);
+        }
+    }
+
+    /** Where the agent serves /healthz, /readyz and /metrics. */
+    public record Http(String host, int port) {
+
+        public static final Http DEFAULT = new Http("0.0.0.0", 8080);
+        /** A free loopback port, for the sandbox and the tests. */
+        public static final Http LOOPBACK = new Http("127.0.0.1", 0);
+
+        public Http {
+            if (port < 0 || port > 65535) {
+                throw new IllegalArgumentException("--http-port must be within 0..65535, got " + port);
+            }
+        }
+    }
 
     public AgentSettings {
         Names.region(region).ifPresent(problem -> {
@@ -35,19 +101,38 @@ public record AgentSettings(
         Objects.requireNonNull(topics, "topics");
         Objects.requireNonNull(kafka, "kafka");
         Objects.requireNonNull(kubernetes, "kubernetes");
-        managedLabels = Map.copyOf(managedLabels);
-        if (managedLabels.isEmpty()) {
-            throw new IllegalArgumentException("--selector must name at least one label");
-        }
-        if (heartbeatInterval.isNegative() || heartbeatInterval.isZero()) {
-            throw new IllegalArgumentException("--heartbeat-interval must be positive, got " + heartbeatInterval);
-        }
+        Objects.requireNonNull(watch, "watch");
+        Objects.requireNonNull(writes, "writes");
+        Objects.requireNonNull(leadership, "leadership");
+        Objects.requireNonNull(http, "http");
     }
 
-    /** Defaults for a region: manages Services labelled {@code meshpilot.io/managed=true}. */
+    /** Defaults for a region: manages Services labelled {@code meshpilot.io/managed=true} in every namespace. */
     public static AgentSettings of(String region, String agentId, Topics topics, KafkaSettings kafka,
             Config kubernetes) {
-        return new AgentSettings(region, agentId, topics, kafka, kubernetes, DEFAULT_MANAGED_LABELS,
-                DEFAULT_HEARTBEAT_INTERVAL);
+        return new AgentSettings(region, agentId, topics, kafka, kubernetes, Watch.DEFAULT,
+                KubernetesCalls.Policy.DEFAULT, Leadership.DEFAULT, Http.DEFAULT);
+    }
+
+    public AgentSettings withWatch(Watch changed) {
+        return new AgentSettings(region, agentId, topics, kafka, kubernetes, changed, writes, leadership, http);
+    }
+
+    public AgentSettings withWrites(KubernetesCalls.Policy changed) {
+        return new AgentSettings(region, agentId, topics, kafka, kubernetes, watch, changed, leadership, http);
+    }
+
+    public AgentSettings withLeadership(Leadership changed) {
+        return new AgentSettings(region, agentId, topics, kafka, kubernetes, watch, writes, changed, http);
+    }
+
+    public AgentSettings withHttp(Http changed) {
+        return new AgentSettings(region, agentId, topics, kafka, kubernetes, watch, writes, leadership, changed);
+    }
+
+    private static void positive(Duration duration, String flag) {
+        if (duration == null || duration.isNegative() || duration.isZero()) {
+            throw new IllegalArgumentException(flag + " must be positive, got " + duration);
+        }
     }
 }

@@ -1,49 +1,71 @@
 package io.meshpilot.agent;
 
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.vertx5.Vertx5HttpClientFactory;
+import io.meshpilot.agent.directives.DirectiveApplier;
 import io.meshpilot.agent.directives.DirectiveIntake;
 import io.meshpilot.agent.health.HealthPublisher;
 import io.meshpilot.agent.health.ServiceWatch;
+import io.meshpilot.agent.kubernetes.KubernetesCallMetrics;
+import io.meshpilot.agent.kubernetes.KubernetesCalls;
+import io.meshpilot.agent.leadership.Leadership;
 import io.meshpilot.kafka.DeadLetters;
+import io.meshpilot.kafka.KafkaLink;
+import io.meshpilot.kafka.RecordMetrics;
 import io.meshpilot.kafka.RecordSender;
+import io.meshpilot.kafka.TopicSnapshot;
+import io.meshpilot.runtime.Await;
+import io.meshpilot.runtime.Resources;
+import io.meshpilot.runtime.http.OperationsServer;
+import io.meshpilot.runtime.http.Readiness;
+import io.meshpilot.runtime.metrics.ComponentMetrics;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.vertx.core.Context;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayDeque;
-import java.util.Deque;
 import java.util.Optional;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The region agent: watches this region's managed Services and their EndpointSlices, publishes their health and a
- * heartbeat, and applies the control plane's directives as Cilium annotations. All its state lives on one Vert.x
- * event loop; Kubernetes calls run on workers and Kafka on its clients' own threads.
+ * heartbeat, and applies the control plane's directives as Cilium annotations, while it leads its region. All its
+ * state lives on one Vert.x event loop; Kubernetes calls run on workers and Kafka on its clients' own threads.
  */
 public final class RegionAgent implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(RegionAgent.class);
-    private static final Duration SYNC_TIMEOUT = Duration.ofSeconds(60);
+    private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
 
     private final AgentSettings settings;
-    private final Deque<AutoCloseable> resources = new ArrayDeque<>();
+    private final Clock clock;
+    private final Resources resources = new Resources("agent");
+    private final PrometheusRegistry registry = ComponentMetrics.registry("agent");
+    private final AgentMetrics metrics = new AgentMetrics(registry);
+    private final AtomicBoolean leading = new AtomicBoolean();
+    private Context loop;
+    private HealthPublisher publisher;
+    private DirectiveApplier applier;
+    private Heartbeats heartbeats;
+    private OperationsServer http;
 
-    private RegionAgent(AgentSettings settings) {
+    private RegionAgent(AgentSettings settings, Clock clock) {
         this.settings = settings;
+        this.clock = clock;
     }
 
     /** Starts the agent; returns once its informers have listed the region's Services and EndpointSlices. */
     public static RegionAgent start(AgentSettings settings, Clock clock) {
-        RegionAgent agent = new RegionAgent(settings);
+        RegionAgent agent = new RegionAgent(settings, clock);
         try {
-            agent.startParts(clock);
+            agent.startParts();
             return agent;
         } catch (RuntimeException e) {
             agent.close();
@@ -51,69 +73,117 @@ public final class RegionAgent implements AutoCloseable {
         }
     }
 
-    private void startParts(Clock clock) {
+    private void startParts() {
         Vertx vertx = Vertx.vertx();
-        resources.push(() -> vertx.close().await(10, TimeUnit.SECONDS));
-        Context loop = vertx.getOrCreateContext();
-        KubernetesClient client = new KubernetesClientBuilder().withConfig(settings.kubernetes())
-                .withHttpClientFactory(new Vertx5HttpClientFactory(vertx)).build();
-        resources.push(client);
-        RecordSender sender = new RecordSender(settings.kafka().producer(settings.agentId()), "agent-" + region());
-        resources.push(sender);
+        resources.add(() -> Await.result(vertx.close().toCompletionStage(), Duration.ofSeconds(10), "Vert.x"));
+        loop = vertx.getOrCreateContext();
+        KubernetesClient client = resources.add(new KubernetesClientBuilder().withConfig(kubernetesConfig())
+                .withHttpClientFactory(new Vertx5HttpClientFactory(vertx)).build());
+        RecordMetrics recordMetrics = new RecordMetrics(registry, settings.topics());
+        KafkaLink link = new KafkaLink(clock, settings.watch().heartbeatInterval().multipliedBy(3),
+                () -> loop.runOnContext(ignored -> kafkaBack()));
+        recordMetrics.reachability(registry, link::reachable);
+        RecordSender sender = resources.add(new RecordSender(settings.kafka().producer(settings.agentId()),
+                "agent-" + region()).listen(recordMetrics).listen(link));
 
-        HealthPublisher publisher = new HealthPublisher(sender, loop, settings.topics(), region(),
-                settings.agentId(), clock);
-        ServiceWatch watch = new ServiceWatch(client, loop, settings.managedLabels(), publisher);
-        resources.push(watch);
-        await(watch.start(), "the Kubernetes informers to sync");
+        publisher = new HealthPublisher(loop, sender, settings.topics().health(region()), region(),
+                settings.agentId(), clock, settings.watch().publishWindow(), metrics);
+        ServiceWatch watch = resources.add(new ServiceWatch(client, loop, settings.watch(), publisher, metrics));
+        Await.result(watch.start(), START_TIMEOUT, "the Kubernetes informers to list Services and EndpointSlices");
 
-        DeadLetters deadLetters = new DeadLetters(sender, settings.topics(), "agent-" + region());
-        resources.push(DirectiveIntake.start(region(), settings.agentId(), settings.topics(),
-                settings.kafka().consumer(settings.agentId(), Optional.empty()), loop, client, watch::service,
-                sender, deadLetters, clock));
+        DeadLetters deadLetters = new DeadLetters(sender, settings.topics(), "agent-" + region(), recordMetrics);
+        KubernetesCalls calls = new KubernetesCalls(settings.writes(), new KubernetesCallMetrics(registry));
+        DirectiveIntake intake = resources.add(DirectiveIntake.start(region(), settings.agentId(),
+                settings.topics(), settings.kafka().consumer(settings.agentId(), Optional.empty()),
+                new DirectiveIntake.Parts(loop, client, calls, sender, deadLetters, recordMetrics, metrics,
+                        watch::service, publisher::takeFirstChange, clock)));
+        applier = intake.applier();
+        watch.observeServices(applier::observed);
 
-        Heartbeats heartbeats = new Heartbeats(vertx, sender, settings.topics().heartbeat(region()), region(),
-                settings.agentId(), watch::managedCount, clock);
-        runOn(loop, () -> heartbeats.start(settings.heartbeatInterval()));
-        resources.push(heartbeats);
-        LOG.atInfo().addKeyValue("region", region()).addKeyValue("agent", settings.agentId()).log("agent started");
+        heartbeats = resources.add(new Heartbeats(loop, sender, link, settings.topics().heartbeat(region()),
+                region(), settings.agentId(), () -> metrics.managedServicesNow(), clock));
+        onLoop(() -> {
+            heartbeats.start(settings.watch().heartbeatInterval());
+            loop.owner().setPeriodic(settings.watch().resyncInterval().toMillis(),
+                    ignored -> publisher.republishAll("resync"));
+        });
+        resources.add(Leadership.start(client, settings.leadership(), settings.agentId(), loop, this::lead));
+        http = resources.add(OperationsServer.start(vertx, settings.http().host(), settings.http().port(), registry,
+                new Readiness()
+                        .check("kubernetes", () -> watch.synced() ? Optional.empty()
+                                : Optional.of("informers have not listed Services and EndpointSlices yet"))
+                        .check("kafka", link::problem),
+                router -> { }));
+        LOG.atInfo().addKeyValue("region", region()).addKeyValue("agent", settings.agentId())
+                .addKeyValue("http", http.port()).log("agent started");
+    }
+
+    private Config kubernetesConfig() {
+        return new ConfigBuilder(settings.kubernetes())
+                .withRequestTimeout((int) settings.writes().requestTimeout().toMillis())
+                .withRequestRetryBackoffLimit(0)
+                .build();
+    }
+
+    /** Leadership changed; on the event loop. */
+    private void lead(boolean leads) {
+        leading.set(leads);
+        metrics.leader(leads);
+        heartbeats.leader(leads);
+        if (!leads) {
+            LOG.atInfo().addKeyValue("region", region()).log("standing by: another replica leads");
+            publisher.deactivate();
+            applier.deactivate();
+            return;
+        }
+        LOG.atInfo().addKeyValue("region", region()).log("leading the region");
+        applier.activate();
+        loop.executeBlocking(() -> TopicSnapshot.liveKeys(settings.kafka().consumer(settings.agentId() + "-snapshot",
+                Optional.empty()), settings.topics().health(region()), Duration.ofSeconds(30)), false)
+                .onComplete(keys -> {
+                    if (leading.get()) {
+                        publisher.activate(keys.succeeded() ? keys.result() : Set.of());
+                    }
+                });
+    }
+
+    /** Kafka acknowledges again after an outage: publish everything again; on the event loop. */
+    private void kafkaBack() {
+        LOG.atInfo().addKeyValue("region", region()).log("Kafka answers again; publishing all health and statuses");
+        publisher.republishAll("reconnect");
+        if (leading.get()) {
+            applier.resendStatuses();
+        }
+    }
+
+    private void onLoop(Runnable action) {
+        Promise<Void> done = Promise.promise();
+        loop.runOnContext(ignored -> {
+            action.run();
+            done.complete();
+        });
+        Await.result(done.future().toCompletionStage(), START_TIMEOUT, "the agent's event loop");
     }
 
     public String region() {
         return settings.region();
     }
 
-    private static void runOn(Context loop, Runnable action) {
-        Promise<Void> done = Promise.promise();
-        loop.runOnContext(ignored -> {
-            action.run();
-            done.complete();
-        });
-        await(done.future().toCompletionStage(), "the agent's event loop");
+    /** The port of /healthz, /readyz and /metrics. */
+    public int httpPort() {
+        return http.port();
     }
 
-    private static void await(java.util.concurrent.CompletionStage<?> stage, String what) {
-        try {
-            stage.toCompletableFuture().get(SYNC_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while waiting for " + what, e);
-        } catch (ExecutionException e) {
-            throw new IllegalStateException("failed waiting for " + what + ": " + e.getCause().getMessage(),
-                    e.getCause());
-        } catch (TimeoutException e) {
-            throw new IllegalStateException("gave up after " + SYNC_TIMEOUT + " waiting for " + what, e);
-        }
+    public PrometheusRegistry registry() {
+        return registry;
+    }
+
+    public boolean leading() {
+        return leading.get();
     }
 
     @Override
     public void close() {
-        while (!resources.isEmpty()) {
-            try {
-                resources.pop().close();
-            } catch (Exception e) {
-                LOG.atWarn().addKeyValue("error", e.toString()).log("error while stopping the agent");
-            }
-        }
+        resources.close();
     }
 }

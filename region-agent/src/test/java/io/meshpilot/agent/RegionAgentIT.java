@@ -65,7 +65,8 @@ class RegionAgentIT {
                 List.of(Pod.ready("hello-1", "fd00::1"), Pod.notReady("hello-2", "fd00::2")))).create();
 
         try (RegionAgent agent = RegionAgent.start(AgentSettings.of("us", "agent-us-0", topics, settings,
-                apiServer.clientConfig()), Clock.systemUTC());
+                apiServer.clientConfig()).withLeadership(AgentSettings.Leadership.fast("default"))
+                .withHttp(AgentSettings.Http.LOOPBACK), Clock.systemUTC());
              TopicReader health = new TopicReader(kafka.bootstrapServers(), topics.health("us"));
              TopicReader status = new TopicReader(kafka.bootstrapServers(), topics.status("us"));
              RecordSender sender = new RecordSender(settings.producer("test"), "test")) {

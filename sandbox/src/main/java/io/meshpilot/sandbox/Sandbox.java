@@ -57,7 +57,9 @@ public final class Sandbox implements AutoCloseable {
             resources.push(region);
             regions.put(region.name(), region);
             region.startAgent(AgentSettings.of(region.name(), "agent-" + region.name() + "-0", settings.topics(),
-                    kafka, region.apiServer().clientConfig()), clock);
+                    kafka, region.apiServer().clientConfig())
+                    .withLeadership(AgentSettings.Leadership.fast("default"))
+                    .withHttp(AgentSettings.Http.LOOPBACK), clock);
         }
         resources.push(ControlPlane.start(ControlPlaneSettings.of(kafka, settings.topics()), clock));
         LOG.atInfo().addKeyValue("regions", names).addKeyValue("kafka", kafka.bootstrapServers())

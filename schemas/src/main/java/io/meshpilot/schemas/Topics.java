@@ -88,6 +88,26 @@ public record Topics(String prefix) {
         return Pattern.compile(Pattern.quote(prefix) + "\\.([a-z0-9]([-a-z0-9]*[a-z0-9])?)\\." + role.suffix());
     }
 
+    /**
+     * What a topic carries, for metric labels: {@code health}, {@code heartbeat}, {@code directives},
+     * {@code status}, {@code policies}, {@code policy-status}, {@code decisions}, {@code deadletter}, or
+     * {@code other} for a topic that is not meshpilot's.
+     */
+    public String role(String topic) {
+        Optional<RegionTopic> regionTopic = parse(topic);
+        if (regionTopic.isPresent()) {
+            return regionTopic.get().role().suffix();
+        }
+        if (topic.startsWith(prefix + ".")) {
+            String rest = topic.substring(prefix.length() + 1);
+            if (rest.equals("policies") || rest.equals("policy-status") || rest.equals("decisions")
+                    || rest.equals("deadletter")) {
+                return rest;
+            }
+        }
+        return "other";
+    }
+
     /** The region and role of a per-region topic of this prefix, or empty for any other topic. */
     public Optional<RegionTopic> parse(String topic) {
         for (RegionRole role : RegionRole.values()) {

@@ -43,6 +43,14 @@ class TopicsTest {
     }
 
     @Test
+    void namesWhatATopicCarriesForMetricLabels() {
+        assertThat(topics.role("meshpilot.us.health")).isEqualTo("health");
+        assertThat(topics.role("meshpilot.policy-status")).isEqualTo("policy-status");
+        assertThat(topics.role("meshpilot.deadletter")).isEqualTo("deadletter");
+        assertThat(topics.role("other.topic")).isEqualTo("other");
+    }
+
+    @Test
     void discoversRegionsByPattern() {
         assertThat(topics.regionTopicPattern(RegionRole.HEALTH).matcher("meshpilot.eu.health").matches()).isTrue();
         assertThat(topics.regionTopicPattern(RegionRole.HEALTH).matcher("meshpilot.eu.status").matches()).isFalse();

@@ -78,7 +78,7 @@ public final class HealthIntake implements AutoCloseable {
         Optional<RegionTopic> topic = topics.parse(record.topic());
         Optional<ServiceKey> key = ServiceKey.parse(record.key());
         if (topic.isEmpty() || key.isEmpty()) {
-            deadLetters.send(record, "key '" + record.key() + "' is not <namespace>/<service>");
+            deadLetters.send(record, DeadLetters.Cause.BAD_KEY, "key '" + record.key() + "' is not <namespace>/<service>");
             return Optional.empty();
         }
         String region = topic.get().region();
@@ -88,17 +88,17 @@ public final class HealthIntake implements AutoCloseable {
         }
         Decoded<ServiceHealth> decoded = codec.decode(record.value(), ServiceHealth.class);
         if (decoded instanceof Decoded.Invalid<ServiceHealth> invalid) {
-            deadLetters.send(record, invalid.summary());
+            deadLetters.send(record, DeadLetters.Cause.INVALID, invalid.summary());
             return Optional.empty();
         }
         ServiceHealth health = ((Decoded.Valid<ServiceHealth>) decoded).record();
         if (!health.region().equals(region)) {
-            deadLetters.send(record, "region '" + health.region() + "' does not match the topic's region '"
+            deadLetters.send(record, DeadLetters.Cause.REGION_MISMATCH, "region '" + health.region() + "' does not match the topic's region '"
                     + region + "'");
             return Optional.empty();
         }
         if (!health.key().equals(key.get())) {
-            deadLetters.send(record, "Service " + health.key() + " does not match the record key " + key.get());
+            deadLetters.send(record, DeadLetters.Cause.REGION_MISMATCH, "Service " + health.key() + " does not match the record key " + key.get());
             return Optional.empty();
         }
         book.put(health);

@@ -1,117 +1,228 @@
 package io.meshpilot.agent.directives;
 
-import io.meshpilot.schemas.KubernetesContract;
 import io.fabric8.kubernetes.api.model.Service;
+import io.meshpilot.agent.AgentMetrics;
+import io.meshpilot.agent.AgentMetrics.DirectiveResult;
+import io.meshpilot.agent.directives.ServiceAnnotator.Change;
+import io.meshpilot.agent.kubernetes.KubernetesCalls;
 import io.meshpilot.core.routing.CiliumServiceConfig;
+import io.meshpilot.kafka.DeadLetters;
 import io.meshpilot.schemas.DirectiveStatus.Result;
 import io.meshpilot.schemas.ServiceDirective;
 import io.meshpilot.schemas.ServiceKey;
 import io.vertx.core.Context;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Applies directives to this region's Services one at a time, newest first per Service: a directive superseded
- * while it waits is never applied, and a version older than one applied is skipped. Confined to the agent's event
- * loop; the Kubernetes calls run on a worker thread.
+ * Keeps this region's Services as their directives want them. It remembers the newest directive per Service (the
+ * desired state) and, while this replica leads, applies what a Service lacks one at a time: a newer directive, or the
+ * current one again when someone edited an owned annotation by hand (drift). It never applies a version older than
+ * the one a Service carries, refuses (with a Rejected status and a dead letter) directives for another region, for a
+ * Service it does not manage or with annotations it does not own, and retries failed writes with backoff. Confined
+ * to the agent's event loop; the Kubernetes calls run on a worker thread.
  */
 public final class DirectiveApplier {
 
     private static final Logger LOG = LoggerFactory.getLogger(DirectiveApplier.class);
+    private static final Duration FIRST_RETRY = Duration.ofSeconds(1);
+    private static final Duration LAST_RETRY = Duration.ofSeconds(60);
 
     private final Context loop;
     private final String region;
     private final Function<ServiceKey, Optional<Service>> services;
     private final ServiceAnnotator annotator;
     private final StatusReporter status;
-    private final Map<ServiceKey, ServiceDirective> pending = new LinkedHashMap<>();
-    private final Map<ServiceKey, Long> applied = new HashMap<>();
-    private boolean applying;
+    private final DeadLetters deadLetters;
+    private final AgentMetrics metrics;
+    private final Function<ServiceKey, Optional<Instant>> healthChangedAt;
+    private final Clock clock;
+    private final Map<ServiceKey, Received> desired = new HashMap<>();
+    private final Map<ServiceKey, Received> pending = new LinkedHashMap<>();
+    private final Map<ServiceKey, Integer> failures = new HashMap<>();
+    private ServiceKey applying;
+    private boolean active;
 
     DirectiveApplier(Context loop, String region, Function<ServiceKey, Optional<Service>> services,
-            ServiceAnnotator annotator, StatusReporter status) {
+            ServiceAnnotator annotator, StatusReporter status, DeadLetters deadLetters, AgentMetrics metrics,
+            Function<ServiceKey, Optional<Instant>> healthChangedAt, Clock clock) {
         this.loop = loop;
         this.region = region;
         this.services = services;
         this.annotator = annotator;
         this.status = status;
+        this.deadLetters = deadLetters;
+        this.metrics = metrics;
+        this.healthChangedAt = healthChangedAt;
+        this.clock = clock;
     }
 
-    /** Queues a directive; call on the agent's event loop. */
-    void offer(ServiceDirective directive) {
-        if (!directive.region().equals(region)) {
-            reject(directive, "directive for region " + directive.region() + " reached the agent of " + region);
-            return;
+    /** A directive read from the topic. */
+    void offer(Received received) {
+        ServiceDirective directive = received.directive();
+        Received kept = desired.merge(directive.key(), received, Received::newer);
+        if (kept == received && active) {
+            pending.put(directive.key(), received);
+            applyNext();
         }
-        pending.merge(directive.key(), directive,
-                (waiting, offered) -> offered.version() > waiting.version() ? offered : waiting);
+    }
+
+    /** A tombstone read from the topic: the control plane no longer directs this Service here. */
+    void withdrawn(ServiceKey service) {
+        desired.remove(service);
+        pending.remove(service);
+    }
+
+    /** A managed Service seen added or changed: applies what it lacks, reverting manual edits. */
+    public void observed(Service service) {
+        ServiceKey key = new ServiceKey(service.getMetadata().getNamespace(), service.getMetadata().getName());
+        Received target = desired.get(key);
+        if (active && target != null && !key.equals(applying) && !inSync(service, target.directive())) {
+            pending.put(key, target);
+            applyNext();
+        }
+    }
+
+    /** This replica leads: apply whatever the Services lack. */
+    public void activate() {
+        active = true;
+        pending.putAll(desired);
         applyNext();
+    }
+
+    /** Publishes the latest status of every Service again (Kafka answers after an outage). */
+    public void resendStatuses() {
+        status.resendLatest();
+    }
+
+    /** Another replica leads: stand by. */
+    public void deactivate() {
+        active = false;
+        pending.clear();
     }
 
     private void applyNext() {
-        if (applying || pending.isEmpty()) {
-            return;
+        while (active && applying == null && !pending.isEmpty()) {
+            Iterator<Received> next = pending.values().iterator();
+            Received received = next.next();
+            next.remove();
+            consider(received);
         }
-        Iterator<ServiceDirective> next = pending.values().iterator();
-        ServiceDirective directive = next.next();
-        next.remove();
-        Optional<Service> service = services.apply(directive.key());
-        if (service.isEmpty()) {
-            reject(directive, "Service " + directive.key() + " does not exist or is not managed in " + region);
-        } else if (!CiliumServiceConfig.OWNED.containsAll(directive.annotations().keySet())) {
-            reject(directive, "annotations outside the owned set " + CiliumServiceConfig.OWNED.stream().sorted()
-                    .toList() + ": " + directive.annotations().keySet().stream().sorted().toList());
-        } else if (directive.version() <= appliedVersion(service.get())) {
-            LOG.atDebug().addKeyValue("service", directive.key()).addKeyValue("version", directive.version())
-                    .log("directive not newer than the applied one, skipped");
-        } else {
-            apply(service.get(), directive);
-            return;
-        }
-        applyNext();
     }
 
-    private void apply(Service service, ServiceDirective directive) {
-        applying = true;
-        loop.executeBlocking(() -> annotator.apply(service, directive), false).onComplete(done -> {
-            applying = false;
+    private void consider(Received received) {
+        ServiceDirective directive = received.directive();
+        Optional<String> refusal = refusal(directive);
+        if (refusal.isPresent()) {
+            desired.remove(directive.key(), received);
+            reject(received, refusal.get());
+            return;
+        }
+        Optional<Service> service = services.apply(directive.key());
+        if (service.isEmpty()) {
+            reject(received, "Service " + directive.key() + " does not exist or is not managed in " + region);
+            return;
+        }
+        OptionalLong carried = OwnedAnnotations.version(service.get());
+        if (carried.isPresent() && carried.getAsLong() > directive.version()) {
+            skip(directive, "the Service carries a newer directive version " + carried.getAsLong());
+        } else if (inSync(service.get(), directive)) {
+            failures.remove(directive.key());
+        } else if (carried.isPresent() && carried.getAsLong() == directive.version()) {
+            apply(service.get(), directive, Change.DRIFT);
+        } else {
+            apply(service.get(), directive, Change.DIRECTIVE);
+        }
+    }
+
+    /** Why this agent must never apply the directive, whatever its Service looks like. */
+    private Optional<String> refusal(ServiceDirective directive) {
+        if (!directive.region().equals(region)) {
+            return Optional.of("directive for region " + directive.region() + " reached the agent of " + region);
+        }
+        if (!CiliumServiceConfig.OWNED.containsAll(directive.annotations().keySet())) {
+            return Optional.of("annotations outside the owned set " + CiliumServiceConfig.OWNED.stream().sorted()
+                    .toList() + ": " + directive.annotations().keySet().stream().sorted().toList());
+        }
+        return Optional.empty();
+    }
+
+    private void apply(Service service, ServiceDirective directive, Change change) {
+        applying = directive.key();
+        loop.executeBlocking(() -> annotator.apply(service, directive, change), false).onComplete(done -> {
+            applying = null;
             if (done.succeeded()) {
-                applied.merge(directive.key(), directive.version(), Math::max);
-                LOG.atInfo().addKeyValue("service", directive.key()).addKeyValue("version", directive.version())
-                        .addKeyValue("annotations", directive.annotations()).addKeyValue("reason", directive.reason())
-                        .log("directive applied");
-                status.report(directive, Result.APPLIED, null);
+                applied(directive, change);
             } else {
-                LOG.atWarn().addKeyValue("service", directive.key()).addKeyValue("version", directive.version())
-                        .addKeyValue("error", done.cause().toString()).log("directive not applied");
-                status.report(directive, Result.FAILED, String.valueOf(done.cause().getMessage()));
+                failed(directive, done.cause());
             }
             applyNext();
         });
     }
 
-    /** The newer of the version this agent applied and the one recorded on the Service. */
-    private long appliedVersion(Service service) {
-        ServiceKey key = new ServiceKey(service.getMetadata().getNamespace(), service.getMetadata().getName());
-        long remembered = applied.getOrDefault(key, 0L);
-        Map<String, String> annotations = service.getMetadata().getAnnotations();
-        String recorded = annotations == null ? null : annotations.get(KubernetesContract.DIRECTIVE_VERSION_ANNOTATION);
-        try {
-            return Math.max(remembered, recorded == null ? 0L : Long.parseLong(recorded));
-        } catch (NumberFormatException e) {
-            return remembered;
+    private void applied(ServiceDirective directive, Change change) {
+        failures.remove(directive.key());
+        metrics.directive(change == Change.DRIFT ? DirectiveResult.DRIFT_REVERTED : DirectiveResult.APPLIED);
+        if (change == Change.DIRECTIVE) {
+            healthChangedAt.apply(directive.key())
+                    .ifPresent(changed -> metrics.reaction(Duration.between(changed, clock.instant())));
+        }
+        LOG.atInfo().addKeyValue("service", directive.key()).addKeyValue("version", directive.version())
+                .addKeyValue("annotations", directive.annotations()).addKeyValue("reason", directive.reason())
+                .log(change == Change.DRIFT ? "manual edit reverted" : "directive applied");
+        status.report(directive, Result.APPLIED, change == Change.DRIFT ? "reverted a manual edit" : null);
+    }
+
+    private void failed(ServiceDirective directive, Throwable cause) {
+        metrics.directive(DirectiveResult.FAILED);
+        int attempt = failures.merge(directive.key(), 1, Integer::sum);
+        Duration retryIn = backoff(attempt);
+        String why = KubernetesCalls.describe(cause);
+        LOG.atWarn().addKeyValue("service", directive.key()).addKeyValue("version", directive.version())
+                .addKeyValue("error", why).addKeyValue("retryIn", retryIn).log("directive not applied");
+        status.report(directive, Result.FAILED, why);
+        loop.owner().setTimer(retryIn.toMillis(), ignored -> retry(directive.key()));
+    }
+
+    private void retry(ServiceKey key) {
+        Received target = desired.get(key);
+        if (active && target != null && failures.containsKey(key)) {
+            pending.putIfAbsent(key, target);
+            applyNext();
         }
     }
 
-    private void reject(ServiceDirective directive, String why) {
-        LOG.atWarn().addKeyValue("service", directive.key()).addKeyValue("version", directive.version())
-                .addKeyValue("reason", why).log("directive rejected");
+    static Duration backoff(int attempt) {
+        Duration delay = FIRST_RETRY.multipliedBy(1L << Math.min(attempt - 1, 10));
+        return delay.compareTo(LAST_RETRY) > 0 ? LAST_RETRY : delay;
+    }
+
+    private void skip(ServiceDirective directive, String why) {
+        metrics.directive(DirectiveResult.SKIPPED);
+        LOG.atDebug().addKeyValue("service", directive.key()).addKeyValue("version", directive.version())
+                .addKeyValue("reason", why).log("directive skipped");
+    }
+
+    private void reject(Received received, String why) {
+        ServiceDirective directive = received.directive();
+        metrics.directive(DirectiveResult.REJECTED);
         status.report(directive, Result.REJECTED, why);
+        deadLetters.send(received.topic(), received.position(), directive.key().toString(), received.bytes(),
+                DeadLetters.Cause.REJECTED, why);
+    }
+
+    private static boolean inSync(Service service, ServiceDirective directive) {
+        return Objects.equals(OwnedAnnotations.on(service), OwnedAnnotations.wantedBy(directive));
     }
 }

@@ -2,9 +2,12 @@ package io.meshpilot.agent.directives;
 
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.meshpilot.agent.AgentMetrics;
+import io.meshpilot.agent.kubernetes.KubernetesCalls;
 import io.meshpilot.kafka.DeadLetters;
-import io.meshpilot.kafka.RecordSender;
+import io.meshpilot.kafka.RecordMetrics;
 import io.meshpilot.kafka.RecordPoller;
+import io.meshpilot.kafka.RecordSender;
 import io.meshpilot.kafka.Subscriptions;
 import io.meshpilot.schemas.Decoded;
 import io.meshpilot.schemas.RecordCodec;
@@ -14,6 +17,7 @@ import io.meshpilot.schemas.Topics;
 import io.vertx.core.Context;
 import io.vertx.core.Promise;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletionStage;
@@ -22,10 +26,18 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 
 /**
- * Reads this region's directives topic from the beginning (its compacted state is the desired state) and hands each
- * directive to the applier on the agent's event loop. Undecodable records go to the dead-letter topic.
+ * Reads this region's directives topic, and only it, from the beginning (its compacted state is the desired state),
+ * and hands each directive to the applier on the agent's event loop. Undecodable records and records with a bad key
+ * go to the dead-letter topic.
  */
 public final class DirectiveIntake implements AutoCloseable {
+
+    /** What the intake needs from the rest of the agent. */
+    public record Parts(Context loop, KubernetesClient client, KubernetesCalls calls, RecordSender sender,
+            DeadLetters deadLetters, RecordMetrics recordMetrics, AgentMetrics metrics,
+            Function<ServiceKey, Optional<Service>> services, Function<ServiceKey, Optional<Instant>> healthChangedAt,
+            Clock clock) {
+    }
 
     private final RecordPoller poller;
     private final Context loop;
@@ -33,31 +45,28 @@ public final class DirectiveIntake implements AutoCloseable {
     private final DeadLetters deadLetters;
     private final RecordCodec codec = RecordCodec.get();
 
-    private DirectiveIntake(String name, Map<String, Object> consumerConfig, String topic, Context loop,
-            DirectiveApplier applier, DeadLetters deadLetters) {
-        this.loop = loop;
+    private DirectiveIntake(String topic, Map<String, Object> consumerConfig, Parts parts, DirectiveApplier applier) {
+        this.loop = parts.loop();
         this.applier = applier;
-        this.deadLetters = deadLetters;
-        this.poller = new RecordPoller(name, consumerConfig, Subscriptions.wholeTopicFromBeginning(topic),
-                this::handOver);
+        this.deadLetters = parts.deadLetters();
+        this.poller = new RecordPoller("directives", consumerConfig, Subscriptions.wholeTopicFromBeginning(topic),
+                this::handOver).countingInto(parts.recordMetrics());
     }
 
-    /**
-     * Starts reading the region's directives and applying them to its Services.
-     *
-     * @param services the managed Service with a key, as the agent's informer last saw it
-     */
+    /** Starts reading the region's directives; the applier it returns acts once activated. */
     public static DirectiveIntake start(String region, String agentId, Topics topics,
-            Map<String, Object> consumerConfig, Context loop, KubernetesClient client,
-            Function<ServiceKey, Optional<Service>> services, RecordSender sender, DeadLetters deadLetters,
-            Clock clock) {
-        DirectiveApplier applier = new DirectiveApplier(loop, region, services,
-                new ServiceAnnotator(client, agentId, clock),
-                new StatusReporter(sender, topics, region, agentId, clock));
-        DirectiveIntake intake = new DirectiveIntake("directives-" + region, consumerConfig,
-                topics.directives(region), loop, applier, deadLetters);
+            Map<String, Object> consumerConfig, Parts parts) {
+        DirectiveApplier applier = new DirectiveApplier(parts.loop(), region, parts.services(),
+                new ServiceAnnotator(parts.client(), parts.calls(), agentId, parts.clock()),
+                new StatusReporter(parts.sender(), topics.status(region), region, agentId, parts.clock()),
+                parts.deadLetters(), parts.metrics(), parts.healthChangedAt(), parts.clock());
+        DirectiveIntake intake = new DirectiveIntake(topics.directives(region), consumerConfig, parts, applier);
         intake.poller.start();
         return intake;
+    }
+
+    public DirectiveApplier applier() {
+        return applier;
     }
 
     private CompletionStage<Void> handOver(ConsumerRecords<String, byte[]> records) {
@@ -70,15 +79,29 @@ public final class DirectiveIntake implements AutoCloseable {
     }
 
     private void accept(ConsumerRecord<String, byte[]> record) {
+        Optional<ServiceKey> key = ServiceKey.parse(record.key());
+        if (key.isEmpty()) {
+            deadLetters.send(record, DeadLetters.Cause.BAD_KEY, "key '" + record.key()
+                    + "' is not <namespace>/<service>");
+            return;
+        }
         if (record.value() == null) {
+            applier.withdrawn(key.get());
             return;
         }
         Decoded<ServiceDirective> decoded = codec.decode(record.value(), ServiceDirective.class);
-        if (decoded instanceof Decoded.Valid<ServiceDirective> valid) {
-            applier.offer(valid.record());
-        } else if (decoded instanceof Decoded.Invalid<ServiceDirective> invalid) {
-            deadLetters.send(record, invalid.summary());
+        if (decoded instanceof Decoded.Invalid<ServiceDirective> invalid) {
+            deadLetters.send(record, DeadLetters.Cause.INVALID, invalid.summary());
+            return;
         }
+        ServiceDirective directive = ((Decoded.Valid<ServiceDirective>) decoded).record();
+        if (!directive.key().equals(key.get())) {
+            deadLetters.send(record, DeadLetters.Cause.REGION_MISMATCH, "Service " + directive.key()
+                    + " does not match the record key " + key.get());
+            return;
+        }
+        applier.offer(new Received(directive, record.topic(), record.partition() + "@" + record.offset(),
+                record.value()));
     }
 
     @Override

@@ -1,6 +1,5 @@
 package io.meshpilot.agent.directives;
 
-import io.meshpilot.schemas.KubernetesContract;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fabric8.kubernetes.api.model.EventBuilder;
@@ -8,7 +7,9 @@ import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
+import io.meshpilot.agent.kubernetes.KubernetesCalls;
 import io.meshpilot.core.routing.CiliumServiceConfig;
+import io.meshpilot.schemas.KubernetesContract;
 import io.meshpilot.schemas.ServiceDirective;
 import java.time.Clock;
 import java.time.format.DateTimeFormatter;
@@ -17,28 +18,48 @@ import java.util.Map;
 
 /**
  * Writes a directive onto its Service: the owned annotations and {@code meshpilot.io/directive-version} in one JSON
- * merge patch, then an {@code AffinityChanged} Event. Blocking: call it from a worker thread, never an event loop.
+ * merge patch, then an Event that says why. Blocking: call it from a worker thread, never an event loop.
  */
 final class ServiceAnnotator {
 
+    /** Why the annotations are written, and how the Event tells it. */
+    enum Change {
+        /** A new directive: a Normal {@code AffinityChanged} Event. */
+        DIRECTIVE(KubernetesContract.AFFINITY_CHANGED_REASON, "Normal"),
+        /** A manual edit of an owned annotation undone: a Warning {@code DriftReverted} Event. */
+        DRIFT(KubernetesContract.DRIFT_REVERTED_REASON, "Warning");
+
+        private final String reason;
+        private final String type;
+
+        Change(String reason, String type) {
+            this.reason = reason;
+            this.type = type;
+        }
+    }
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final KubernetesClient client;
+    private final KubernetesCalls calls;
     private final String agentId;
     private final Clock clock;
 
-    ServiceAnnotator(KubernetesClient client, String agentId, Clock clock) {
+    ServiceAnnotator(KubernetesClient client, KubernetesCalls calls, String agentId, Clock clock) {
         this.client = client;
+        this.calls = calls;
         this.agentId = agentId;
         this.clock = clock;
     }
 
     /** Patches the Service and records the Event; returns the patched Service. */
-    Service apply(Service current, ServiceDirective directive) {
-        Service patched = client.services().inNamespace(directive.namespace()).withName(directive.service())
-                .patch(PatchContext.of(PatchType.JSON_MERGE), patch(directive));
-        recordEvent(patched, directive, current);
+    Service apply(Service current, ServiceDirective directive, Change change) {
+        Service patched = calls.write("patch-service", () -> client.services()
+                .inNamespace(directive.namespace()).withName(directive.service())
+                .patch(PatchContext.of(PatchType.JSON_MERGE), patch(directive)));
+        String message = message(current, directive, change);
+        calls.write("create-event", () -> client.v1().events().inNamespace(directive.namespace())
+                .resource(event(patched, directive, change, message)).create());
         return patched;
     }
 
@@ -55,33 +76,40 @@ final class ServiceAnnotator {
         }
     }
 
-    private void recordEvent(Service service, ServiceDirective directive, Service before) {
+    private io.fabric8.kubernetes.api.model.Event event(Service service, ServiceDirective directive, Change change,
+            String message) {
         String now = DateTimeFormatter.ISO_INSTANT.format(clock.instant());
-        client.v1().events().inNamespace(directive.namespace()).resource(new EventBuilder()
+        return new EventBuilder()
                 .withNewMetadata().withGenerateName(directive.service() + ".").withNamespace(directive.namespace())
                 .endMetadata()
                 .withNewInvolvedObject().withApiVersion("v1").withKind("Service")
                 .withNamespace(directive.namespace()).withName(directive.service())
                 .withUid(service.getMetadata().getUid()).endInvolvedObject()
-                .withType("Normal")
-                .withReason(KubernetesContract.AFFINITY_CHANGED_REASON)
-                .withMessage(message(before, directive))
+                .withType(change.type)
+                .withReason(change.reason)
+                .withMessage(message)
                 .withNewSource().withComponent("meshpilot-agent").endSource()
                 .withReportingComponent("meshpilot.io/agent")
                 .withReportingInstance(agentId)
                 .withFirstTimestamp(now).withLastTimestamp(now).withCount(1)
-                .build()).create();
+                .build();
     }
 
-    /** E.g. {@code affinity local -> remote, shared true, global true: local-degraded (directive 12)}. */
-    static String message(Service before, ServiceDirective directive) {
-        Map<String, String> old = before.getMetadata().getAnnotations() == null ? Map.of()
-                : before.getMetadata().getAnnotations();
+    /**
+     * E.g. {@code affinity local -> remote, shared true, global true: local-degraded (directive 12)}, or for drift
+     * {@code reverted a manual edit (service.cilium.io/affinity: remote -> local): local-healthy (directive 12)}.
+     */
+    static String message(Service before, ServiceDirective directive, Change change) {
+        String cause = ": " + directive.reason() + " (directive " + directive.version() + ")";
+        if (change == Change.DRIFT) {
+            return "reverted a manual edit (" + OwnedAnnotations.difference(OwnedAnnotations.on(before),
+                    OwnedAnnotations.wantedBy(directive)) + ")" + cause;
+        }
+        Map<String, String> old = OwnedAnnotations.on(before);
         String from = old.getOrDefault(CiliumServiceConfig.AFFINITY, "none");
         String to = directive.annotations().getOrDefault(CiliumServiceConfig.AFFINITY, "none");
         String affinity = from.equals(to) ? "affinity " + to : "affinity " + from + " -> " + to;
         return affinity + ", shared " + directive.annotations().getOrDefault(CiliumServiceConfig.SHARED, "true")
-                + ", global " + directive.annotations().getOrDefault(CiliumServiceConfig.GLOBAL, "false")
-                + ": " + directive.reason() + " (directive " + directive.version() + ")";
+                + ", global " + directive.annotations().getOrDefault(CiliumServiceConfig.GLOBAL, "false") + cause;
     }
 }

@@ -1,47 +1,138 @@
 package io.meshpilot.agent.health;
 
+import io.meshpilot.agent.AgentMetrics;
 import io.meshpilot.core.health.EndpointTally;
 import io.meshpilot.kafka.RecordSender;
 import io.meshpilot.schemas.EndpointCounts;
 import io.meshpilot.schemas.ServiceHealth;
 import io.meshpilot.schemas.ServiceKey;
-import io.meshpilot.schemas.Topics;
 import io.vertx.core.Context;
 import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Function;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Publishes a Service's health to {@code P.<region>.health} when it changed, and a tombstone when the Service is
- * gone. Confined to the agent's event loop; a failed send is forgotten, so the next change or resync sends again.
+ * Publishes Services' health to {@code P.<region>.health}: only what changed, a burst of changes coalesced into one
+ * record per Service, none held back longer than the publish window; a tombstone for a Service that is gone; and
+ * everything again on demand (resync, Kafka back after an outage, leadership gained). Publishes only while active
+ * (this replica leads). Confined to the agent's event loop.
  */
 public final class HealthPublisher {
 
     private static final Logger LOG = LoggerFactory.getLogger(HealthPublisher.class);
 
-    private final RecordSender sender;
     private final Context loop;
+    private final RecordSender sender;
     private final String topic;
     private final String region;
     private final String agentId;
     private final Clock clock;
+    private final Duration window;
+    private final AgentMetrics metrics;
     private final Map<ServiceKey, EndpointTally> published = new HashMap<>();
+    private final Set<ServiceKey> dirty = new LinkedHashSet<>();
+    private final Map<ServiceKey, Instant> changedAt = new HashMap<>();
+    private final Set<ServiceKey> unwithdrawn = new LinkedHashSet<>();
+    private Function<ServiceKey, Optional<EndpointTally>> current = key -> Optional.empty();
+    private Supplier<Set<ServiceKey>> managed = Set::of;
+    private boolean active;
+    private boolean flushScheduled;
 
-    public HealthPublisher(RecordSender sender, Context loop, Topics topics, String region, String agentId,
-            Clock clock) {
-        this.sender = sender;
+    public HealthPublisher(Context loop, RecordSender sender, String topic, String region, String agentId,
+            Clock clock, Duration window, AgentMetrics metrics) {
         this.loop = loop;
-        this.topic = topics.health(region);
+        this.sender = sender;
+        this.topic = topic;
         this.region = region;
         this.agentId = agentId;
         this.clock = clock;
+        this.window = window;
+        this.metrics = metrics;
     }
 
-    /** Publishes the Service's endpoints unless they are what was last published. */
-    void publish(ServiceKey service, EndpointTally endpoints) {
+    /** Where the publisher reads the Services' current health: their tally, empty when a Service is not managed. */
+    void source(Function<ServiceKey, Optional<EndpointTally>> currentHealth, Supplier<Set<ServiceKey>> services) {
+        this.current = currentHealth;
+        this.managed = services;
+    }
+
+    /** Notes that a Service's health may have changed; it is published at the end of the window. */
+    void changed(ServiceKey service) {
+        changedAt.putIfAbsent(service, clock.instant());
+        dirty.add(service);
+        if (active && !flushScheduled) {
+            flushScheduled = true;
+            loop.owner().setTimer(window.toMillis(), ignored -> flush());
+        }
+    }
+
+    /**
+     * When this agent first saw the Service's health change since the last call, for the reaction-time metric;
+     * forgets it.
+     */
+    public Optional<Instant> takeFirstChange(ServiceKey service) {
+        return Optional.ofNullable(changedAt.remove(service));
+    }
+
+    /** Starts publishing (this replica leads): everything is published again, and gone Services withdrawn. */
+    public void activate(Set<String> previouslyPublished) {
+        active = true;
+        for (String key : previouslyPublished) {
+            ServiceKey.parse(key).filter(service -> current.apply(service).isEmpty()).ifPresent(this::withdraw);
+        }
+        republishAll("leadership");
+    }
+
+    /** Stops publishing (another replica leads). */
+    public void deactivate() {
+        active = false;
+        dirty.clear();
+        published.clear();
+    }
+
+    public boolean active() {
+        return active;
+    }
+
+    /** Publishes every managed Service's health, changed or not. */
+    public void republishAll(String cause) {
+        if (!active) {
+            return;
+        }
+        metrics.republished(cause);
+        published.clear();
+        Set.copyOf(unwithdrawn).forEach(this::withdraw);
+        managed.get().forEach(dirty::add);
+        flush();
+    }
+
+    private void flush() {
+        flushScheduled = false;
+        if (!active) {
+            return;
+        }
+        for (ServiceKey service : Set.copyOf(dirty)) {
+            Optional<EndpointTally> tally = current.apply(service);
+            if (tally.isPresent()) {
+                publish(service, tally.get());
+            } else if (published.containsKey(service)) {
+                withdraw(service);
+            }
+        }
+        dirty.clear();
+    }
+
+    private void publish(ServiceKey service, EndpointTally endpoints) {
         if (Objects.equals(published.get(service), endpoints)) {
             return;
         }
@@ -55,20 +146,23 @@ public final class HealthPublisher {
         });
     }
 
-    /** Publishes a tombstone: the Service was deleted or is no longer managed. */
-    void withdraw(ServiceKey service) {
+    private void withdraw(ServiceKey service) {
         published.remove(service);
-        sender.tombstone(topic, service.toString()).whenComplete((metadata, failure) -> {
-            if (failure != null) {
+        changedAt.remove(service);
+        unwithdrawn.add(service);
+        sender.tombstone(topic, service.toString()).whenComplete((metadata, failure) -> loop.runOnContext(ignored -> {
+            if (failure == null) {
+                unwithdrawn.remove(service);
+            } else {
                 LOG.atWarn().addKeyValue("service", service).addKeyValue("error", failure.toString())
-                        .log("cannot publish health tombstone");
+                        .log("cannot publish health tombstone; sent again when Kafka answers");
             }
-        });
+        }));
     }
 
     private void forget(ServiceKey service, EndpointTally endpoints, Throwable failure) {
         LOG.atWarn().addKeyValue("service", service).addKeyValue("error", failure.toString())
-                .log("cannot publish health");
+                .log("cannot publish health; sent again when Kafka answers");
         published.remove(service, endpoints);
     }
 

@@ -4,88 +4,130 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.dsl.FilterWatchListDeletable;
+import io.fabric8.kubernetes.client.dsl.MixedOperation;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import io.meshpilot.agent.AgentMetrics;
+import io.meshpilot.agent.AgentSettings;
+import io.meshpilot.core.health.EndpointTally;
 import io.meshpilot.schemas.ServiceKey;
 import io.vertx.core.Context;
-import java.util.Map;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Consumer;
 
 /**
- * Watches the managed Services of this region and every EndpointSlice of a Service, with fabric8 informers, and
- * keeps their health published. Informer events are handed to the agent's event loop, which owns all state.
+ * Watches the managed Services of this region (by label, in every namespace or the configured ones) and every
+ * EndpointSlice of a Service, with fabric8 informers, and tells the health publisher and the directive applier what
+ * changed. Informer events are handed to the agent's event loop, which owns all state.
  */
 public final class ServiceWatch implements AutoCloseable {
 
     private final KubernetesClient client;
     private final Context loop;
-    private final Map<String, String> managedLabels;
+    private final AgentSettings.Watch settings;
     private final HealthPublisher publisher;
+    private final AgentMetrics metrics;
     private final ServiceInventory inventory = new ServiceInventory();
-    private SharedIndexInformer<Service> services;
-    private SharedIndexInformer<EndpointSlice> slices;
+    private final List<SharedIndexInformer<Service>> services = new ArrayList<>();
+    private final List<SharedIndexInformer<EndpointSlice>> slices = new ArrayList<>();
+    private Consumer<Service> serviceObserver = service -> { };
 
-    public ServiceWatch(KubernetesClient client, Context loop, Map<String, String> managedLabels,
-            HealthPublisher publisher) {
+    public ServiceWatch(KubernetesClient client, Context loop, AgentSettings.Watch settings,
+            HealthPublisher publisher, AgentMetrics metrics) {
         this.client = client;
         this.loop = loop;
-        this.managedLabels = Map.copyOf(managedLabels);
+        this.settings = settings;
         this.publisher = publisher;
+        this.metrics = metrics;
+        publisher.source(this::tally, inventory::managedServices);
     }
 
-    /** Starts both informers; completes once both have listed what exists. */
+    /** Also tells this observer, on the event loop, of every managed Service seen added or changed. */
+    public void observeServices(Consumer<Service> observer) {
+        this.serviceObserver = observer;
+    }
+
+    /** Starts the informers; completes once all have listed what exists. */
     public CompletionStage<Void> start() {
-        services = client.services().inAnyNamespace().withLabels(managedLabels)
-                .inform(handler(this::serviceSeen, this::serviceGone), 0);
-        slices = client.discovery().v1().endpointSlices().inAnyNamespace()
-                .withLabel(EndpointSliceReader.SERVICE_NAME_LABEL)
-                .inform(handler(this::sliceSeen, this::sliceGone), 0);
-        return CompletableFuture.allOf(services.start().toCompletableFuture(), slices.start().toCompletableFuture());
+        for (FilterWatchListDeletable<Service, ?, ?> scope : scopes(client.services())) {
+            services.add(scope.withLabels(settings.managedLabels())
+                    .inform(handler(this::serviceSeen, this::serviceGone), 0));
+        }
+        for (FilterWatchListDeletable<EndpointSlice, ?, ?> scope : scopes(client.discovery().v1().endpointSlices())) {
+            slices.add(scope.withLabel(EndpointSliceReader.SERVICE_NAME_LABEL)
+                    .inform(handler(this::sliceSeen, this::sliceGone), 0));
+        }
+        List<CompletableFuture<Void>> started = new ArrayList<>();
+        services.forEach(informer -> started.add(informer.start().toCompletableFuture()));
+        slices.forEach(informer -> started.add(informer.start().toCompletableFuture()));
+        return CompletableFuture.allOf(started.toArray(CompletableFuture[]::new));
     }
 
-    /** How many Services this agent manages; call on the agent's event loop. */
-    public int managedCount() {
-        return inventory.managedServices().size();
+    private <T extends HasMetadata> List<FilterWatchListDeletable<T, ?, ?>> scopes(MixedOperation<T, ?, ?> all) {
+        if (settings.namespaces().isEmpty()) {
+            return List.of(all.inAnyNamespace());
+        }
+        return settings.namespaces().stream().<FilterWatchListDeletable<T, ?, ?>>map(all::inNamespace).toList();
     }
 
-    /** The managed Service with this key as the informer last saw it, if any; safe from any thread. */
+    /** Whether every informer has listed what exists; safe from any thread. */
+    public boolean synced() {
+        return !services.isEmpty() && services.stream().allMatch(SharedIndexInformer::hasSynced)
+                && slices.stream().allMatch(SharedIndexInformer::hasSynced);
+    }
+
+    /** The managed Service with this key as the informers last saw it, if any; safe from any thread. */
     public Optional<Service> service(ServiceKey key) {
-        return Optional.ofNullable(services.getStore().getByKey(key.namespace() + "/" + key.name()));
+        String storeKey = key.namespace() + "/" + key.name();
+        return services.stream().map(informer -> informer.getStore().getByKey(storeKey))
+                .filter(Objects::nonNull).findFirst();
+    }
+
+    /** The Service's endpoint tally if it is managed; call on the event loop. */
+    public Optional<EndpointTally> tally(ServiceKey key) {
+        return inventory.isManaged(key) ? Optional.of(inventory.tally(key)) : Optional.empty();
     }
 
     private void serviceSeen(Service service) {
         ServiceKey key = keyOf(service);
-        inventory.manage(key);
-        publisher.publish(key, inventory.tally(key));
+        if (inventory.manage(key)) {
+            metrics.managedServices(inventory.managedServices().size());
+            publisher.changed(key);
+        }
+        serviceObserver.accept(service);
     }
 
     private void serviceGone(Service service) {
         ServiceKey key = keyOf(service);
         if (inventory.release(key)) {
-            publisher.withdraw(key);
+            metrics.managedServices(inventory.managedServices().size());
+            publisher.changed(key);
         }
     }
 
     private void sliceSeen(EndpointSlice slice) {
         EndpointSliceReader.serviceOf(slice).ifPresent(key -> {
             inventory.putSlice(key, slice.getMetadata().getName(), EndpointSliceReader.endpoints(slice));
-            republishIfManaged(key);
+            changedIfManaged(key);
         });
     }
 
     private void sliceGone(EndpointSlice slice) {
         EndpointSliceReader.serviceOf(slice).ifPresent(key -> {
             inventory.removeSlice(key, slice.getMetadata().getName());
-            republishIfManaged(key);
+            changedIfManaged(key);
         });
     }
 
-    private void republishIfManaged(ServiceKey key) {
+    private void changedIfManaged(ServiceKey key) {
         if (inventory.isManaged(key)) {
-            publisher.publish(key, inventory.tally(key));
+            publisher.changed(key);
         }
     }
 
@@ -114,11 +156,7 @@ public final class ServiceWatch implements AutoCloseable {
 
     @Override
     public void close() {
-        if (services != null) {
-            services.close();
-        }
-        if (slices != null) {
-            slices.close();
-        }
+        services.forEach(SharedIndexInformer::close);
+        slices.forEach(SharedIndexInformer::close);
     }
 }

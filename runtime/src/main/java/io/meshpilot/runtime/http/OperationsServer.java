@@ -1,0 +1,85 @@
+package io.meshpilot.runtime.http;
+
+import io.meshpilot.runtime.Await;
+import io.prometheus.metrics.expositionformats.ExpositionFormats;
+import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.List;
+import java.time.Duration;
+import java.util.function.Consumer;
+
+/**
+ * The operations endpoints of a component on Vert.x Web: {@code GET /healthz} (the event loop answers),
+ * {@code GET /readyz} (every readiness check passes; otherwise 503 with the problems) and {@code GET /metrics}
+ * (Prometheus text format). A component adds its own routes, such as the control plane's API. Binds to the given
+ * host and port (0 picks a free one).
+ */
+public final class OperationsServer implements AutoCloseable {
+
+    private static final PrometheusTextFormatWriter TEXT_FORMAT =
+            ExpositionFormats.init().getPrometheusTextFormatWriter();
+
+    private final HttpServer server;
+
+    private OperationsServer(HttpServer server) {
+        this.server = server;
+    }
+
+    public static OperationsServer start(Vertx vertx, String host, int port, PrometheusRegistry registry,
+            Readiness readiness, Consumer<Router> routes) {
+        Router router = Router.router(vertx);
+        router.get("/healthz").handler(context -> json(context, 200, new JsonObject().put("status", "ok")));
+        router.get("/readyz").handler(context -> ready(context, readiness.problems()));
+        router.get("/metrics").handler(context -> metrics(context, registry));
+        routes.accept(router);
+        router.route().last().handler(context -> json(context, 404,
+                new JsonObject().put("message", "no such endpoint: " + context.request().path())));
+        HttpServer server = Await.result(vertx.createHttpServer().requestHandler(router).listen(port, host)
+                .toCompletionStage(), Duration.ofSeconds(30), "the HTTP server to listen on " + host + ":" + port);
+        return new OperationsServer(server);
+    }
+
+    public int port() {
+        return server.actualPort();
+    }
+
+    private static void ready(RoutingContext context, List<String> problems) {
+        if (problems.isEmpty()) {
+            json(context, 200, new JsonObject().put("status", "ready"));
+        } else {
+            json(context, 503, new JsonObject().put("status", "not ready").put("problems", new JsonArray(problems)));
+        }
+    }
+
+    private static void metrics(RoutingContext context, PrometheusRegistry registry) {
+        ByteArrayOutputStream text = new ByteArrayOutputStream(16 * 1024);
+        try {
+            TEXT_FORMAT.write(text, registry.scrape());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        context.response().putHeader("Content-Type", TEXT_FORMAT.getContentType())
+                .end(Buffer.buffer(text.toByteArray()));
+    }
+
+    /** Ends a request with a JSON body; the components' own routes answer the same way. */
+    public static void json(RoutingContext context, int status, Object body) {
+        context.response().setStatusCode(status).putHeader("Content-Type", "application/json")
+                .end(body instanceof JsonObject object ? object.encode() : ((JsonArray) body).encode());
+    }
+
+    @Override
+    public void close() {
+        Await.result(server.close().toCompletionStage(), Duration.ofSeconds(10), "the HTTP server to close");
+    }
+}
