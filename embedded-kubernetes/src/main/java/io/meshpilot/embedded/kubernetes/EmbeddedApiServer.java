@@ -15,6 +15,7 @@ import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.Map;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentHashMap;
@@ -37,23 +38,31 @@ public final class EmbeddedApiServer implements AutoCloseable {
 
     private final String name;
     private final KubernetesMockServer server;
+    private final ApiFaults faults;
 
-    private EmbeddedApiServer(String name, KubernetesMockServer server) {
+    private EmbeddedApiServer(String name, KubernetesMockServer server, ApiFaults faults) {
         this.name = name;
         this.server = server;
+        this.faults = faults;
     }
 
     /** Starts an empty API server named after its cluster (the name appears in its kubeconfig). */
     public static EmbeddedApiServer start(String name) {
         Map<ServerRequest, Queue<ServerResponse>> expectations = new ConcurrentHashMap<>();
+        ApiFaults faults = new ApiFaults(new KubernetesMixedDispatcher(expectations), Clock.systemUTC());
         KubernetesMockServer server = new KubernetesMockServer(new Context(), new MockWebServer(), expectations,
-                new KubernetesMixedDispatcher(expectations), false);
+                faults, false);
         server.init(InetAddress.getLoopbackAddress(), 0);
-        return new EmbeddedApiServer(name, server);
+        return new EmbeddedApiServer(name, server, faults);
     }
 
     public String name() {
         return name;
+    }
+
+    /** Errors or slow answers to inject for a while. */
+    public ApiFaults faults() {
+        return faults;
     }
 
     /** {@code http://127.0.0.1:<port>}. */

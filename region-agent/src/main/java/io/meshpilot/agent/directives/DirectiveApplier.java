@@ -52,6 +52,7 @@ public final class DirectiveApplier {
     private final Map<ServiceKey, Received> pending = new LinkedHashMap<>();
     private final Map<ServiceKey, Integer> failures = new HashMap<>();
     private ServiceKey applying;
+    private boolean recheck;
     private boolean active;
 
     DirectiveApplier(Context loop, String region, Function<ServiceKey, Optional<Service>> services,
@@ -68,11 +69,23 @@ public final class DirectiveApplier {
         this.clock = clock;
     }
 
-    /** A directive read from the topic. */
+    /**
+     * A directive read from the topic. One this agent must never apply is refused at once (by the leader, so the
+     * refusal is reported once); one older than the newest known for its Service is skipped.
+     */
     void offer(Received received) {
         ServiceDirective directive = received.directive();
+        Optional<String> refusal = refusal(directive);
+        if (refusal.isPresent()) {
+            if (active) {
+                reject(received, refusal.get());
+            }
+            return;
+        }
         Received kept = desired.merge(directive.key(), received, Received::newer);
-        if (kept == received && active) {
+        if (kept != received) {
+            skip(directive, "a newer directive " + kept.directive().version() + " is known");
+        } else if (active) {
             pending.put(directive.key(), received);
             applyNext();
         }
@@ -87,8 +100,12 @@ public final class DirectiveApplier {
     /** A managed Service seen added or changed: applies what it lacks, reverting manual edits. */
     public void observed(Service service) {
         ServiceKey key = new ServiceKey(service.getMetadata().getNamespace(), service.getMetadata().getName());
+        if (key.equals(applying)) {
+            recheck = true;
+            return;
+        }
         Received target = desired.get(key);
-        if (active && target != null && !key.equals(applying) && !inSync(service, target.directive())) {
+        if (active && target != null && !inSync(service, target.directive())) {
             pending.put(key, target);
             applyNext();
         }
@@ -123,12 +140,6 @@ public final class DirectiveApplier {
 
     private void consider(Received received) {
         ServiceDirective directive = received.directive();
-        Optional<String> refusal = refusal(directive);
-        if (refusal.isPresent()) {
-            desired.remove(directive.key(), received);
-            reject(received, refusal.get());
-            return;
-        }
         Optional<Service> service = services.apply(directive.key());
         if (service.isEmpty()) {
             reject(received, "Service " + directive.key() + " does not exist or is not managed in " + region);
@@ -166,6 +177,11 @@ public final class DirectiveApplier {
                 applied(directive, change);
             } else {
                 failed(directive, done.cause());
+            }
+            if (recheck) {
+                // the Service changed while it was being written: an edit made meanwhile must not be missed
+                recheck = false;
+                services.apply(directive.key()).ifPresent(this::observed);
             }
             applyNext();
         });

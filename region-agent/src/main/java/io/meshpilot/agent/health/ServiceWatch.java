@@ -36,7 +36,7 @@ public final class ServiceWatch implements AutoCloseable {
     private final ServiceInventory inventory = new ServiceInventory();
     private final List<SharedIndexInformer<Service>> services = new ArrayList<>();
     private final List<SharedIndexInformer<EndpointSlice>> slices = new ArrayList<>();
-    private Consumer<Service> serviceObserver = service -> { };
+    private volatile Consumer<Service> serviceObserver = service -> { };
 
     public ServiceWatch(KubernetesClient client, Context loop, AgentSettings.Watch settings,
             HealthPublisher publisher, AgentMetrics metrics) {

@@ -2,6 +2,7 @@ package io.meshpilot.agent.leadership;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;
+import io.fabric8.kubernetes.client.extended.leaderelection.LeaderElectionConfig;
 import io.fabric8.kubernetes.client.extended.leaderelection.LeaderElectionConfigBuilder;
 import io.fabric8.kubernetes.client.extended.leaderelection.resourcelock.LeaseLock;
 import io.meshpilot.agent.AgentSettings;
@@ -13,17 +14,22 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Leader election between the agent's replicas with a Kubernetes Lease (fabric8's LeaderElector): one replica acts,
- * the others stand by with warm informers and take over when the leader stops renewing. Changes of leadership are
- * told on the agent's event loop. With leader election off, the replica leads at once.
+ * the others stand by with warm informers and take over when the leader stops renewing. A replica that loses the
+ * Lease (it could not renew it in time, say while the API server failed) stands by and runs for it again. Changes of
+ * leadership are told on the agent's event loop. With leader election off, the replica leads at once.
  */
 public final class Leadership implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(Leadership.class);
 
-    private final CompletableFuture<?> election;
+    private final KubernetesClient client;
+    private final LeaderElectionConfig config;
+    private volatile CompletableFuture<?> election;
+    private volatile boolean closed;
 
-    private Leadership(CompletableFuture<?> election) {
-        this.election = election;
+    private Leadership(KubernetesClient client, LeaderElectionConfig config) {
+        this.client = client;
+        this.config = config;
     }
 
     /** @param leading told {@code true} when this replica starts leading, {@code false} when it stops */
@@ -31,9 +37,9 @@ public final class Leadership implements AutoCloseable {
             Context loop, Consumer<Boolean> leading) {
         if (!settings.enabled()) {
             loop.runOnContext(ignored -> leading.accept(true));
-            return new Leadership(CompletableFuture.completedFuture(null));
+            return new Leadership(client, null);
         }
-        CompletableFuture<?> election = client.leaderElector().withConfig(new LeaderElectionConfigBuilder()
+        LeaderElectionConfig config = new LeaderElectionConfigBuilder()
                 .withName(settings.leaseName())
                 .withLock(new LeaseLock(settings.namespace(), settings.leaseName(), agentId))
                 .withLeaseDuration(settings.leaseDuration())
@@ -45,12 +51,32 @@ public final class Leadership implements AutoCloseable {
                         () -> loop.runOnContext(ignored -> leading.accept(false)),
                         leader -> LOG.atInfo().addKeyValue("leader", leader).addKeyValue("lease",
                                 settings.namespace() + "/" + settings.leaseName()).log("region agent leader")))
-                .build()).build().start();
-        return new Leadership(election);
+                .build();
+        Leadership leadership = new Leadership(client, config);
+        leadership.run();
+        return leadership;
+    }
+
+    /** Runs for the Lease; fabric8's elector ends when it loses it, so run again until closed. */
+    private void run() {
+        if (closed) {
+            return;
+        }
+        election = client.leaderElector().withConfig(config).build().start();
+        election.whenComplete((ignored, failure) -> {
+            if (!closed) {
+                LOG.atInfo().addKeyValue("lease", config.getLock().describe()).log("lost the lease; running again");
+                run();
+            }
+        });
     }
 
     @Override
     public void close() {
-        election.cancel(true);
+        closed = true;
+        CompletableFuture<?> running = election;
+        if (running != null) {
+            running.cancel(true);
+        }
     }
 }

@@ -1,0 +1,141 @@
+package io.meshpilot.agent;
+
+import io.fabric8.kubernetes.api.model.Event;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.meshpilot.embedded.kafka.EmbeddedKafkaBroker;
+import io.meshpilot.embedded.kubernetes.EmbeddedApiServer;
+import io.meshpilot.embedded.kubernetes.KubernetesObjects;
+import io.meshpilot.embedded.kubernetes.KubernetesObjects.Pod;
+import io.meshpilot.kafka.KafkaSettings;
+import io.meshpilot.kafka.RecordSender;
+import io.meshpilot.kafka.TopicProvisioner;
+import io.meshpilot.schemas.ServiceDirective;
+import io.meshpilot.schemas.Topics;
+import io.meshpilot.testing.TopicReader;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.UnaryOperator;
+import java.util.stream.IntStream;
+import org.apache.kafka.clients.admin.Admin;
+
+/**
+ * One region for agent tests: an embedded API server, the region's topics on the shared broker, agents started on
+ * demand, and readers of the topics. Closes all of it.
+ */
+final class AgentHarness implements AutoCloseable {
+
+    static final Duration WAIT = Duration.ofSeconds(30);
+    static final String NAMESPACE = "default";
+    static final String SERVICE = "hello-world";
+    static final String KEY = NAMESPACE + "/" + SERVICE;
+
+    final EmbeddedKafkaBroker kafka;
+    final Topics topics;
+    final String region;
+    final KafkaSettings settings;
+    final EmbeddedApiServer apiServer;
+    final KubernetesClient kubernetes;
+    final RecordSender sender;
+    private final List<AutoCloseable> closeables = new ArrayList<>();
+
+    AgentHarness(EmbeddedKafkaBroker kafka, Topics topics, String region) {
+        this.kafka = kafka;
+        this.topics = topics;
+        this.region = region;
+        this.settings = KafkaSettings.bootstrap(kafka.bootstrapServers());
+        try (Admin admin = Admin.create(settings.admin("test"))) {
+            new TopicProvisioner(admin, topics, new TopicProvisioner.Layout(2, (short) 1)).provision(List.of(region));
+        }
+        this.apiServer = EmbeddedApiServer.start(region);
+        this.kubernetes = apiServer.newClient();
+        this.sender = new RecordSender(settings.producer("test"), "test");
+    }
+
+    /** Settings for a quick agent on loopback: fast leader election, short windows. */
+    AgentSettings agentSettings(String agentId) {
+        return AgentSettings.of(region, agentId, topics, settings, apiServer.clientConfig())
+                .withLeadership(AgentSettings.Leadership.fast(NAMESPACE))
+                .withHttp(AgentSettings.Http.LOOPBACK);
+    }
+
+    RegionAgent startAgent(String agentId) {
+        return startAgent(agentId, UnaryOperator.identity());
+    }
+
+    RegionAgent startAgent(String agentId, UnaryOperator<AgentSettings> adjust) {
+        RegionAgent agent = RegionAgent.start(adjust.apply(agentSettings(agentId)), Clock.systemUTC());
+        closeables.add(agent);
+        return agent;
+    }
+
+    TopicReader reader(String topic) {
+        TopicReader reader = new TopicReader(kafka.bootstrapServers(), topic);
+        closeables.add(reader);
+        return reader;
+    }
+
+    void createManagedService(String name, int readyPods) {
+        kubernetes.resource(KubernetesObjects.service(NAMESPACE, name, Map.of("meshpilot.io/managed", "true")))
+                .create();
+        setPods(name, readyPods, 0);
+    }
+
+    /** Replaces the Service's only EndpointSlice with {@code ready} ready pods and {@code notReady} others. */
+    void setPods(String name, int ready, int notReady) {
+        List<Pod> pods = new ArrayList<>();
+        IntStream.range(0, ready).forEach(i -> pods.add(Pod.ready(name + "-" + i, "10.0.0." + (i + 1))));
+        IntStream.range(0, notReady).forEach(i -> pods.add(Pod.notReady(name + "-n" + i, "10.0.1." + (i + 1))));
+        kubernetes.resource(KubernetesObjects.endpointSlice(NAMESPACE, name, name + "-slice", "IPv4", pods))
+                .createOr(operation -> operation.update());
+    }
+
+    void sendDirective(long version, String affinity) {
+        sendDirective(directive(region, SERVICE, version, Map.of("service.cilium.io/global", "true",
+                "service.cilium.io/shared", "true", "service.cilium.io/affinity", affinity)));
+    }
+
+    void sendDirective(ServiceDirective directive) {
+        sender.send(topics.directives(region), directive.namespace() + "/" + directive.service(), directive);
+    }
+
+    static ServiceDirective directive(String region, String service, long version, Map<String, String> annotations) {
+        return new ServiceDirective(region, NAMESPACE, service, version, annotations, "local-healthy", Instant.now());
+    }
+
+    Map<String, String> annotations(String name) {
+        Service service = kubernetes.services().inNamespace(NAMESPACE).withName(name).get();
+        return service == null || service.getMetadata().getAnnotations() == null ? Map.of()
+                : service.getMetadata().getAnnotations();
+    }
+
+    List<Event> events(String name, String reason) {
+        return kubernetes.v1().events().inNamespace(NAMESPACE).list().getItems().stream()
+                .filter(event -> name.equals(event.getInvolvedObject().getName()))
+                .filter(event -> reason.equals(event.getReason())).toList();
+    }
+
+    private static List<AutoCloseable> reversed(List<AutoCloseable> list) {
+        List<AutoCloseable> copy = new ArrayList<>(list);
+        java.util.Collections.reverse(copy);
+        return copy;
+    }
+
+    @Override
+    public void close() {
+        for (AutoCloseable closeable : reversed(closeables)) {
+            try {
+                closeable.close();
+            } catch (Exception e) {
+                // closing what a test left behind
+            }
+        }
+        sender.close();
+        kubernetes.close();
+        apiServer.close();
+    }
+}
