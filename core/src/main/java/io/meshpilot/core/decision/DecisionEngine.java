@@ -1,41 +1,162 @@
 package io.meshpilot.core.decision;
 
-import io.meshpilot.core.health.EndpointTally;
 import io.meshpilot.core.routing.Affinity;
 import io.meshpilot.core.routing.CiliumServiceConfig;
-import java.util.Collection;
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 
 /**
- * Decides, per Service and region, whether traffic stays local or fails over (SPEC §5). A pure function: the same
- * inputs always give the same decision.
+ * Decides, per Service and region, whether traffic stays local or fails over (SPEC §5). A pure function of the policy,
+ * the regions' health, the previous decision and the time: the same inputs always give the same decision.
+ *
+ * <p>In {@code auto} mode, per region: a stale region keeps its last directive; a drained region, or one degraded
+ * for {@code failoverDelay}, sends its clients to the healthy targets and withdraws its backends; a region that was
+ * away stays away until it has been healthy for {@code failbackDelay}. The targets are the healthy regions that are
+ * neither away nor stale, in {@code failoverPriority} order, at most {@code maxFailoverRegions}: they export their
+ * backends. With no target, every region stays local and keeps its backends shared: a global outage is never made
+ * worse.
  */
 public final class DecisionEngine {
 
-    public ServiceDecision decide(Policy policy, Collection<RegionInput> regions) {
-        List<RegionInput> ordered = regions.stream().sorted(Comparator.comparing(RegionInput::region)).toList();
-        boolean anyHealthy = ordered.stream().anyMatch(region -> isHealthy(policy, region.endpoints()));
-        List<RegionOutcome> outcomes = ordered.stream()
-                .map(region -> outcome(policy, region, anyHealthy))
-                .toList();
-        return new ServiceDecision(outcomes, !anyHealthy);
+    /** A region judged: its state now and since when, and what was decided for it last time. */
+    private record Judged(RegionInput input, RegionState state, Instant since, Optional<RegionOutcome> previous) {
+
+        String region() {
+            return input.region();
+        }
     }
 
-    private RegionOutcome outcome(Policy policy, RegionInput region, boolean anyHealthy) {
-        if (isHealthy(policy, region.endpoints())) {
-            return new RegionOutcome(region.region(), RegionState.HEALTHY,
-                    CiliumServiceConfig.global(true, Affinity.LOCAL), Reason.LOCAL_HEALTHY);
-        }
-        if (anyHealthy) {
-            return new RegionOutcome(region.region(), RegionState.DEGRADED,
-                    CiliumServiceConfig.global(true, Affinity.REMOTE), Reason.LOCAL_DEGRADED);
-        }
-        return new RegionOutcome(region.region(), RegionState.DEGRADED,
-                CiliumServiceConfig.global(true, Affinity.LOCAL), Reason.NO_HEALTHY_TARGET);
+    /** Where a region's clients should go, before the targets are known. */
+    private record Intent(boolean away, Reason reason, Optional<Instant> reviewAt) {
     }
 
-    static boolean isHealthy(Policy policy, EndpointTally endpoints) {
-        return endpoints.ready() >= policy.minReadyEndpoints() && endpoints.readyRatio() >= policy.minReadyRatio();
+    public ServiceDecision decide(DecisionInput input) {
+        List<Judged> regions = input.regions().stream()
+                .sorted(Comparator.comparing(RegionInput::region))
+                .map(region -> judge(input, region)).toList();
+        boolean outage = regions.stream().noneMatch(region -> region.state() == RegionState.HEALTHY);
+        if (input.policy().mode() != Mode.AUTO) {
+            return new ServiceDecision(input.policy(), regions.stream().map(region -> pinned(input.policy(), region))
+                    .toList(), outage && !regions.isEmpty(), Optional.empty());
+        }
+        return auto(input, regions);
+    }
+
+    private static Judged judge(DecisionInput input, RegionInput region) {
+        Policy policy = input.policy();
+        Optional<RegionOutcome> previous = input.previous().flatMap(decision -> decision.region(region.region()));
+        RegionState state;
+        if (region.stale(input.now(), policy.staleAfter())) {
+            state = RegionState.STALE;
+        } else if (policy.drain().contains(region.region())) {
+            state = RegionState.DRAINED;
+        } else {
+            state = policy.healthy(region.endpoints()) ? RegionState.HEALTHY : RegionState.DEGRADED;
+        }
+        Instant since = previous.filter(outcome -> outcome.state() == state).map(RegionOutcome::since)
+                .orElse(input.now());
+        return new Judged(region, state, since, previous);
+    }
+
+    private static RegionOutcome pinned(Policy policy, Judged region) {
+        if (policy.mode() == Mode.UNMANAGED) {
+            return new RegionOutcome(region.region(), region.state(), region.since(), false, false, Map.of(),
+                    Reason.UNMANAGED_BY_POLICY, false);
+        }
+        Affinity affinity = switch (policy.mode()) {
+            case LOCAL -> Affinity.LOCAL;
+            case REMOTE -> Affinity.REMOTE;
+            default -> Affinity.BALANCED;
+        };
+        return new RegionOutcome(region.region(), region.state(), region.since(), affinity == Affinity.REMOTE, true,
+                CiliumServiceConfig.global(true, affinity).annotations(), Reason.PINNED_BY_POLICY, false);
+    }
+
+    private static ServiceDecision auto(DecisionInput input, List<Judged> regions) {
+        Policy policy = input.policy();
+        Map<String, Intent> intents = new HashMap<>();
+        regions.stream().filter(region -> region.state() != RegionState.STALE)
+                .forEach(region -> intents.put(region.region(), intent(policy, region, input.now())));
+        Set<String> targets = targets(policy, regions, intents);
+        boolean outage = targets.isEmpty();
+        List<RegionOutcome> outcomes = new ArrayList<>();
+        for (Judged region : regions) {
+            if (region.state() == RegionState.STALE) {
+                outcomes.add(stale(region));
+            } else if (outage) {
+                outcomes.add(stayHome(region, intents.get(region.region())));
+            } else {
+                outcomes.add(decided(region, intents.get(region.region()), targets.contains(region.region())));
+            }
+        }
+        Optional<Instant> reviewAt = outage ? Optional.empty() : intents.values().stream()
+                .flatMap(intent -> intent.reviewAt().stream()).min(Comparator.naturalOrder());
+        boolean globalOutage = !regions.isEmpty() && regions.stream()
+                .filter(region -> region.state() != RegionState.STALE)
+                .noneMatch(region -> region.state() == RegionState.HEALTHY);
+        return new ServiceDecision(policy, outcomes, globalOutage || (outage && intents.values().stream()
+                .anyMatch(Intent::away)), reviewAt);
+    }
+
+    private static Intent intent(Policy policy, Judged region, Instant now) {
+        boolean wasAway = region.previous().map(RegionOutcome::away).orElse(false);
+        return switch (region.state()) {
+            case DRAINED -> new Intent(true, Reason.DRAINED, Optional.empty());
+            case DEGRADED -> {
+                Instant due = region.since().plus(policy.failoverDelay());
+                yield wasAway || !due.isAfter(now) ? new Intent(true, Reason.LOCAL_DEGRADED, Optional.empty())
+                        : new Intent(false, Reason.FAILOVER_PENDING, Optional.of(due));
+            }
+            case HEALTHY -> {
+                Instant due = region.since().plus(policy.failbackDelay());
+                yield wasAway && due.isAfter(now) ? new Intent(true, Reason.FAILBACK_PENDING, Optional.of(due))
+                        : new Intent(false, Reason.LOCAL_HEALTHY, Optional.empty());
+            }
+            case STALE -> throw new IllegalStateException("a stale region has no intent");
+        };
+    }
+
+    /** The healthy regions, not away, in priority order, at most {@code maxFailoverRegions}. */
+    private static Set<String> targets(Policy policy, List<Judged> regions, Map<String, Intent> intents) {
+        List<String> order = policy.failoverPriority().isEmpty()
+                ? regions.stream().map(Judged::region).toList() : policy.failoverPriority();
+        Set<String> targets = new LinkedHashSet<>();
+        for (String candidate : order) {
+            boolean eligible = regions.stream().anyMatch(region -> region.region().equals(candidate)
+                    && region.state() == RegionState.HEALTHY && !intents.get(candidate).away());
+            if (eligible && (policy.maxFailoverRegions() == 0 || targets.size() < policy.maxFailoverRegions())) {
+                targets.add(candidate);
+            }
+        }
+        return targets;
+    }
+
+    /** Fail static: the last directive stays, and is not published again. */
+    private static RegionOutcome stale(Judged region) {
+        RegionOutcome last = region.previous().orElse(null);
+        return new RegionOutcome(region.region(), RegionState.STALE, region.since(),
+                last != null && last.away(), last != null && last.exporting(),
+                last == null ? Map.of() : last.annotations(), Reason.REGION_STALE, true);
+    }
+
+    /** No healthy target: every region stays local and shares its backends, never worse than without meshpilot. */
+    private static RegionOutcome stayHome(Judged region, Intent intent) {
+        Reason reason = region.state() == RegionState.HEALTHY && intent.reason() == Reason.LOCAL_HEALTHY
+                ? Reason.LOCAL_HEALTHY : Reason.NO_HEALTHY_TARGET;
+        return new RegionOutcome(region.region(), region.state(), region.since(), false, true,
+                CiliumServiceConfig.global(true, Affinity.LOCAL).annotations(), reason, false);
+    }
+
+    private static RegionOutcome decided(Judged region, Intent intent, boolean target) {
+        Affinity affinity = intent.away() ? Affinity.REMOTE : Affinity.LOCAL;
+        return new RegionOutcome(region.region(), region.state(), region.since(), intent.away(), target,
+                CiliumServiceConfig.global(target, affinity).annotations(), intent.reason(), false);
     }
 }

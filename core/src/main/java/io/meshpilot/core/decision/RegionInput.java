@@ -1,13 +1,26 @@
 package io.meshpilot.core.decision;
 
 import io.meshpilot.core.health.EndpointTally;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.Objects;
+import java.util.Optional;
 
-/** What the engine knows of one region for one Service: the endpoints its agent last reported. */
-public record RegionInput(String region, EndpointTally endpoints) {
+/**
+ * What the engine knows of one region for one Service: the endpoints its agent last reported (the Service exists
+ * there), and when the region's agent was last heard (empty: never).
+ */
+public record RegionInput(String region, EndpointTally endpoints, Instant observedAt, Optional<Instant> lastHeard) {
 
     public RegionInput {
         Objects.requireNonNull(region, "region");
         Objects.requireNonNull(endpoints, "endpoints");
+        Objects.requireNonNull(observedAt, "observedAt");
+        Objects.requireNonNull(lastHeard, "lastHeard");
+    }
+
+    /** Whether the region's data is unknown: its agent not heard within {@code staleAfter}. */
+    public boolean stale(Instant now, Duration staleAfter) {
+        return lastHeard.isEmpty() || lastHeard.get().plus(staleAfter).isBefore(now);
     }
 }

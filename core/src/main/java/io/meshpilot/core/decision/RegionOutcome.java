@@ -1,7 +1,31 @@
 package io.meshpilot.core.decision;
 
+import io.meshpilot.core.routing.Affinity;
 import io.meshpilot.core.routing.CiliumServiceConfig;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Optional;
 
-/** The engine's verdict for one region: how it judged the region, the settings its Service should carry, and why. */
-public record RegionOutcome(String region, RegionState state, CiliumServiceConfig config, Reason reason) {
+/**
+ * The engine's verdict for one region.
+ *
+ * @param state      how it judged the region
+ * @param since      since when the region has been in that state (continuously)
+ * @param away       whether the region's clients are sent to other regions
+ * @param exporting  whether the region's backends are offered to other regions' clients
+ * @param annotations the owned annotations its Service should carry (empty: remove them all)
+ * @param hold       whether to leave the last published directive as it is (a stale region): publish nothing
+ */
+public record RegionOutcome(String region, RegionState state, Instant since, boolean away, boolean exporting,
+        Map<String, String> annotations, Reason reason, boolean hold) {
+
+    public RegionOutcome {
+        annotations = Map.copyOf(annotations);
+    }
+
+    /** The affinity its annotations express, if they express one (balanced has no annotation). */
+    public Optional<Affinity> affinity() {
+        return annotations.isEmpty() ? Optional.empty()
+                : CiliumServiceConfig.fromAnnotations(annotations).map(CiliumServiceConfig::affinity);
+    }
 }

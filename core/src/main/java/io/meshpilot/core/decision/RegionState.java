@@ -6,8 +6,12 @@ import java.util.Locale;
 public enum RegionState {
     /** Enough ready endpoints: keeps its traffic and may take others'. */
     HEALTHY,
-    /** Too few ready endpoints. */
-    DEGRADED;
+    /** Below a threshold of the policy. */
+    DEGRADED,
+    /** Emptied for maintenance by the policy. */
+    DRAINED,
+    /** Its agent was not heard within staleAfter: what it last reported is unknown now. */
+    STALE;
 
     public String wireName() {
         return name().toLowerCase(Locale.ROOT);
