@@ -27,11 +27,32 @@ final class ControlPlaneCommand implements Callable<Integer> {
                     + "default: ${DEFAULT-VALUE}).")
     Duration regionDiscoveryInterval;
 
+    @Option(names = "--replica-id", paramLabel = "ID", defaultValue = "${env:MESHPILOT_REPLICA_ID}",
+            description = "This replica's identity, unique among the replicas and stable across its restarts (its "
+                    + "transactional id) (env MESHPILOT_REPLICA_ID; default: the host name, which is the pod name).")
+    String replicaId;
+
+    @Option(names = "--http-port", paramLabel = "PORT", defaultValue = "${env:MESHPILOT_HTTP_PORT:-8080}",
+            description = "Port of the API, /healthz, /readyz and /metrics (env MESHPILOT_HTTP_PORT; "
+                    + "default: ${DEFAULT-VALUE}).")
+    int httpPort;
+
+    private String replicaId() {
+        if (replicaId != null && !replicaId.isBlank()) {
+            return replicaId;
+        }
+        try {
+            return java.net.InetAddress.getLocalHost().getHostName();
+        } catch (java.io.IOException e) {
+            throw new IllegalArgumentException("--replica-id is not set and the host name is unknown: " + e);
+        }
+    }
+
     @Override
     public Integer call() {
         String group = groupId != null && !groupId.isBlank() ? groupId : kafka.topicPrefix + ".control-plane";
         ControlPlaneSettings settings = new ControlPlaneSettings(kafka.settings(), kafka.topics(), group,
-                regionDiscoveryInterval);
+                replicaId(), regionDiscoveryInterval, "0.0.0.0", httpPort);
         return UntilStopped.run(ControlPlane.start(settings, Clock.systemUTC()));
     }
 }

@@ -1,41 +1,70 @@
 package io.meshpilot.controlplane;
 
-import io.meshpilot.controlplane.decisions.ServiceDecider;
-import io.meshpilot.controlplane.health.HealthIntake;
-import io.meshpilot.controlplane.health.RegionHealthBook;
-import io.meshpilot.kafka.DeadLetters;
+import io.meshpilot.controlplane.api.ServicesApi;
+import io.meshpilot.controlplane.decisions.DecisionLoop;
+import io.meshpilot.controlplane.decisions.Outbox;
+import io.meshpilot.controlplane.intake.RecordIntake;
+import io.meshpilot.controlplane.ownership.Claims;
+import io.meshpilot.controlplane.ownership.OwnershipLoop;
+import io.meshpilot.controlplane.policy.PolicyBook;
+import io.meshpilot.controlplane.policy.PolicyStatuses;
+import io.meshpilot.controlplane.world.RegionLiveness;
+import io.meshpilot.controlplane.world.WorldModel;
 import io.meshpilot.kafka.RecordMetrics;
-import io.meshpilot.kafka.RecordSender;
+import io.meshpilot.kafka.RecordPoller;
+import io.meshpilot.kafka.Subscriptions;
+import io.meshpilot.runtime.Await;
+import io.meshpilot.runtime.Resources;
+import io.meshpilot.runtime.http.OperationsServer;
+import io.meshpilot.runtime.http.Readiness;
+import io.meshpilot.runtime.metrics.ComponentMetrics;
+import io.meshpilot.schemas.Topics;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.vertx.core.Context;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import java.time.Clock;
-import java.util.ArrayDeque;
-import java.util.Deque;
+import java.time.Duration;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.regex.Pattern;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.CooperativeStickyAssignor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The control plane: consumes every region's health, decides per Service and region, and publishes directives. Its
- * state lives on one Vert.x event loop fed by the Kafka poll thread; sends go through the record sender's thread.
+ * A control-plane replica. It reads every region topic, the policies and their statuses (the observer) into one
+ * world model, decides for the Services of the partitions the consumer group gives it, and publishes directives,
+ * Decision records, policy statuses and dead letters in transactions fenced by the group. Its state lives on one
+ * Vert.x event loop; Kafka runs on the observer's and the ownership loop's threads; HTTP on Vert.x.
  */
 public final class ControlPlane implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(ControlPlane.class);
 
-    private final Deque<AutoCloseable> resources = new ArrayDeque<>();
+    private final ControlPlaneSettings settings;
+    private final Clock clock;
+    private final Resources resources = new Resources("control-plane");
+    private final PrometheusRegistry registry = ComponentMetrics.registry("control-plane");
+    private final AtomicBoolean observing = new AtomicBoolean();
+    private Context loop;
+    private DecisionLoop decisions;
+    private Claims claims;
+    private OperationsServer http;
 
-    private ControlPlane() {
+    private ControlPlane(ControlPlaneSettings settings, Clock clock) {
+        this.settings = settings;
+        this.clock = clock;
     }
 
     public static ControlPlane start(ControlPlaneSettings settings, Clock clock) {
-        ControlPlane controlPlane = new ControlPlane();
+        ControlPlane controlPlane = new ControlPlane(settings, clock);
         try {
-            controlPlane.startParts(settings, clock);
+            controlPlane.startParts();
             return controlPlane;
         } catch (RuntimeException e) {
             controlPlane.close();
@@ -43,32 +72,95 @@ public final class ControlPlane implements AutoCloseable {
         }
     }
 
-    private void startParts(ControlPlaneSettings settings, Clock clock) {
+    private void startParts() {
         Vertx vertx = Vertx.vertx();
-        resources.push(() -> vertx.close().await(10, TimeUnit.SECONDS));
-        Context loop = vertx.getOrCreateContext();
-        RecordSender sender = new RecordSender(settings.kafka().producer("control-plane"), "control-plane");
-        resources.push(sender);
-        DeadLetters deadLetters = new DeadLetters(sender, settings.topics(), "control-plane",
-                new RecordMetrics(new PrometheusRegistry(), settings.topics()));
+        resources.add(() -> Await.result(vertx.close().toCompletionStage(), Duration.ofSeconds(10), "Vert.x"));
+        loop = vertx.getOrCreateContext();
+        Topics topics = settings.topics();
+        ControlPlaneMetrics metrics = new ControlPlaneMetrics(registry);
+        RecordMetrics recordMetrics = new RecordMetrics(registry, topics);
+        WorldModel world = new WorldModel();
+        RegionLiveness liveness = new RegionLiveness();
+        PolicyBook policies = new PolicyBook();
+        Outbox outbox = new Outbox();
+        PolicyStatuses statuses = new PolicyStatuses(outbox, topics, clock);
+        decisions = new DecisionLoop(world, liveness, policies, Timers.on(loop), clock, outbox, topics, metrics);
+        claims = new Claims(decisions, statuses);
+        RecordIntake intake = new RecordIntake(topics, world, liveness, policies, statuses, decisions, outbox,
+                metrics, recordMetrics, clock);
 
-        RegionHealthBook health = new RegionHealthBook();
-        ServiceDecider decider = new ServiceDecider(health, sender, settings.topics(), clock);
-        Map<String, Object> consumer = settings.kafka().consumer("control-plane", Optional.of(settings.groupId()));
-        consumer.put(ConsumerConfig.METADATA_MAX_AGE_CONFIG, (int) settings.regionDiscoveryInterval().toMillis());
-        resources.push(HealthIntake.start(settings.topics(), consumer, loop, health, decider::decide, deadLetters));
-        LOG.atInfo().addKeyValue("group", settings.groupId()).addKeyValue("prefix", settings.topics().prefix())
+        resources.add(new RecordPoller("observer", observerConfig(), Subscriptions.everythingMatching(
+                everyTopic(topics)), records -> onLoop(() -> records.forEach(intake::accept)))
+                .countingInto(recordMetrics)
+                .onProgress(positions -> loop.runOnContext(ignored -> {
+                    observing.set(true);
+                    claims.progress(positions);
+                }))
+                .start());
+        OwnershipLoop ownership = resources.add(new OwnershipLoop(topics, ownershipConfig(),
+                settings.kafka().producer(settings.replicaId()), settings.groupId() + "-" + settings.replicaId(),
+                loop, claims, outbox, decisions, metrics, clock).start());
+        ServicesApi api = new ServicesApi(loop, world, liveness, policies, clock);
+        http = resources.add(OperationsServer.start(vertx, settings.httpHost(), settings.httpPort(), registry,
+                new Readiness()
+                        .check("kafka", () -> observing.get() ? Optional.empty()
+                                : Optional.of("has not read the topics yet"))
+                        .check("ownership", ownership::failure),
+                api::routes));
+        LOG.atInfo().addKeyValue("group", settings.groupId()).addKeyValue("replica", settings.replicaId())
+                .addKeyValue("prefix", topics.prefix()).addKeyValue("http", http.port())
                 .log("control plane started");
+    }
+
+    /** Every topic the observer reads: all region topics, the policies and their statuses. */
+    static Pattern everyTopic(Topics topics) {
+        String prefix = Pattern.quote(topics.prefix());
+        return Pattern.compile(prefix + "\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?\\.(health|heartbeat|directives|status)|"
+                + prefix + "\\.policies|" + prefix + "\\.policy-status");
+    }
+
+    private Map<String, Object> observerConfig() {
+        Map<String, Object> config = new HashMap<>(settings.kafka().consumer(settings.replicaId() + "-observer",
+                Optional.of(settings.groupId() + ".observer." + settings.replicaId())));
+        config.put(ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG, CooperativeStickyAssignor.class.getName());
+        config.put(ConsumerConfig.METADATA_MAX_AGE_CONFIG, (int) settings.regionDiscoveryInterval().toMillis());
+        config.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 2000);
+        return config;
+    }
+
+    private Map<String, Object> ownershipConfig() {
+        Map<String, Object> config = new HashMap<>(settings.kafka().consumer(settings.replicaId(),
+                Optional.of(settings.groupId())));
+        config.put(ConsumerConfig.METADATA_MAX_AGE_CONFIG, (int) settings.regionDiscoveryInterval().toMillis());
+        config.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, 10_000);
+        config.put(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, 1_000);
+        return config;
+    }
+
+    private CompletionStage<Void> onLoop(Runnable action) {
+        Promise<Void> done = Promise.promise();
+        loop.runOnContext(ignored -> {
+            try {
+                action.run();
+                done.complete();
+            } catch (RuntimeException e) {
+                done.fail(e);
+            }
+        });
+        return done.future().toCompletionStage();
+    }
+
+    /** The port of /healthz, /readyz, /metrics and the API. */
+    public int httpPort() {
+        return http.port();
+    }
+
+    public PrometheusRegistry registry() {
+        return registry;
     }
 
     @Override
     public void close() {
-        while (!resources.isEmpty()) {
-            try {
-                resources.pop().close();
-            } catch (Exception e) {
-                LOG.atWarn().addKeyValue("error", e.toString()).log("error while stopping the control plane");
-            }
-        }
+        resources.close();
     }
 }

@@ -6,14 +6,18 @@ import java.time.Duration;
 import java.util.Objects;
 
 /**
- * Everything the control plane needs, validated: Kafka, the topic prefix, the consumer group its replicas share,
- * and how often it looks for new regions' topics.
+ * Everything a control-plane replica needs, validated: Kafka, the topic prefix, the consumer group the replicas
+ * share, this replica's identity (its transactional id; unique per replica, stable across its restarts), how often it
+ * looks for new regions' topics, and where it serves HTTP. Each error names its flag.
  */
 public record ControlPlaneSettings(
         KafkaSettings kafka,
         Topics topics,
         String groupId,
-        Duration regionDiscoveryInterval) {
+        String replicaId,
+        Duration regionDiscoveryInterval,
+        String httpHost,
+        int httpPort) {
 
     public static final Duration DEFAULT_REGION_DISCOVERY_INTERVAL = Duration.ofSeconds(10);
 
@@ -23,15 +27,30 @@ public record ControlPlaneSettings(
         if (groupId == null || groupId.isBlank()) {
             throw new IllegalArgumentException("--group-id must not be empty");
         }
+        if (replicaId == null || !replicaId.matches("[A-Za-z0-9][-A-Za-z0-9_.]*")) {
+            throw new IllegalArgumentException("--replica-id must be letters, digits, '-', '_' or '.', got '"
+                    + replicaId + "'");
+        }
         if (regionDiscoveryInterval.isNegative() || regionDiscoveryInterval.isZero()) {
             throw new IllegalArgumentException("--region-discovery-interval must be positive, got "
                     + regionDiscoveryInterval);
         }
+        if (httpPort < 0 || httpPort > 65535) {
+            throw new IllegalArgumentException("--http-port must be within 0..65535, got " + httpPort);
+        }
     }
 
-    /** Defaults: the group is {@code <prefix>.control-plane}; new regions are found within 10 s. */
-    public static ControlPlaneSettings of(KafkaSettings kafka, Topics topics) {
-        return new ControlPlaneSettings(kafka, topics, topics.prefix() + ".control-plane",
-                DEFAULT_REGION_DISCOVERY_INTERVAL);
+    /** Defaults on loopback: the group is {@code <prefix>.control-plane}; new regions are found within 10 s. */
+    public static ControlPlaneSettings of(KafkaSettings kafka, Topics topics, String replicaId) {
+        return new ControlPlaneSettings(kafka, topics, topics.prefix() + ".control-plane", replicaId,
+                DEFAULT_REGION_DISCOVERY_INTERVAL, "127.0.0.1", 0);
+    }
+
+    public ControlPlaneSettings withHttp(String host, int port) {
+        return new ControlPlaneSettings(kafka, topics, groupId, replicaId, regionDiscoveryInterval, host, port);
+    }
+
+    public ControlPlaneSettings withRegionDiscoveryInterval(Duration interval) {
+        return new ControlPlaneSettings(kafka, topics, groupId, replicaId, interval, httpHost, httpPort);
     }
 }

@@ -69,8 +69,18 @@ public final class DeadLetters {
      */
     public CompletionStage<RecordMetadata> send(String topic, String position, String key, byte[] value,
             Cause cause, String reason) {
-        String source = topic + "/" + position;
         metrics.deadLettered(topic, cause);
+        return sender.send(letter(topics, component, topic + "/" + position, key, value, reason));
+    }
+
+    /**
+     * The dead letter of a record, for a component that publishes it itself (in a transaction): the original key and
+     * bytes, the reason and the origin in headers. Logs it.
+     *
+     * @param source where the record came from, {@code <topic>/<partition>@<offset>}
+     */
+    public static ProducerRecord<String, byte[]> letter(Topics topics, String component, String source, String key,
+            byte[] value, String reason) {
         LOG.atWarn().addKeyValue("source", source).addKeyValue("key", key).addKeyValue("reason", reason)
                 .log("record dead-lettered");
         ProducerRecord<String, byte[]> letter = new ProducerRecord<>(topics.deadLetter(), key, value);
@@ -78,6 +88,6 @@ public final class DeadLetters {
                 .add(ERROR_HEADER, reason.getBytes(StandardCharsets.UTF_8))
                 .add(SOURCE_HEADER, source.getBytes(StandardCharsets.UTF_8))
                 .add(COMPONENT_HEADER, component.getBytes(StandardCharsets.UTF_8));
-        return sender.send(letter);
+        return letter;
     }
 }

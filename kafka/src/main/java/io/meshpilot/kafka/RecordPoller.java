@@ -1,6 +1,7 @@
 package io.meshpilot.kafka;
 
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -12,6 +13,7 @@ import java.util.function.Consumer;
 import java.util.function.Function;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -34,6 +36,7 @@ public final class RecordPoller implements AutoCloseable {
     private final CountDownLatch stopped = new CountDownLatch(1);
     private volatile boolean closing;
     private volatile RecordMetrics metrics;
+    private volatile Consumer<Map<TopicPartition, Long>> progress;
 
     /**
      * @param subscriber called once on the poll thread before the first poll, to subscribe or assign
@@ -52,6 +55,15 @@ public final class RecordPoller implements AutoCloseable {
     /** Counts the records of every batch in {@code meshpilot_records_received_total}. */
     public RecordPoller countingInto(RecordMetrics recordMetrics) {
         this.metrics = recordMetrics;
+        return this;
+    }
+
+    /**
+     * Told, on the poll thread after each batch is handled (and after empty polls), the position reached in every
+     * assigned partition: how far this consumer has read.
+     */
+    public RecordPoller onProgress(Consumer<Map<TopicPartition, Long>> listener) {
+        this.progress = listener;
         return this;
     }
 
@@ -96,6 +108,14 @@ public final class RecordPoller implements AutoCloseable {
                         counting.received(partition.topic(), records.records(partition).size()));
             }
             awaitHandler(records);
+        }
+        Consumer<Map<TopicPartition, Long>> listener = progress;
+        if (listener != null) {
+            Map<TopicPartition, Long> positions = new HashMap<>();
+            for (TopicPartition partition : consumer.assignment()) {
+                positions.put(partition, consumer.position(partition));
+            }
+            listener.accept(positions);
         }
     }
 

@@ -67,6 +67,24 @@ public final class Subscriptions {
         }
     }
 
+    /**
+     * Topics matching a pattern, read from the beginning, with a consumer group of one member (per replica), for a
+     * component that must see every record; needs {@code CooperativeStickyAssignor}, so a topic that appears later
+     * adds its partitions without the others being read again.
+     */
+    public static Consumer<KafkaConsumer<String, byte[]>> everythingMatching(Pattern pattern) {
+        return consumer -> consumer.subscribe(pattern, new ConsumerRebalanceListener() {
+            @Override
+            public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+                consumer.seekToBeginning(partitions);
+            }
+
+            @Override
+            public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+            }
+        });
+    }
+
     private static List<TopicPartition> awaitPartitions(KafkaConsumer<String, byte[]> consumer, String topic) {
         while (true) {
             List<PartitionInfo> partitions = consumer.partitionsFor(topic, TOPIC_WAIT);

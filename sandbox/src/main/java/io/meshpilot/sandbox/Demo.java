@@ -6,6 +6,7 @@ import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.meshpilot.core.routing.CiliumServiceConfig;
+import io.meshpilot.schemas.TrafficPolicy;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
@@ -30,6 +31,7 @@ import java.util.stream.Stream;
 public final class Demo {
 
     private static final Duration STEP_TIMEOUT = Duration.ofSeconds(30);
+    private static final int FAILBACK_SECONDS = 3;
 
     /** A change to the sandbox and the affinity each region's hello-world must then carry. */
     record Step(String title, Consumer<Sandbox> change, Map<String, String> affinity) {
@@ -49,7 +51,8 @@ public final class Demo {
                         + "each region's clients at home", sandbox -> { }, Map.of("us", "local", "eu", "local")),
                 new Step("us is scaled to 0 replicas: its clients fail over to eu",
                         sandbox -> scale(sandbox, "us", 0), Map.of("us", "remote", "eu", "local")),
-                new Step("us is scaled back to 2 replicas: its clients come home",
+                new Step("us is scaled back to 2 replicas: its clients come home after the " + FAILBACK_SECONDS
+                        + " s failback delay",
                         sandbox -> scale(sandbox, "us", 2), Map.of("us", "local", "eu", "local")));
     }
 
@@ -60,8 +63,12 @@ public final class Demo {
         out.println("meshpilot demo: the Cilium Cluster Mesh walkthrough (clusters us and eu, service hello-world),");
         out.println("with meshpilot deciding the annotations. Starting the sandbox...");
         try (Sandbox sandbox = Sandbox.start(SandboxSettings.walkthrough(stateDir), clock)) {
-            out.printf("Sandbox up in %.1f s: Kafka at %s, kubeconfigs in %s%n%n", seconds(started),
+            out.printf("Sandbox up in %.1f s: Kafka at %s, kubeconfigs in %s%n", seconds(started),
                     sandbox.bootstrapServers(), stateDir);
+            sandbox.writePolicy("*", new TrafficPolicy("*", null, null, null, null, FAILBACK_SECONDS, null, null,
+                    null, null));
+            out.printf("Policy for every Service (*): failbackDelaySeconds=%d, the rest by default%n%n",
+                    FAILBACK_SECONDS);
             List<Step> steps = steps();
             int passed = 0;
             for (int i = 0; i < steps.size(); i++) {

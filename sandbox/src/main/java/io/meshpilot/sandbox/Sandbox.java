@@ -5,7 +5,11 @@ import io.meshpilot.controlplane.ControlPlane;
 import io.meshpilot.controlplane.ControlPlaneSettings;
 import io.meshpilot.embedded.kafka.EmbeddedKafkaBroker;
 import io.meshpilot.kafka.KafkaSettings;
+import io.meshpilot.kafka.RecordSender;
 import io.meshpilot.kafka.TopicProvisioner;
+import io.meshpilot.runtime.Await;
+import io.meshpilot.schemas.TrafficPolicy;
+import java.time.Duration;
 import java.time.Clock;
 import java.util.ArrayDeque;
 import java.util.Deque;
@@ -61,7 +65,8 @@ public final class Sandbox implements AutoCloseable {
                     .withLeadership(AgentSettings.Leadership.fast("default"))
                     .withHttp(AgentSettings.Http.LOOPBACK), clock);
         }
-        resources.push(ControlPlane.start(ControlPlaneSettings.of(kafka, settings.topics()), clock));
+        resources.push(ControlPlane.start(ControlPlaneSettings.of(kafka, settings.topics(), "sandbox-0")
+                .withRegionDiscoveryInterval(Duration.ofSeconds(2)), clock));
         LOG.atInfo().addKeyValue("regions", names).addKeyValue("kafka", kafka.bootstrapServers())
                 .log("sandbox started");
     }
@@ -70,6 +75,14 @@ public final class Sandbox implements AutoCloseable {
         EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(Map.of());
         resources.push(broker);
         return broker.bootstrapServers();
+    }
+
+    /** Writes a policy to the policies topic, as an operator would; returns once Kafka has it. */
+    public void writePolicy(String scope, TrafficPolicy policy) {
+        try (RecordSender sender = new RecordSender(kafka.producer("sandbox-policy"), "sandbox-policy")) {
+            Await.result(sender.send(settings.topics().policies(), scope, policy), Duration.ofSeconds(30),
+                    "the policy to be written");
+        }
     }
 
     public String bootstrapServers() {

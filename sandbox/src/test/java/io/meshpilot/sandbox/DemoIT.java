@@ -21,7 +21,7 @@ class DemoIT {
         assertThat(exitCode).as(output).isZero();
         assertThat(output)
                 .contains("[2/3] us is scaled to 0 replicas")
-                .contains("us  global=true shared=true affinity=remote")
+                .contains("us  global=true shared=false affinity=remote")
                 .contains("local-degraded")
                 .contains("Demo passed: 3 of 3 steps matched");
     }

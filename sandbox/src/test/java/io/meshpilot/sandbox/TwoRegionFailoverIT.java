@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.meshpilot.embedded.kafka.EmbeddedKafkaBroker;
 import io.meshpilot.schemas.Topics;
+import io.meshpilot.schemas.TrafficPolicy;
 import io.meshpilot.testing.KafkaBrokerExtension;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -31,6 +32,7 @@ class TwoRegionFailoverIT {
         SandboxSettings settings = new SandboxSettings(List.of("us", "eu"), Optional.of(kafka.bootstrapServers()),
                 topics, stateDir, 2);
         try (Sandbox sandbox = Sandbox.start(settings, Clock.systemUTC())) {
+            sandbox.writePolicy("*", new TrafficPolicy("*", null, null, null, null, 1, null, null, null, null));
             await().atMost(WAIT).untilAsserted(() -> {
                 assertThat(annotations(sandbox, "us")).containsAllEntriesOf(globalWith("local"));
                 assertThat(annotations(sandbox, "eu")).containsAllEntriesOf(globalWith("local"));

@@ -1,0 +1,95 @@
+package io.meshpilot.controlplane;
+
+import io.prometheus.metrics.core.metrics.Counter;
+import io.prometheus.metrics.core.metrics.GaugeWithCallback;
+import io.prometheus.metrics.core.metrics.Histogram;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.IntSupplier;
+
+/** The control plane's own metrics; gauges read atomics the event loop keeps, so any thread may scrape. */
+public final class ControlPlaneMetrics {
+
+    private final Counter decisions;
+    private final Counter failovers;
+    private final Counter failbacks;
+    private final Counter directives;
+    private final Counter transactions;
+    private final Counter policies;
+    private final Histogram decisionLatency;
+    private final AtomicInteger staleRegions = new AtomicInteger();
+    private final AtomicInteger globalOutages = new AtomicInteger();
+    private final AtomicInteger ownedPartitions = new AtomicInteger();
+
+    public ControlPlaneMetrics(PrometheusRegistry registry) {
+        decisions = Counter.builder().name("meshpilot_decisions_total")
+                .help("Region outcomes that changed a directive, by reason.").labelNames("reason").register(registry);
+        failovers = Counter.builder().name("meshpilot_failovers_total")
+                .help("Regions whose clients were sent to other regions (degraded or drained).").register(registry);
+        failbacks = Counter.builder().name("meshpilot_failbacks_total")
+                .help("Regions whose clients came home after the failback delay.").register(registry);
+        directives = Counter.builder().name("meshpilot_directives_published_total")
+                .help("Directives published in committed transactions.").register(registry);
+        transactions = Counter.builder().name("meshpilot_control_plane_transactions_total")
+                .help("Publishing transactions by outcome (committed, aborted).").labelNames("outcome")
+                .register(registry);
+        policies = Counter.builder().name("meshpilot_policies_total")
+                .help("Policy records judged, by result (accepted, rejected, deleted).").labelNames("result")
+                .register(registry);
+        decisionLatency = Histogram.builder().name("meshpilot_decision_latency_seconds")
+                .help("From a health change observed by an agent to the directive it caused being published "
+                        + "(committed), across the two clocks.")
+                .classicOnly().classicUpperBounds(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30)
+                .register(registry);
+        gauge(registry, "meshpilot_regions_stale", "Regions whose agent has not been heard within the default "
+                + "staleAfter.", staleRegions::get);
+        gauge(registry, "meshpilot_global_outages", "Services this replica owns with no healthy target.",
+                globalOutages::get);
+        gauge(registry, "meshpilot_control_plane_owned_partitions", "Partitions of the region topics this replica "
+                + "decides for.", ownedPartitions::get);
+    }
+
+    private static void gauge(PrometheusRegistry registry, String name, String help, IntSupplier value) {
+        GaugeWithCallback.builder().name(name).help(help).callback(callback -> callback.call(value.getAsInt()))
+                .register(registry);
+    }
+
+    public void decided(String reason) {
+        decisions.labelValues(reason).inc();
+    }
+
+    public void failover() {
+        failovers.inc();
+    }
+
+    public void failback() {
+        failbacks.inc();
+    }
+
+    public void committed(int directiveCount, java.util.List<Duration> latencies) {
+        transactions.labelValues("committed").inc();
+        directives.inc(directiveCount);
+        latencies.forEach(latency -> decisionLatency.observe(Math.max(0, latency.toNanos()) / 1e9));
+    }
+
+    public void aborted() {
+        transactions.labelValues("aborted").inc();
+    }
+
+    public void policy(String result) {
+        policies.labelValues(result).inc();
+    }
+
+    public void staleRegions(int count) {
+        staleRegions.set(count);
+    }
+
+    public void globalOutages(int count) {
+        globalOutages.set(count);
+    }
+
+    public void ownedPartitions(int count) {
+        ownedPartitions.set(count);
+    }
+}

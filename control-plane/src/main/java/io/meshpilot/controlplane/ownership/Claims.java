@@ -1,0 +1,85 @@
+package io.meshpilot.controlplane.ownership;
+
+import io.meshpilot.controlplane.decisions.DecisionLoop;
+import io.meshpilot.controlplane.policy.PolicyStatuses;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.common.TopicPartition;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The partitions the consumer group gave this replica, and when it may act on them: only once its own reading of
+ * every topic (the observer) has caught up with what was committed when they were assigned, so it decides from the
+ * previous owner's last directives and the current policies and heartbeats. Confined to the event loop.
+ */
+public final class Claims {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Claims.class);
+
+    /** A partition index of the region topics, or the policies topic, waiting for the observer to catch up. */
+    record Claim(int partition, boolean policies, Map<TopicPartition, Long> required) {
+    }
+
+    private final DecisionLoop decisions;
+    private final PolicyStatuses statuses;
+    private final List<Claim> waiting = new ArrayList<>();
+    private final Map<TopicPartition, Long> observed = new HashMap<>();
+
+    public Claims(DecisionLoop decisions, PolicyStatuses statuses) {
+        this.decisions = decisions;
+        this.statuses = statuses;
+    }
+
+    /** The group assigned a partition index of the region topics. */
+    void claimPartition(int partition, Map<TopicPartition, Long> required) {
+        waiting.add(new Claim(partition, false, Map.copyOf(required)));
+        grant();
+    }
+
+    /** The group assigned the policies topic: this replica will answer policy records. */
+    void claimPolicies(Map<TopicPartition, Long> required) {
+        waiting.add(new Claim(-1, true, Map.copyOf(required)));
+        grant();
+    }
+
+    /** The group took partitions away (a rebalance): stop acting on them at once. */
+    void release(List<Integer> partitions, boolean policies) {
+        waiting.removeIf(claim -> claim.policies() ? policies : partitions.contains(claim.partition()));
+        partitions.forEach(decisions::disown);
+        if (policies) {
+            statuses.stopWriting();
+        }
+    }
+
+    /** How far the observer has read, after each of its polls. */
+    public void progress(Map<TopicPartition, Long> positions) {
+        observed.putAll(positions);
+        grant();
+    }
+
+    /** Whether every claim is granted: this replica acts on all it was given. */
+    public boolean settled() {
+        return waiting.isEmpty();
+    }
+
+    private void grant() {
+        for (Iterator<Claim> claims = waiting.iterator(); claims.hasNext(); ) {
+            Claim claim = claims.next();
+            if (claim.required().entrySet().stream().allMatch(required ->
+                    observed.getOrDefault(required.getKey(), -1L) >= required.getValue())) {
+                claims.remove();
+                if (claim.policies()) {
+                    LOG.atInfo().log("answering policy records");
+                    statuses.becomeWriter();
+                } else {
+                    LOG.atDebug().addKeyValue("partition", claim.partition()).log("deciding for partition");
+                    decisions.own(claim.partition());
+                }
+            }
+        }
+    }
+}

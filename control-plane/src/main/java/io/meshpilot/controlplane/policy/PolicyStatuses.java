@@ -1,0 +1,74 @@
+package io.meshpilot.controlplane.policy;
+
+import io.meshpilot.controlplane.decisions.Outbox;
+import io.meshpilot.schemas.FieldError;
+import io.meshpilot.schemas.PolicyStatus;
+import io.meshpilot.schemas.RecordCodec;
+import io.meshpilot.schemas.Topics;
+import java.time.Clock;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.apache.kafka.clients.producer.ProducerRecord;
+
+/**
+ * Answers each policy record with a {@code PolicyStatus} (accepted, or every error), once: only the replica that owns
+ * the policies topic in the consumer group writes them, and a record already answered (its status read back from
+ * {@code P.policy-status}) is not answered again after a restart or a hand-over. Confined to the event loop.
+ */
+public final class PolicyStatuses {
+
+    /** The latest record of a scope and its verdict, waiting for an answer. */
+    private record Judged(String scope, int partition, long offset, List<FieldError> errors) {
+    }
+
+    private final Outbox outbox;
+    private final Topics topics;
+    private final Clock clock;
+    private final RecordCodec codec = RecordCodec.get();
+    private final Map<String, Judged> latest = new HashMap<>();
+    private final Set<String> answered = new HashSet<>();
+    private boolean writer;
+
+    public PolicyStatuses(Outbox outbox, Topics topics, Clock clock) {
+        this.outbox = outbox;
+        this.topics = topics;
+        this.clock = clock;
+    }
+
+    /** A policy record judged: errors empty when accepted. */
+    public void judged(String scope, int partition, long offset, List<FieldError> errors) {
+        Judged judged = new Judged(scope, partition, offset, errors);
+        latest.put(scope, judged);
+        if (writer) {
+            answer(judged);
+        }
+    }
+
+    /** A status read back from the topic: that record is answered. */
+    public void answered(PolicyStatus status) {
+        answered.add(status.policyPartition() + "@" + status.policyOffset());
+    }
+
+    /** This replica writes the statuses from now on: answer what is still unanswered. */
+    public void becomeWriter() {
+        writer = true;
+        latest.values().forEach(this::answer);
+    }
+
+    public void stopWriting() {
+        writer = false;
+    }
+
+    private void answer(Judged judged) {
+        if (!answered.add(judged.partition() + "@" + judged.offset())) {
+            return;
+        }
+        PolicyStatus status = new PolicyStatus(judged.scope(), judged.errors().isEmpty(), judged.errors(),
+                judged.partition(), judged.offset(), clock.instant());
+        outbox.add(Outbox.Entry.of(new ProducerRecord<>(topics.policyStatus(), judged.scope(),
+                codec.encode(status))));
+    }
+}
