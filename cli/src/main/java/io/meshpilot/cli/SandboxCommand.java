@@ -37,16 +37,23 @@ final class SandboxCommand implements Callable<Integer> {
                     + "default: ${DEFAULT-VALUE}).")
     int replicas;
 
+    @Option(names = "--http-port", paramLabel = "PORT", defaultValue = "${env:MESHPILOT_HTTP_PORT:-8080}",
+            description = "The control plane's HTTP port on 127.0.0.1 (env MESHPILOT_HTTP_PORT; "
+                    + "default: ${DEFAULT-VALUE}).")
+    int httpPort;
+
     @Spec
     CommandSpec spec;
 
     @Override
     public Integer call() {
         Sandbox sandbox = Sandbox.start(new SandboxSettings(regions, Optional.ofNullable(kafka), Topics.defaults(),
-                stateDir, replicas), Clock.systemUTC());
+                stateDir, replicas, httpPort), Clock.systemUTC());
         var out = spec.commandLine().getOut();
         out.println("meshpilot sandbox is running; Ctrl-C stops it.");
         out.println("  Kafka bootstrap: " + sandbox.bootstrapServers());
+        out.println("  control plane:   " + sandbox.controlPlaneUrl() + " (try: meshpilot explain default/hello-world"
+                + " --url " + sandbox.controlPlaneUrl() + ")");
         for (SandboxRegion region : sandbox.regions()) {
             out.printf("  %-4s API server %s, kubeconfig %s%n", region.name(), region.apiServer().url(),
                     region.kubeconfig());

@@ -27,6 +27,13 @@ class MeshpilotTest {
     }
 
     @Test
+    void saysWhenItCannotReachTheControlPlane() {
+        assertThat(run("explain", "default/hello-world", "--url", "http://127.0.0.1:1")).isEqualTo(1);
+        assertThat(err.toString()).startsWith("explain: cannot reach the control plane at http://127.0.0.1:1");
+        assertThat(run("explain", "not-a-key")).isEqualTo(2);
+    }
+
+    @Test
     void namesTheSettingThatIsWrongWithoutAStackTrace() {
         assertThat(run("agent", "--kafka-bootstrap", "127.0.0.1:1", "--region", "US")).isEqualTo(2);
         assertThat(err.toString()).startsWith("agent: --region 'US' must be a DNS-1123 label")

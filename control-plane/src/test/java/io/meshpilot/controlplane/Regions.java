@@ -77,6 +77,21 @@ final class Regions implements AutoCloseable {
         send(topics.health(region), KEY, healthOf(region, endpoints));
     }
 
+    void health(String region, String service, EndpointCounts endpoints) {
+        send(topics.health(region), "default/" + service,
+                new ServiceHealth(region, "default", service, endpoints, Instant.now(), "agent-" + region));
+    }
+
+    void policy(String scope, io.meshpilot.schemas.TrafficPolicy policy) {
+        send(topics.policies(), scope, policy);
+    }
+
+    void provision(String... regions) {
+        try (Admin admin = Admin.create(settings.admin("test"))) {
+            new TopicProvisioner(admin, topics, new TopicProvisioner.Layout(2, (short) 1)).provision(List.of(regions));
+        }
+    }
+
     static ServiceHealth healthOf(String region, EndpointCounts endpoints) {
         return new ServiceHealth(region, "default", "hello-world", endpoints, Instant.now(), "agent-" + region);
     }

@@ -33,6 +33,7 @@ public final class Sandbox implements AutoCloseable {
     private final Deque<AutoCloseable> resources = new ArrayDeque<>();
     private final Map<String, SandboxRegion> regions = new LinkedHashMap<>();
     private KafkaSettings kafka;
+    private ControlPlane controlPlane;
 
     private Sandbox(SandboxSettings settings) {
         this.settings = settings;
@@ -65,8 +66,9 @@ public final class Sandbox implements AutoCloseable {
                     .withLeadership(AgentSettings.Leadership.fast("default"))
                     .withHttp(AgentSettings.Http.LOOPBACK), clock);
         }
-        resources.push(ControlPlane.start(ControlPlaneSettings.of(kafka, settings.topics(), "sandbox-0")
-                .withRegionDiscoveryInterval(Duration.ofSeconds(2)), clock));
+        controlPlane = ControlPlane.start(ControlPlaneSettings.of(kafka, settings.topics(), "sandbox-0")
+                .withRegionDiscoveryInterval(Duration.ofSeconds(2)).withHttp("127.0.0.1", settings.httpPort()), clock);
+        resources.push(controlPlane);
         LOG.atInfo().addKeyValue("regions", names).addKeyValue("kafka", kafka.bootstrapServers())
                 .log("sandbox started");
     }
@@ -83,6 +85,11 @@ public final class Sandbox implements AutoCloseable {
             Await.result(sender.send(settings.topics().policies(), scope, policy), Duration.ofSeconds(30),
                     "the policy to be written");
         }
+    }
+
+    /** The control plane's HTTP address: the API, /healthz, /readyz and /metrics. */
+    public String controlPlaneUrl() {
+        return "http://127.0.0.1:" + controlPlane.httpPort();
     }
 
     public String bootstrapServers() {

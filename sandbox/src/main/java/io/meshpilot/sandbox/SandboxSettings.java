@@ -9,10 +9,11 @@ import java.util.Optional;
 
 /**
  * What the sandbox runs: its regions, an outside Kafka or the embedded broker, the topic prefix, where it writes
- * kubeconfigs and how many hello-world replicas each region starts with.
+ * kubeconfigs, how many hello-world replicas each region starts with, and the control plane's HTTP port (0: any free
+ * one).
  */
 public record SandboxSettings(List<String> regions, Optional<String> kafkaBootstrap, Topics topics, Path stateDir,
-        int replicas) {
+        int replicas, int httpPort) {
 
     public static final Path DEFAULT_STATE_DIR = Path.of(".meshpilot", "sandbox");
 
@@ -32,10 +33,13 @@ public record SandboxSettings(List<String> regions, Optional<String> kafkaBootst
         if (replicas < 0) {
             throw new IllegalArgumentException("--replicas must not be negative, got " + replicas);
         }
+        if (httpPort < 0 || httpPort > 65535) {
+            throw new IllegalArgumentException("--http-port must be within 0..65535, got " + httpPort);
+        }
     }
 
-    /** The walkthrough's two clusters, us and eu, on the embedded broker. */
+    /** The walkthrough's two clusters, us and eu, on the embedded broker, the API on a free port. */
     public static SandboxSettings walkthrough(Path stateDir) {
-        return new SandboxSettings(List.of("us", "eu"), Optional.empty(), Topics.defaults(), stateDir, 2);
+        return new SandboxSettings(List.of("us", "eu"), Optional.empty(), Topics.defaults(), stateDir, 2, 0);
     }
 }

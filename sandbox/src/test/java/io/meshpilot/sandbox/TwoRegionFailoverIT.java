@@ -30,7 +30,7 @@ class TwoRegionFailoverIT {
     void usFailsOverToEuWhenItHasNoReadyEndpointAndComesHomeWhenTheyReturn(EmbeddedKafkaBroker kafka, Topics topics,
             @TempDir Path stateDir) {
         SandboxSettings settings = new SandboxSettings(List.of("us", "eu"), Optional.of(kafka.bootstrapServers()),
-                topics, stateDir, 2);
+                topics, stateDir, 2, 0);
         try (Sandbox sandbox = Sandbox.start(settings, Clock.systemUTC())) {
             sandbox.writePolicy("*", new TrafficPolicy("*", null, null, null, null, 1, null, null, null, null));
             await().atMost(WAIT).untilAsserted(() -> {
