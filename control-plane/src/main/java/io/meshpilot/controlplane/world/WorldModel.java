@@ -4,6 +4,7 @@ import io.meshpilot.schemas.DirectiveStatus;
 import io.meshpilot.schemas.ServiceDirective;
 import io.meshpilot.schemas.ServiceHealth;
 import io.meshpilot.schemas.ServiceKey;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -65,7 +66,8 @@ public final class WorldModel {
 
     /** The Service's records per region, ordered by region; empty when nothing is known. */
     public Map<String, RegionRecords> service(ServiceKey service) {
-        return Map.copyOf(services.getOrDefault(service, Map.of()));
+        Map<String, RegionRecords> regionsOf = services.get(service);
+        return regionsOf == null ? Map.of() : Collections.unmodifiableMap(new TreeMap<>(regionsOf));
     }
 
     public Optional<Integer> partition(ServiceKey service) {
