@@ -14,6 +14,7 @@ import io.meshpilot.kafka.RecordMetrics;
 import io.meshpilot.kafka.RecordPoller;
 import io.meshpilot.kafka.Subscriptions;
 import io.meshpilot.runtime.Await;
+import io.meshpilot.runtime.EventLoop;
 import io.meshpilot.runtime.Resources;
 import io.meshpilot.runtime.http.OperationsServer;
 import io.meshpilot.runtime.http.Readiness;
@@ -21,14 +22,12 @@ import io.meshpilot.runtime.metrics.ComponentMetrics;
 import io.meshpilot.schemas.Topics;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.vertx.core.Context;
-import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.regex.Pattern;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -90,7 +89,7 @@ public final class ControlPlane implements AutoCloseable {
                 metrics, recordMetrics, clock);
 
         resources.add(new RecordPoller("observer", observerConfig(), Subscriptions.everythingMatching(
-                everyTopic(topics)), records -> onLoop(() -> records.forEach(intake::accept)))
+                everyTopic(topics)), records -> EventLoop.run(loop, () -> records.forEach(intake::accept)))
                 .countingInto(recordMetrics)
                 .onProgress(positions -> loop.runOnContext(ignored -> {
                     observing.set(true);
@@ -135,19 +134,6 @@ public final class ControlPlane implements AutoCloseable {
         config.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, 10_000);
         config.put(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, 1_000);
         return config;
-    }
-
-    private CompletionStage<Void> onLoop(Runnable action) {
-        Promise<Void> done = Promise.promise();
-        loop.runOnContext(ignored -> {
-            try {
-                action.run();
-                done.complete();
-            } catch (RuntimeException e) {
-                done.fail(e);
-            }
-        });
-        return done.future().toCompletionStage();
     }
 
     /** The port of /healthz, /readyz, /metrics and the API. */

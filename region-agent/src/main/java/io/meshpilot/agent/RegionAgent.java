@@ -18,13 +18,13 @@ import io.meshpilot.kafka.RecordMetrics;
 import io.meshpilot.kafka.RecordSender;
 import io.meshpilot.kafka.TopicSnapshot;
 import io.meshpilot.runtime.Await;
+import io.meshpilot.runtime.EventLoop;
 import io.meshpilot.runtime.Resources;
 import io.meshpilot.runtime.http.OperationsServer;
 import io.meshpilot.runtime.http.Readiness;
 import io.meshpilot.runtime.metrics.ComponentMetrics;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.vertx.core.Context;
-import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import java.time.Clock;
 import java.time.Duration;
@@ -157,12 +157,7 @@ public final class RegionAgent implements AutoCloseable {
     }
 
     private void onLoop(Runnable action) {
-        Promise<Void> done = Promise.promise();
-        loop.runOnContext(ignored -> {
-            action.run();
-            done.complete();
-        });
-        Await.result(done.future().toCompletionStage(), START_TIMEOUT, "the agent's event loop");
+        Await.result(EventLoop.run(loop, action), START_TIMEOUT, "the agent's event loop");
     }
 
     public String region() {

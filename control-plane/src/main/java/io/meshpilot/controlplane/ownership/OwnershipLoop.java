@@ -4,11 +4,11 @@ import io.meshpilot.controlplane.ControlPlaneMetrics;
 import io.meshpilot.controlplane.decisions.DecisionLoop;
 import io.meshpilot.controlplane.decisions.Outbox;
 import io.meshpilot.runtime.Await;
+import io.meshpilot.runtime.EventLoop;
 import io.meshpilot.schemas.Topics;
 import io.meshpilot.schemas.Topics.RegionRole;
 import io.meshpilot.schemas.Topics.RegionTopic;
 import io.vertx.core.Context;
-import io.vertx.core.Promise;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -272,15 +272,7 @@ public final class OwnershipLoop implements AutoCloseable {
     }
 
     private <T> T onLoop(Supplier<T> action) {
-        Promise<T> done = Promise.promise();
-        loop.runOnContext(ignored -> {
-            try {
-                done.complete(action.get());
-            } catch (RuntimeException e) {
-                done.fail(e);
-            }
-        });
-        return Await.result(done.future().toCompletionStage(), LOOP_TIMEOUT, "the control plane's event loop");
+        return Await.result(EventLoop.call(loop, action), LOOP_TIMEOUT, "the control plane's event loop");
     }
 
     private void abortQuietly() {

@@ -9,13 +9,13 @@ import io.meshpilot.kafka.RecordMetrics;
 import io.meshpilot.kafka.RecordPoller;
 import io.meshpilot.kafka.RecordSender;
 import io.meshpilot.kafka.Subscriptions;
+import io.meshpilot.runtime.EventLoop;
 import io.meshpilot.schemas.Decoded;
 import io.meshpilot.schemas.RecordCodec;
 import io.meshpilot.schemas.ServiceDirective;
 import io.meshpilot.schemas.ServiceKey;
 import io.meshpilot.schemas.Topics;
 import io.vertx.core.Context;
-import io.vertx.core.Promise;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Map;
@@ -70,12 +70,7 @@ public final class DirectiveIntake implements AutoCloseable {
     }
 
     private CompletionStage<Void> handOver(ConsumerRecords<String, byte[]> records) {
-        Promise<Void> handled = Promise.promise();
-        loop.runOnContext(ignored -> {
-            records.forEach(this::accept);
-            handled.complete();
-        });
-        return handled.future().toCompletionStage();
+        return EventLoop.run(loop, () -> records.forEach(this::accept));
     }
 
     private void accept(ConsumerRecord<String, byte[]> record) {
