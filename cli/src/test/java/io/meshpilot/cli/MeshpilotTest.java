@@ -21,9 +21,9 @@ class MeshpilotTest {
     }
 
     @Test
-    void saysWhatIsNotBuiltAndExitsTwo() {
-        assertThat(run("policy", "get")).isEqualTo(2);
-        assertThat(err.toString()).startsWith("meshpilot policy: not built yet");
+    void refusesAPolicyScopeThatIsNotOne() {
+        assertThat(run("policy", "status", "a/b/c", "--kafka-bootstrap", "127.0.0.1:1")).isEqualTo(2);
+        assertThat(err.toString()).contains("scope 'a/b/c' must be <namespace>/<service>, <namespace>/* or *");
     }
 
     @Test
@@ -54,7 +54,7 @@ class MeshpilotTest {
 
     @Test
     void refusesAnUnknownLogFormat() {
-        assertThat(run("--log-format", "xml", "policy")).isEqualTo(2);
+        assertThat(run("--log-format", "xml", "topics")).isEqualTo(2);
         assertThat(err.toString()).contains("--log-format must be text or json, got 'xml'");
     }
 

@@ -2,9 +2,9 @@ package io.meshpilot.kafka;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.Optional;
 import java.util.Set;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -19,7 +19,13 @@ public final class TopicSnapshot {
 
     /** The keys whose latest record is not a tombstone. */
     public static Set<String> liveKeys(Map<String, Object> consumerConfig, String topic, Duration timeout) {
-        Set<String> live = new HashSet<>();
+        return latest(consumerConfig, topic, timeout).keySet();
+    }
+
+    /** The latest record of every key that is not a tombstone, by key. */
+    public static Map<String, ConsumerRecord<String, byte[]>> latest(Map<String, Object> consumerConfig, String topic,
+            Duration timeout) {
+        Map<String, ConsumerRecord<String, byte[]>> live = new TreeMap<>();
         try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(consumerConfig)) {
             List<TopicPartition> partitions = Optional.ofNullable(consumer.partitionsFor(topic, timeout))
                     .orElse(List.of()).stream()
@@ -36,7 +42,7 @@ public final class TopicSnapshot {
                     if (record.value() == null) {
                         live.remove(record.key());
                     } else {
-                        live.add(record.key());
+                        live.put(record.key(), record);
                     }
                 }
             }

@@ -171,6 +171,7 @@ public final class RecordIntake {
         String scope = record.key() == null ? "" : record.key();
         if (record.value() == null) {
             policies.delete(scope);
+            statuses.deleted(scope);
             metrics.policy("deleted");
             decisions.policyChanged(scope);
             return;

@@ -47,6 +47,14 @@ public final class PolicyStatuses {
         }
     }
 
+    /** A policy was deleted (a tombstone): so is its status, by the writer. */
+    public void deleted(String scope) {
+        latest.remove(scope);
+        if (writer) {
+            outbox.add(Outbox.Entry.of(new ProducerRecord<>(topics.policyStatus(), scope, null)));
+        }
+    }
+
     /** A status read back from the topic: that record is answered. */
     public void answered(PolicyStatus status) {
         answered.add(status.policyPartition() + "@" + status.policyOffset());

@@ -1,0 +1,125 @@
+package io.meshpilot.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.meshpilot.embedded.kafka.EmbeddedKafkaBroker;
+import io.meshpilot.sandbox.Sandbox;
+import io.meshpilot.sandbox.SandboxSettings;
+import io.meshpilot.schemas.Topics;
+import io.meshpilot.testing.KafkaBrokerExtension;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** Issue 5, point 3: {@code meshpilot policy apply|get|delete|status} against a sandbox, and their exit codes. */
+@ExtendWith(KafkaBrokerExtension.class)
+class PolicyCommandIT {
+
+    private static final Duration WAIT = Duration.ofSeconds(30);
+
+    private Sandbox sandbox;
+    private EmbeddedKafkaBroker kafka;
+    private Topics topics;
+    private StringWriter out;
+    private StringWriter err;
+
+    @BeforeEach
+    void start(EmbeddedKafkaBroker broker, Topics prefix, @TempDir Path stateDir) {
+        kafka = broker;
+        topics = prefix;
+        sandbox = Sandbox.start(new SandboxSettings(List.of("us", "eu"), Optional.of(kafka.bootstrapServers()),
+                topics, stateDir, 2, 0), Clock.systemUTC());
+        await().atMost(WAIT).until(() -> "local".equals(affinity("us")));
+    }
+
+    @AfterEach
+    void stop() {
+        sandbox.close();
+    }
+
+    @Test
+    void appliesPoliciesAndExitsZeroWhenAllAreAccepted(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("policies.yaml");
+        Files.writeString(file, """
+                scope: "*"
+                failbackDelaySeconds: 1
+                ---
+                scope: default/hello-world
+                drain: [us]
+                """);
+
+        long start = System.nanoTime();
+        assertThat(run("policy", "apply", "-f", file.toString())).as(err.toString()).isZero();
+        await().atMost(WAIT).until(() -> "remote".equals(affinity("us")));
+        System.out.printf("drain applied to us's annotations %.0f ms after policy apply started%n",
+                (System.nanoTime() - start) / 1e6);
+
+        assertThat(out.toString()).contains("*: accepted (record 0@0)", "default/hello-world: accepted (record 0@1)");
+        assertThat(run("policy", "get")).isZero();
+        assertThat(out.toString().lines()).hasSize(2);
+        assertThat(run("policy", "get", "default/hello-world")).isZero();
+        assertThat(out.toString()).contains("\"drain\":[\"us\"]");
+        assertThat(run("policy", "status", "default/hello-world")).isZero();
+
+        assertThat(run("policy", "delete", "default/hello-world")).isZero();
+        await().atMost(WAIT).until(() -> "local".equals(affinity("us")));
+        assertThat(run("policy", "get", "default/hello-world")).isEqualTo(1);
+        assertThat(err.toString()).contains("no policy for scope default/hello-world");
+    }
+
+    @Test
+    void exitsOneAndPrintsEveryErrorWhenAPolicyIsRejected(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("bad.json");
+        Files.writeString(file, "{\"scope\": \"default/*\", \"minReadyRatio\": 2, \"colour\": \"red\"}");
+
+        assertThat(run("policy", "apply", "-f", file.toString())).isEqualTo(1);
+
+        assertThat(out.toString()).contains("default/*: rejected", "  colour: is not a known field",
+                "  minReadyRatio: must have a maximum value of 1");
+        assertThat(run("policy", "status", "default/*")).isEqualTo(1);
+        assertThat(out.toString()).contains("rejected");
+        assertThat(affinity("us")).isEqualTo("local");
+    }
+
+    @Test
+    void refusesAFileWithoutScopesBeforeWritingAnything(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("noscope.yaml");
+        Files.writeString(file, "mode: local\n");
+
+        assertThat(run("policy", "apply", "-f", file.toString())).isEqualTo(2);
+        assertThat(err.toString()).contains("scope is required");
+        assertThat(run("policy", "get")).isZero();
+        assertThat(out.toString()).isEmpty();
+    }
+
+    private int run(String... args) {
+        out = new StringWriter();
+        err = new StringWriter();
+        CommandLine commandLine = Meshpilot.commandLine();
+        commandLine.setOut(new PrintWriter(out, true));
+        commandLine.setErr(new PrintWriter(err, true));
+        List<String> all = new ArrayList<>(List.of(args));
+        all.addAll(List.of("--kafka-bootstrap", kafka.bootstrapServers(), "--topic-prefix", topics.prefix()));
+        return commandLine.execute(all.toArray(String[]::new));
+    }
+
+    private String affinity(String region) {
+        var service = sandbox.region(region).client().services().inNamespace("default").withName("hello-world").get();
+        Map<String, String> annotations = service.getMetadata().getAnnotations();
+        return annotations == null ? null : annotations.get("service.cilium.io/affinity");
+    }
+}

@@ -1,0 +1,111 @@
+package io.meshpilot.controlplane.policy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.meshpilot.core.decision.Mode;
+import io.meshpilot.core.decision.Policy;
+import io.meshpilot.schemas.FieldError;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+/** Issue 5, point 2: every way a policy can be wrong, each with its message. */
+class PolicyValidatorTest {
+
+    private static final Set<String> REGIONS = Set.of("us", "eu");
+    private final PolicyValidator validator = new PolicyValidator();
+
+    @Test
+    void acceptsAKcatOneLinerAndResolvesEveryDefault() {
+        PolicyVerdict verdict = judge("*", "{\"apiVersion\":\"meshpilot.io/v1\",\"kind\":\"TrafficPolicy\",\"mode\":\"auto\","
+                + "\"minReadyEndpoints\":2}");
+
+        assertThat(verdict).isEqualTo(new PolicyVerdict.Accepted(new Policy("*", Mode.AUTO, 2, 0.0, Duration.ZERO,
+                Duration.ofSeconds(30), Duration.ofSeconds(15), List.of(), 0, Set.of())));
+    }
+
+    @Test
+    void acceptsEveryFieldAndRegionsThatDoNotExistYet() {
+        PolicyVerdict verdict = judge("default/hello-world", policy("\"scope\":\"default/hello-world\",\"mode\":\"remote\","
+                + "\"minReadyEndpoints\":3,\"minReadyRatio\":0.5,\"failoverDelaySeconds\":10,\"failbackDelaySeconds\":60,"
+                + "\"staleAfterSeconds\":20,\"failoverPriority\":[\"ap\",\"eu\"],\"maxFailoverRegions\":1,\"drain\":[\"us\"]"));
+
+        assertThat(verdict).isEqualTo(new PolicyVerdict.Accepted(new Policy("default/hello-world", Mode.REMOTE, 3,
+                0.5, Duration.ofSeconds(10), Duration.ofSeconds(60), Duration.ofSeconds(20), List.of("ap", "eu"), 1,
+                Set.of("us"))));
+    }
+
+    @Test
+    void rejectsUnparseableBytes() {
+        assertThat(errors("*", "mode: auto")).singleElement().satisfies(error -> {
+            assertThat(error.field()).isEqualTo("$");
+            assertThat(error.problem()).startsWith("is not valid JSON");
+        });
+    }
+
+    @Test
+    void rejectsASchemaViolation() {
+        assertThat(errors("*", policy("\"minReadyEndpoints\":\"two\"")))
+                .containsExactly(new FieldError("minReadyEndpoints", "must be of type integer, found string"));
+        assertThat(errors("*", policy("\"mode\":\"sideways\""))).singleElement().satisfies(error -> {
+            assertThat(error.field()).isEqualTo("mode");
+            assertThat(error.problem()).startsWith("does not have a value in the enumeration");
+        });
+    }
+
+    @Test
+    void rejectsARatioOutsideZeroToOne() {
+        assertThat(errors("*", policy("\"minReadyRatio\":1.5")))
+                .containsExactly(new FieldError("minReadyRatio", "must have a maximum value of 1"));
+    }
+
+    @Test
+    void rejectsNegativeDelays() {
+        assertThat(errors("*", policy("\"failoverDelaySeconds\":-1,\"failbackDelaySeconds\":-5"))).containsExactly(
+                new FieldError("failbackDelaySeconds", "must have a minimum value of 0"),
+                new FieldError("failoverDelaySeconds", "must have a minimum value of 0"));
+    }
+
+    @Test
+    void rejectsADrainListThatWouldDrainEveryRegion() {
+        assertThat(errors("*", policy("\"drain\":[\"eu\",\"us\"]"))).containsExactly(new FieldError("drain",
+                "would drain every region [eu, us]; leave at least one to take the traffic"));
+    }
+
+    @Test
+    void rejectsAnUnknownField() {
+        assertThat(errors("*", policy("\"colour\":\"red\"")))
+                .containsExactly(new FieldError("colour", "is not a known field"));
+    }
+
+    @Test
+    void rejectsAKeyThatIsNotAScopeAndAScopeFieldThatIsNotTheKey() {
+        assertThat(errors("a/b/c", policy(""))).containsExactly(
+                new FieldError("key", "'a/b/c' must be <namespace>/<service>, <namespace>/* or *"));
+        assertThat(errors("team-a/*", policy("\"scope\":\"team-b/*\""))).containsExactly(
+                new FieldError("scope", "must equal the record key 'team-a/*', found 'team-b/*'"));
+    }
+
+    @Test
+    void reportsEveryErrorAtOnce() {
+        assertThat(errors("nope", policy("\"minReadyRatio\":-1,\"extra\":1"))).extracting(FieldError::field)
+                .containsExactly("key", "extra", "minReadyRatio");
+    }
+
+    private PolicyVerdict judge(String key, String json) {
+        return validator.judge(key, json.getBytes(StandardCharsets.UTF_8), REGIONS);
+    }
+
+    private List<FieldError> errors(String key, String json) {
+        PolicyVerdict verdict = judge(key, json);
+        assertThat(verdict).isInstanceOf(PolicyVerdict.Rejected.class);
+        return ((PolicyVerdict.Rejected) verdict).errors();
+    }
+
+    private static String policy(String fields) {
+        return "{\"apiVersion\":\"meshpilot.io/v1\",\"kind\":\"TrafficPolicy\"" + (fields.isEmpty() ? "" : "," + fields)
+                + "}";
+    }
+}
