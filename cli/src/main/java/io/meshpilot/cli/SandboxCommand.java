@@ -50,13 +50,17 @@ final class SandboxCommand implements Callable<Integer> {
         Sandbox sandbox = Sandbox.start(new SandboxSettings(regions, Optional.ofNullable(kafka), Topics.defaults(),
                 stateDir, replicas, httpPort), Clock.systemUTC());
         var out = spec.commandLine().getOut();
-        out.println("meshpilot sandbox is running; Ctrl-C stops it.");
-        out.println("  Kafka bootstrap: " + sandbox.bootstrapServers());
-        out.println("  control plane:   " + sandbox.controlPlaneUrl() + " (try: meshpilot explain default/hello-world"
-                + " --url " + sandbox.controlPlaneUrl() + ")");
+        out.println("meshpilot sandbox is ready (" + sandbox.stateDir().resolve("ready") + "); Ctrl-C stops it.");
+        out.println("  Kafka:         " + sandbox.bootstrapServers() + "   (" + sandbox.stateDir()
+                .resolve("kafka.properties") + ")");
+        out.println("  topics:        " + Topics.defaults().prefix() + ".<region>.{health,heartbeat,directives,status}, "
+                + Topics.defaults().policies() + ", " + Topics.defaults().policyStatus() + ", "
+                + Topics.defaults().decisions() + ", " + Topics.defaults().deadLetter());
+        out.println("  control plane: " + sandbox.controlPlaneUrl() + "   (meshpilot explain default/hello-world --url "
+                + sandbox.controlPlaneUrl() + ")");
         for (SandboxRegion region : sandbox.regions()) {
-            out.printf("  %-4s API server %s, kubeconfig %s%n", region.name(), region.apiServer().url(),
-                    region.kubeconfig());
+            out.printf("  region %-6s API server %s   (kubectl --kubeconfig %s get services)%n", region.name(),
+                    region.apiServer().url(), region.kubeconfig());
         }
         out.flush();
         return UntilStopped.run(sandbox);

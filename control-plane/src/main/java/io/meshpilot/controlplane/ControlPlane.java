@@ -141,6 +141,11 @@ public final class ControlPlane implements AutoCloseable {
         return http.port();
     }
 
+    /** Completes once this replica decides for partitions the group gave it (caught up with what was committed). */
+    public java.util.concurrent.CompletionStage<Void> ready() {
+        return claims.firstSettled();
+    }
+
     public PrometheusRegistry registry() {
         return registry;
     }

@@ -4,6 +4,8 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -20,6 +22,7 @@ public final class KafkaLink implements SendListener {
     private final AtomicReference<Instant> lastSuccess = new AtomicReference<>();
     private final AtomicBoolean down = new AtomicBoolean(false);
     private final AtomicReference<String> lastFailure = new AtomicReference<>();
+    private final CompletableFuture<Void> firstAcknowledged = new CompletableFuture<>();
 
     /** @param onRecovery runs on the producer's I/O thread when Kafka answers again after being down */
     public KafkaLink(Clock clock, Duration tolerance, Runnable onRecovery) {
@@ -31,6 +34,7 @@ public final class KafkaLink implements SendListener {
     @Override
     public void sent(String topic) {
         lastSuccess.set(clock.instant());
+        firstAcknowledged.complete(null);
         if (down.compareAndSet(true, false)) {
             onRecovery.run();
         }
@@ -49,6 +53,11 @@ public final class KafkaLink implements SendListener {
             lastFailure.compareAndSet(null, "no send acknowledged for over " + tolerance.toSeconds() + " s");
             down.set(true);
         }
+    }
+
+    /** Completes when Kafka acknowledges a record for the first time. */
+    public CompletionStage<Void> firstAcknowledged() {
+        return firstAcknowledged;
     }
 
     public boolean reachable() {

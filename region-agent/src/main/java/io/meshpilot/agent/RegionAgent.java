@@ -55,6 +55,7 @@ public final class RegionAgent implements AutoCloseable {
     private DirectiveApplier applier;
     private Heartbeats heartbeats;
     private OperationsServer http;
+    private KafkaLink link;
 
     private RegionAgent(AgentSettings settings, Clock clock) {
         this.settings = settings;
@@ -80,7 +81,7 @@ public final class RegionAgent implements AutoCloseable {
         KubernetesClient client = resources.add(new KubernetesClientBuilder().withConfig(kubernetesConfig())
                 .withHttpClientFactory(new Vertx5HttpClientFactory(vertx)).build());
         RecordMetrics recordMetrics = new RecordMetrics(registry, settings.topics());
-        KafkaLink link = new KafkaLink(clock, settings.watch().heartbeatInterval().multipliedBy(3),
+        link = new KafkaLink(clock, settings.watch().heartbeatInterval().multipliedBy(3),
                 () -> loop.runOnContext(ignored -> kafkaBack()));
         recordMetrics.reachability(registry, link::reachable);
         RecordSender sender = resources.add(new RecordSender(settings.kafka().producer(settings.agentId()),
@@ -167,6 +168,11 @@ public final class RegionAgent implements AutoCloseable {
     /** The port of /healthz, /readyz and /metrics. */
     public int httpPort() {
         return http.port();
+    }
+
+    /** Completes once the agent has listed its Services and Kafka has acknowledged one of its records. */
+    public java.util.concurrent.CompletionStage<Void> ready() {
+        return link.firstAcknowledged();
     }
 
     public PrometheusRegistry registry() {

@@ -1,59 +1,109 @@
 package io.meshpilot.sandbox;
 
-import io.meshpilot.schemas.KubernetesContract;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.meshpilot.core.routing.CiliumServiceConfig;
+import io.meshpilot.schemas.KubernetesContract;
+import io.meshpilot.schemas.PolicyMode;
 import io.meshpilot.schemas.TrafficPolicy;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutionException;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
 
 /**
- * Replays the Cilium Cluster Mesh walkthrough in a fresh sandbox with meshpilot closing the loop, printing each
- * step's annotations per region, the reason, and how long after the change they were applied. Passes only if
- * every step ends with the expected annotations.
+ * Replays the Cilium Cluster Mesh walkthrough in a fresh sandbox, and what meshpilot adds beyond it. For each step it
+ * prints the annotations of every region, the reason, the time from the change to the annotations being applied,
+ * and 10 requests from a client in each region (answered by the backends the Cilium routing model says it reaches).
+ * It passes only if every step's routing matches its expectation.
  */
 public final class Demo {
 
     private static final Duration STEP_TIMEOUT = Duration.ofSeconds(30);
     private static final int FAILBACK_SECONDS = 3;
+    private static final int STALE_AFTER_SECONDS = 3;
+    private static final String HELLO_WORLD = WalkthroughWorkload.NAMESPACE + "/" + WalkthroughWorkload.SERVICE;
+    private static final Set<String> US = Set.of("us");
+    private static final Set<String> EU = Set.of("eu");
+    private static final Set<String> BOTH = Set.of("us", "eu");
 
-    /** A change to the sandbox and the affinity each region's hello-world must then carry. */
-    record Step(String title, Consumer<Sandbox> change, Map<String, String> affinity) {
+    /**
+     * What a region must show after a step: its affinity annotation ({@code none}: balanced, null: no meshpilot
+     * annotation at all), the reason of its directive, and the regions its clients reach.
+     */
+    record Expectation(String region, String affinity, String reason, Set<String> reaches) {
+    }
+
+    /** A change to the sandbox, and what each region must then show. */
+    record Step(String title, Consumer<Sandbox> change, List<Expectation> expectations) {
     }
 
     private final PrintStream out;
     private final Clock clock;
+    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
     public Demo(PrintStream out, Clock clock) {
         this.out = out;
         this.clock = clock;
     }
 
-    static List<Step> steps() {
+    List<Step> steps() {
         return List.of(
-                new Step("hello-world runs in us and eu with 2 replicas each: meshpilot marks it global and keeps "
-                        + "each region's clients at home", sandbox -> { }, Map.of("us", "local", "eu", "local")),
-                new Step("us is scaled to 0 replicas: its clients fail over to eu",
-                        sandbox -> scale(sandbox, "us", 0), Map.of("us", "remote", "eu", "local")),
-                new Step("us is scaled back to 2 replicas: its clients come home after the " + FAILBACK_SECONDS
-                        + " s failback delay",
-                        sandbox -> scale(sandbox, "us", 2), Map.of("us", "local", "eu", "local")));
+                new Step("Before meshpilot: each cluster's hello-world is local only (policy * mode unmanaged)",
+                        sandbox -> sandbox.writePolicy("*", policy(PolicyMode.UNMANAGED, null)),
+                        List.of(new Expectation("us", null, "unmanaged-by-policy", US),
+                                new Expectation("eu", null, "unmanaged-by-policy", EU))),
+                new Step("Global: balanced across both clusters (policy * mode balanced)",
+                        sandbox -> sandbox.writePolicy("*", policy(PolicyMode.BALANCED, null)),
+                        List.of(new Expectation("us", "none", "pinned-by-policy", BOTH),
+                                new Expectation("eu", "none", "pinned-by-policy", BOTH))),
+                new Step("meshpilot decides (policy * mode auto, 2 ready endpoints needed): affinity=local, each "
+                        + "region stays home", sandbox -> sandbox.writePolicy("*", policy(PolicyMode.AUTO, 2)),
+                        List.of(new Expectation("us", "local", "local-healthy", US),
+                                new Expectation("eu", "local", "local-healthy", EU))),
+                new Step("us is scaled to 0 replicas: its clients reach Europe",
+                        sandbox -> scale(sandbox, "us", 0, 0),
+                        List.of(new Expectation("us", "remote", "local-degraded", EU),
+                                new Expectation("eu", "local", "local-healthy", EU))),
+                new Step("us is scaled back to 2 replicas: home again after the " + FAILBACK_SECONDS
+                        + " s failback delay", sandbox -> scale(sandbox, "us", 2, 0),
+                        List.of(new Expectation("us", "local", "local-healthy", US),
+                                new Expectation("eu", "local", "local-healthy", EU))),
+                new Step("us degraded: 2 of its 3 pods unready; it fails over before reaching zero (by hand, "
+                        + "affinity=local would keep us clients on the one pod left)",
+                        sandbox -> scale(sandbox, "us", 3, 2),
+                        List.of(new Expectation("us", "remote", "local-degraded", EU),
+                                new Expectation("eu", "local", "local-healthy", EU))),
+                new Step("us drained for maintenance by a policy written to the policy topic",
+                        sandbox -> {
+                            scale(sandbox, "us", 3, 0);
+                            sandbox.writePolicy(HELLO_WORLD, new TrafficPolicy(HELLO_WORLD, null, 2, null, null,
+                                    FAILBACK_SECONDS, STALE_AFTER_SECONDS, null, null, List.of("us")));
+                        },
+                        List.of(new Expectation("us", "remote", "drained", EU),
+                                new Expectation("eu", "local", "local-healthy", EU))));
     }
 
     /** Runs the demo; returns the process exit code: 0 if every step matched its expectation. */
@@ -61,101 +111,186 @@ public final class Demo {
         Path stateDir = temporaryStateDir();
         long started = System.nanoTime();
         out.println("meshpilot demo: the Cilium Cluster Mesh walkthrough (clusters us and eu, service hello-world),");
-        out.println("with meshpilot deciding the annotations. Starting the sandbox...");
+        out.println("and what meshpilot does beyond it. Starting the sandbox...");
         try (Sandbox sandbox = Sandbox.start(SandboxSettings.walkthrough(stateDir), clock)) {
-            out.printf("Sandbox up in %.1f s: Kafka at %s, kubeconfigs in %s%n", seconds(started),
-                    sandbox.bootstrapServers(), stateDir);
-            sandbox.writePolicy("*", new TrafficPolicy("*", null, null, null, null, FAILBACK_SECONDS, null, null,
-                    null, null));
-            out.printf("Policy for every Service (*): failbackDelaySeconds=%d, the rest by default%n%n",
-                    FAILBACK_SECONDS);
+            out.printf("Sandbox up in %.1f s: Kafka at %s, control plane at %s, kubeconfigs in %s%n%n",
+                    seconds(started), sandbox.bootstrapServers(), sandbox.controlPlaneUrl(), stateDir);
             List<Step> steps = steps();
+            int total = steps.size() + 1;
             int passed = 0;
             for (int i = 0; i < steps.size(); i++) {
-                passed += runStep(sandbox, i + 1, steps.size(), steps.get(i), i == 0 ? started : 0) ? 1 : 0;
+                passed += runStep(sandbox, i + 1, total, steps.get(i)) ? 1 : 0;
             }
-            boolean ok = passed == steps.size();
+            passed += failStatic(sandbox, total) ? 1 : 0;
+            boolean ok = passed == total;
             out.printf("%s: %d of %d steps matched their expectation (%.1f s in all).%n",
-                    ok ? "Demo passed" : "Demo FAILED", passed, steps.size(), seconds(started));
+                    ok ? "Demo passed" : "Demo FAILED", passed, total, seconds(started));
             return ok ? 0 : 1;
         } finally {
             deleteQuietly(stateDir);
         }
     }
 
-    private boolean runStep(Sandbox sandbox, int number, int count, Step step, long changedAt) {
+    private boolean runStep(Sandbox sandbox, int number, int count, Step step) {
         out.printf("[%d/%d] %s%n", number, count, step.title());
-        long start = changedAt != 0 ? changedAt : System.nanoTime();
+        long start = System.nanoTime();
         step.change().accept(sandbox);
         boolean matched = true;
-        for (Map.Entry<String, String> expected : step.affinity().entrySet().stream()
-                .sorted(Map.Entry.comparingByKey(Comparator.reverseOrder())).toList()) {
-            matched &= awaitAffinity(sandbox.region(expected.getKey()), expected.getValue());
+        for (Expectation expected : step.expectations()) {
+            Optional<String> event = awaitDirective(sandbox.region(expected.region()), expected);
+            matched &= report(sandbox, expected, event.orElse("not applied within " + STEP_TIMEOUT.toSeconds()
+                    + " s"), event.isPresent());
         }
-        out.printf("      %s: applied %.2f s after %s%n%n", matched ? "ok" : "FAILED, expected annotations not seen",
-                seconds(start), changedAt != 0 ? "the sandbox started" : "the change");
+        out.printf("      %s: applied %.2f s after the change%n%n", matched ? "ok" : "FAILED", seconds(start));
         return matched;
     }
 
-    private boolean awaitAffinity(SandboxRegion region, String affinity) {
-        KubernetesClient client = region.client();
-        Map<String, String> annotations = annotations(awaitService(client, affinity));
-        boolean matched = affinity.equals(annotations.get(CiliumServiceConfig.AFFINITY));
-        out.printf("      %-3s global=%s shared=%s affinity=%s%n", region.name(),
+    /** Step 8: the us agent stops; us falls silent and its last directive stays, whatever else changes. */
+    private boolean failStatic(Sandbox sandbox, int count) {
+        out.printf("[%d/%d] us agent stopped: us falls silent (stale after %d s); meshpilot holds its last directive "
+                + "(fail static) even when the drain is lifted%n", count, count, STALE_AFTER_SECONDS);
+        long start = System.nanoTime();
+        String heldVersion = annotations(service(sandbox.region("us").client()))
+                .get(KubernetesContract.DIRECTIVE_VERSION_ANNOTATION);
+        sandbox.region("us").stopAgent();
+        boolean stale = until(() -> api(sandbox).contains("\"region\":\"us\",\"state\":\"stale\""));
+        sandbox.deletePolicy(HELLO_WORLD);
+        boolean lifted = until(() -> api(sandbox).contains("\"scope\":\"*\""));
+        String heldEvent = lastEvent(sandbox.region("us").client(), heldVersion).orElse("no event");
+        boolean held = heldVersion.equals(annotations(service(sandbox.region("us").client()))
+                .get(KubernetesContract.DIRECTIVE_VERSION_ANNOTATION));
+        boolean usMatched = report(sandbox, new Expectation("us", "remote", "drained", EU),
+                heldEvent + " [held: us is stale]", stale && lifted && held);
+        boolean euMatched = report(sandbox, new Expectation("eu", "local", "local-healthy", EU),
+                lastEvent(sandbox.region("eu").client(), null).orElse("no event"), true);
+        boolean matched = usMatched && euMatched;
+        out.printf("      %s: us seen stale and its directive %s held, %.2f s after the agent stopped%n%n",
+                matched ? "ok" : "FAILED", heldVersion, seconds(start));
+        return matched;
+    }
+
+    private boolean report(Sandbox sandbox, Expectation expected, String event, boolean applied) {
+        Map<String, String> annotations = annotations(service(sandbox.region(expected.region()).client()));
+        Set<String> reached = ClientTraffic.reachable(sandbox, expected.region()).keySet();
+        boolean matched = applied && reached.equals(expected.reaches());
+        out.printf("      %-3s global=%s shared=%s affinity=%s%n", expected.region(),
                 annotations.getOrDefault(CiliumServiceConfig.GLOBAL, "-"),
                 annotations.getOrDefault(CiliumServiceConfig.SHARED, "-"),
-                annotations.getOrDefault(CiliumServiceConfig.AFFINITY, "-"));
-        String version = annotations.get(KubernetesContract.DIRECTIVE_VERSION_ANNOTATION);
-        if (version != null) {
-            out.printf("          event: %s%n", awaitEvent(client, version));
-        }
+                annotations.getOrDefault(CiliumServiceConfig.AFFINITY,
+                        annotations.containsKey(CiliumServiceConfig.GLOBAL) ? "(none)" : "-"));
+        out.printf("          event: %s%n", event);
+        out.printf("          10 requests from a client in %s: %s%s%n", expected.region(),
+                answers(ClientTraffic.requests(sandbox, expected.region(), 10)),
+                reached.equals(expected.reaches()) ? "" : "   [expected only " + expected.reaches() + "]");
         return matched;
     }
 
-    private static Service awaitService(KubernetesClient client, String affinity) {
-        var service = client.services().inNamespace(WalkthroughWorkload.NAMESPACE)
-                .withName(WalkthroughWorkload.SERVICE);
-        try {
-            return service.waitUntilCondition(candidate -> affinity.equals(annotations(candidate)
-                    .get(CiliumServiceConfig.AFFINITY)), STEP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (RuntimeException e) {
-            return service.get();
-        }
+    /**
+     * Waits for the region's Service to carry the expected affinity from a directive with the expected reason, and
+     * returns the Event that says so. The Event comes after the annotations, from another request, so both are
+     * polled together.
+     */
+    private static Optional<String> awaitDirective(SandboxRegion region, Expectation expected) {
+        KubernetesClient client = region.client();
+        AtomicReference<String> found = new AtomicReference<>();
+        until(() -> {
+            matching(client, client.v1().events().inNamespace(WalkthroughWorkload.NAMESPACE).list().getItems(),
+                    expected).ifPresent(found::set);
+            return found.get() != null;
+        });
+        return Optional.ofNullable(found.get());
     }
 
-    /** The AffinityChanged Event the agent records right after applying the given directive version. */
-    private static String awaitEvent(KubernetesClient client, String version) {
-        String suffix = "(directive " + version + ")";
-        try {
-            List<Event> events = client.v1().events().inNamespace(WalkthroughWorkload.NAMESPACE)
-                    .informOnCondition(all -> all.stream().anyMatch(event -> matches(event, suffix)))
-                    .get(STEP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-            return events.stream().filter(event -> matches(event, suffix)).findFirst()
-                    .map(Event::getMessage).orElseThrow();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return "interrupted while waiting for the event";
-        } catch (ExecutionException | TimeoutException e) {
-            return "no AffinityChanged event for directive " + version;
-        }
+    private static Optional<String> matching(KubernetesClient client, List<Event> events, Expectation expected) {
+        Map<String, String> annotations = annotations(service(client));
+        String affinity = annotations.get(CiliumServiceConfig.AFFINITY);
+        boolean affinityMatches = expected.affinity() == null ? !annotations.containsKey(CiliumServiceConfig.GLOBAL)
+                : expected.affinity().equals("none") ? affinity == null && annotations.containsKey(
+                        CiliumServiceConfig.GLOBAL) : expected.affinity().equals(affinity);
+        String suffix = ": " + expected.reason() + " (directive "
+                + annotations.get(KubernetesContract.DIRECTIVE_VERSION_ANNOTATION) + ")";
+        return affinityMatches ? events.stream().filter(event -> isHelloWorldChange(event)
+                && event.getMessage().endsWith(suffix)).map(Event::getMessage).findFirst() : Optional.empty();
     }
 
-    private static boolean matches(Event event, String suffix) {
+    private static Optional<String> lastEvent(KubernetesClient client, String version) {
+        String current = version != null ? version
+                : annotations(service(client)).get(KubernetesContract.DIRECTIVE_VERSION_ANNOTATION);
+        return client.v1().events().inNamespace(WalkthroughWorkload.NAMESPACE).list().getItems().stream()
+                .filter(Demo::isHelloWorldChange)
+                .filter(event -> event.getMessage().endsWith("(directive " + current + ")"))
+                .map(Event::getMessage).findFirst();
+    }
+
+    private static boolean isHelloWorldChange(Event event) {
         return WalkthroughWorkload.SERVICE.equals(event.getInvolvedObject().getName())
-                && KubernetesContract.AFFINITY_CHANGED_REASON.equals(event.getReason())
-                && event.getMessage() != null && event.getMessage().endsWith(suffix);
+                && KubernetesContract.AFFINITY_CHANGED_REASON.equals(event.getReason()) && event.getMessage() != null;
     }
 
+    private static String answers(Map<String, Integer> answers) {
+        return String.join(", ", answers.entrySet().stream()
+                .map(answer -> answer.getValue() + " x " + answer.getKey()).toList());
+    }
+
+    private static Service service(KubernetesClient client) {
+        return client.services().inNamespace(WalkthroughWorkload.NAMESPACE).withName(WalkthroughWorkload.SERVICE)
+                .get();
+    }
+
+    /** A Service's annotations; one without a value is absent (fabric8's mock keeps keys a merge patch removed). */
     private static Map<String, String> annotations(Service service) {
-        return service == null || service.getMetadata().getAnnotations() == null ? Map.of()
-                : service.getMetadata().getAnnotations();
+        Map<String, String> present = new TreeMap<>();
+        if (service != null && service.getMetadata().getAnnotations() != null) {
+            service.getMetadata().getAnnotations().forEach((name, value) -> {
+                if (value != null) {
+                    present.put(name, value);
+                }
+            });
+        }
+        return present;
+    }
+
+    /** Scales a region's hello-world, marking some of its pods not ready. */
+    static void scale(Sandbox sandbox, String region, int replicas, int unready) {
+        sandbox.region(region).client().apps().deployments().inNamespace(WalkthroughWorkload.NAMESPACE)
+                .withName(WalkthroughWorkload.SERVICE)
+                .edit(deployment -> new DeploymentBuilder(deployment).editMetadata()
+                        .addToAnnotations(WorkloadSimulator.UNREADY_ANNOTATION, Integer.toString(unready))
+                        .endMetadata().editSpec().withReplicas(replicas).endSpec().build());
     }
 
     static void scale(Sandbox sandbox, String region, int replicas) {
-        sandbox.region(region).client().apps().deployments().inNamespace(WalkthroughWorkload.NAMESPACE)
-                .withName(WalkthroughWorkload.SERVICE)
-                .edit(deployment -> new DeploymentBuilder(deployment).editSpec().withReplicas(replicas).endSpec()
-                        .build());
+        scale(sandbox, region, replicas, 0);
+    }
+
+    private static TrafficPolicy policy(PolicyMode mode, Integer minReadyEndpoints) {
+        return new TrafficPolicy("*", mode, minReadyEndpoints, null, null, FAILBACK_SECONDS, STALE_AFTER_SECONDS, null,
+                null, null);
+    }
+
+    private String api(Sandbox sandbox) {
+        try {
+            return http.send(HttpRequest.newBuilder(URI.create(sandbox.controlPlaneUrl() + "/api/v1/services/"
+                    + HELLO_WORLD)).timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString())
+                    .body();
+        } catch (IOException e) {
+            return "";
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return "";
+        }
+    }
+
+    /** Polls a condition every 100 ms, up to the step timeout (the demo is a program, not an event loop). */
+    private static boolean until(BooleanSupplier condition) {
+        Instant deadline = Instant.now().plus(STEP_TIMEOUT);
+        while (Instant.now().isBefore(deadline)) {
+            if (condition.getAsBoolean()) {
+                return true;
+            }
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(100));
+        }
+        return false;
     }
 
     private static double seconds(long sinceNanos) {

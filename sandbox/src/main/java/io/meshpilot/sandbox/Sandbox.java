@@ -10,7 +10,13 @@ import io.meshpilot.kafka.TopicProvisioner;
 import io.meshpilot.runtime.Await;
 import io.meshpilot.schemas.TrafficPolicy;
 import java.time.Duration;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Clock;
+import java.util.ArrayList;
+import java.util.concurrent.CompletableFuture;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.LinkedHashMap;
@@ -69,8 +75,30 @@ public final class Sandbox implements AutoCloseable {
         controlPlane = ControlPlane.start(ControlPlaneSettings.of(kafka, settings.topics(), "sandbox-0")
                 .withRegionDiscoveryInterval(Duration.ofSeconds(2)).withHttp("127.0.0.1", settings.httpPort()), clock);
         resources.push(controlPlane);
+        writeStateFile("kafka.properties", "bootstrap.servers=" + kafka.bootstrapServers() + "\n");
+        awaitReady();
+        writeStateFile("ready", controlPlaneUrl() + "\n");
         LOG.atInfo().addKeyValue("regions", names).addKeyValue("kafka", kafka.bootstrapServers())
                 .log("sandbox started");
+    }
+
+    /** Every agent has listed its Services and reached Kafka, and the control plane decides for its partitions. */
+    private void awaitReady() {
+        List<CompletableFuture<Void>> ready = new ArrayList<>();
+        regions.values().forEach(region -> region.agent().ifPresent(agent ->
+                ready.add(agent.ready().toCompletableFuture())));
+        ready.add(controlPlane.ready().toCompletableFuture());
+        Await.result(CompletableFuture.allOf(ready.toArray(CompletableFuture[]::new)), Duration.ofSeconds(60),
+                "the agents and the control plane to be ready");
+    }
+
+    private void writeStateFile(String name, String content) {
+        try {
+            Files.createDirectories(settings.stateDir());
+            Files.writeString(settings.stateDir().resolve(name), content);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + settings.stateDir().resolve(name), e);
+        }
     }
 
     private String startBroker() {
@@ -90,6 +118,14 @@ public final class Sandbox implements AutoCloseable {
     /** The control plane's HTTP address: the API, /healthz, /readyz and /metrics. */
     public String controlPlaneUrl() {
         return "http://127.0.0.1:" + controlPlane.httpPort();
+    }
+
+    /** Deletes a scope's policy with a tombstone, as an operator would. */
+    public void deletePolicy(String scope) {
+        try (RecordSender sender = new RecordSender(kafka.producer("sandbox-policy"), "sandbox-policy")) {
+            Await.result(sender.tombstone(settings.topics().policies(), scope), Duration.ofSeconds(30),
+                    "the policy tombstone to be written");
+        }
     }
 
     public String bootstrapServers() {
@@ -112,14 +148,28 @@ public final class Sandbox implements AutoCloseable {
         return List.copyOf(regions.values());
     }
 
+    /** The files other tools read: DIR/kafka.properties, DIR/<region>.kubeconfig, DIR/ready. */
+    public Path stateDir() {
+        return settings.stateDir();
+    }
+
     @Override
     public void close() {
+        deleteQuietly(settings.stateDir().resolve("ready"));
         while (!resources.isEmpty()) {
             try {
                 resources.pop().close();
             } catch (Exception e) {
                 LOG.atWarn().addKeyValue("error", e.toString()).log("error while stopping the sandbox");
             }
+        }
+    }
+
+    private static void deleteQuietly(Path file) {
+        try {
+            Files.deleteIfExists(file);
+        } catch (IOException e) {
+            LOG.atDebug().addKeyValue("file", file).log("cannot delete");
         }
     }
 }

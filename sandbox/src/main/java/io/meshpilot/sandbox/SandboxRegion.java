@@ -16,6 +16,8 @@ public final class SandboxRegion implements AutoCloseable {
     private final WorkloadSimulator simulator;
     private final Path kubeconfig;
     private RegionAgent agent;
+    private AgentSettings agentSettings;
+    private Clock clock;
 
     private SandboxRegion(String name, EmbeddedApiServer apiServer, KubernetesClient client,
             WorkloadSimulator simulator, Path kubeconfig) {
@@ -36,8 +38,30 @@ public final class SandboxRegion implements AutoCloseable {
         return new SandboxRegion(name, apiServer, client, simulator, kubeconfig);
     }
 
-    void startAgent(AgentSettings settings, Clock clock) {
-        agent = RegionAgent.start(settings, clock);
+    void startAgent(AgentSettings settings, Clock agentClock) {
+        this.agentSettings = settings;
+        this.clock = agentClock;
+        agent = RegionAgent.start(settings, agentClock);
+    }
+
+    /** Stops the region's agent, as if its pod died: the region falls silent. */
+    public void stopAgent() {
+        if (agent != null) {
+            agent.close();
+            agent = null;
+        }
+    }
+
+    /** Starts the region's agent again after {@link #stopAgent()}. */
+    public void restartAgent() {
+        if (agent == null) {
+            agent = RegionAgent.start(agentSettings, clock);
+        }
+    }
+
+    /** The agent, while it runs. */
+    public java.util.Optional<RegionAgent> agent() {
+        return java.util.Optional.ofNullable(agent);
     }
 
     public String name() {

@@ -21,9 +21,25 @@ public final class WalkthroughWorkload {
     private WalkthroughWorkload() {
     }
 
+    public static final String CLIENT = "client";
+
     public static void seed(KubernetesClient client, String region, int replicas) {
         client.resource(KubernetesObjects.service(NAMESPACE, SERVICE, MANAGED)).create();
         client.resource(helloWorld(region, replicas)).create();
+        client.resource(clientDeployment()).create();
+    }
+
+    /** The walkthrough's client: a pod that calls hello-world (its requests are played by the routing model). */
+    static Deployment clientDeployment() {
+        return new DeploymentBuilder()
+                .withNewMetadata().withNamespace(NAMESPACE).withName(CLIENT).addToLabels("app", CLIENT).endMetadata()
+                .withNewSpec().withReplicas(1)
+                .withNewSelector().addToMatchLabels("app", CLIENT).endSelector()
+                .withNewTemplate().withNewMetadata().addToLabels("app", CLIENT).endMetadata()
+                .withNewSpec().addNewContainer().withName("curl").withImage("docker.io/curlimages/curl:8.11.0")
+                .withCommand("sh", "-c", "while true; do curl -s hello-world; sleep 1; done")
+                .endContainer().endSpec().endTemplate().endSpec()
+                .build();
     }
 
     /** What the region's backends answer, as in the walkthrough. */

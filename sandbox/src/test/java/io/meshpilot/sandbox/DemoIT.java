@@ -20,9 +20,13 @@ class DemoIT {
         String output = printed.toString(StandardCharsets.UTF_8);
         assertThat(exitCode).as(output).isZero();
         assertThat(output)
-                .contains("[2/3] us is scaled to 0 replicas")
+                .contains("[4/8] us is scaled to 0 replicas: its clients reach Europe")
                 .contains("us  global=true shared=false affinity=remote")
-                .contains("local-degraded")
-                .contains("Demo passed: 3 of 3 steps matched");
+                .contains("10 requests from a client in us: 10 x {\"message\": \"Hello world from Europe!\"}")
+                .contains("10 requests from a client in us: 6 x {\"message\": \"Hello world from US!\"}, "
+                        + "4 x {\"message\": \"Hello world from Europe!\"}")
+                .contains("drained (directive")
+                .contains("[held: us is stale]")
+                .contains("Demo passed: 8 of 8 steps matched");
     }
 }

@@ -7,6 +7,8 @@ import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import org.apache.kafka.common.TopicPartition;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -28,6 +30,7 @@ public final class Claims {
     private final PolicyStatuses statuses;
     private final List<Claim> waiting = new ArrayList<>();
     private final Map<TopicPartition, Long> observed = new HashMap<>();
+    private final CompletableFuture<Void> firstSettled = new CompletableFuture<>();
 
     public Claims(DecisionLoop decisions, PolicyStatuses statuses) {
         this.decisions = decisions;
@@ -66,6 +69,11 @@ public final class Claims {
         return waiting.isEmpty();
     }
 
+    /** Completes the first time every claim this replica was given is granted. */
+    public CompletionStage<Void> firstSettled() {
+        return firstSettled;
+    }
+
     private void grant() {
         for (Iterator<Claim> claims = waiting.iterator(); claims.hasNext(); ) {
             Claim claim = claims.next();
@@ -80,6 +88,9 @@ public final class Claims {
                     decisions.own(claim.partition());
                 }
             }
+        }
+        if (waiting.isEmpty() && !decisions.ownedPartitions().isEmpty()) {
+            firstSettled.complete(null);
         }
     }
 }

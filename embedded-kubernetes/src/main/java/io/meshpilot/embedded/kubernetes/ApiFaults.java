@@ -6,6 +6,7 @@ import io.fabric8.mockwebserver.http.RecordedRequest;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
@@ -16,7 +17,7 @@ import java.util.function.Predicate;
  * to the requests a predicate picks (by default every write). Outside the window requests reach the CRUD store
  * untouched. For fault tests and the sandbox's chaos steps.
  */
-public final class ApiFaults extends Dispatcher {
+public final class ApiFaults {
 
     private static final Set<String> WRITES = Set.of("POST", "PUT", "PATCH", "DELETE");
 
@@ -24,13 +25,11 @@ public final class ApiFaults extends Dispatcher {
     private record Fault(Predicate<RecordedRequest> matches, int status, Duration delay, Instant until) {
     }
 
-    private final Dispatcher store;
     private final Clock clock;
     private final AtomicReference<Fault> fault = new AtomicReference<>();
     private final AtomicInteger injected = new AtomicInteger();
 
-    ApiFaults(Dispatcher store, Clock clock) {
-        this.store = store;
+    ApiFaults(Clock clock) {
         this.clock = clock;
     }
 
@@ -65,29 +64,19 @@ public final class ApiFaults extends Dispatcher {
         return injected.get();
     }
 
-    @Override
-    public MockResponse dispatch(RecordedRequest request) {
+    /** The fault for this request, if one is injected now; a slow fault delays the store's answer. */
+    Optional<MockResponse> intercept(RecordedRequest request, Dispatcher store) {
         Fault current = fault.get();
         if (current == null || clock.instant().isAfter(current.until()) || !current.matches().test(request)) {
-            return store.dispatch(request);
+            return Optional.empty();
         }
         injected.incrementAndGet();
         if (current.status() > 0) {
-            return new MockResponse().setResponseCode(current.status())
+            return Optional.of(new MockResponse().setResponseCode(current.status())
                     .setHeader("Content-Type", "application/json")
                     .setBody("{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"status\":\"Failure\",\"message\":"
-                            + "\"injected fault\",\"code\":" + current.status() + "}");
+                            + "\"injected fault\",\"code\":" + current.status() + "}"));
         }
-        return store.dispatch(request).setBodyDelay(current.delay());
-    }
-
-    @Override
-    public void shutdown() {
-        store.shutdown();
-    }
-
-    @Override
-    public void releaseResources() {
-        store.releaseResources();
+        return Optional.of(store.dispatch(request).setBodyDelay(current.delay()));
     }
 }

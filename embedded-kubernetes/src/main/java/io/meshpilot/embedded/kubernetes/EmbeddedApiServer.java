@@ -49,10 +49,12 @@ public final class EmbeddedApiServer implements AutoCloseable {
     /** Starts an empty API server named after its cluster (the name appears in its kubeconfig). */
     public static EmbeddedApiServer start(String name) {
         Map<ServerRequest, Queue<ServerResponse>> expectations = new ConcurrentHashMap<>();
-        ApiFaults faults = new ApiFaults(new KubernetesMixedDispatcher(expectations), Clock.systemUTC());
+        ApiFaults faults = new ApiFaults(Clock.systemUTC());
+        RegionDispatcher dispatcher = new RegionDispatcher(new KubernetesMixedDispatcher(expectations), faults);
         KubernetesMockServer server = new KubernetesMockServer(new Context(), new MockWebServer(), expectations,
-                faults, false);
+                dispatcher, false);
         server.init(InetAddress.getLoopbackAddress(), 0);
+        dispatcher.serveDiscovery(new ApiDiscovery("127.0.0.1:" + server.getPort()));
         return new EmbeddedApiServer(name, server, faults);
     }
 

@@ -14,14 +14,17 @@ final class OwnedAnnotations {
     private OwnedAnnotations() {
     }
 
-    /** The owned annotations a Service carries now, the directive version included. */
+    /**
+     * The owned annotations a Service carries now, the directive version included. An annotation with no value counts
+     * as absent (a JSON merge patch with null removes it; some API servers, such as fabric8's mock, keep the key).
+     */
     static Map<String, String> on(Service service) {
         Map<String, String> all = service.getMetadata().getAnnotations() == null ? Map.of()
                 : service.getMetadata().getAnnotations();
         Map<String, String> owned = new TreeMap<>();
         all.forEach((name, value) -> {
-            if (CiliumServiceConfig.OWNED.contains(name)
-                    || KubernetesContract.DIRECTIVE_VERSION_ANNOTATION.equals(name)) {
+            if (value != null && (CiliumServiceConfig.OWNED.contains(name)
+                    || KubernetesContract.DIRECTIVE_VERSION_ANNOTATION.equals(name))) {
                 owned.put(name, value);
             }
         });

@@ -9,21 +9,21 @@ import java.util.List;
 import java.util.Optional;
 
 /** Reads an EndpointSlice into the domain's endpoints, and says which Service it belongs to. */
-final class EndpointSliceReader {
+public final class EndpointSliceReader {
 
-    static final String SERVICE_NAME_LABEL = "kubernetes.io/service-name";
+    public static final String SERVICE_NAME_LABEL = "kubernetes.io/service-name";
 
     private EndpointSliceReader() {
     }
 
-    static Optional<ServiceKey> serviceOf(EndpointSlice slice) {
+    public static Optional<ServiceKey> serviceOf(EndpointSlice slice) {
         var labels = slice.getMetadata().getLabels();
         String service = labels == null ? null : labels.get(SERVICE_NAME_LABEL);
         return service == null ? Optional.empty()
                 : Optional.of(new ServiceKey(slice.getMetadata().getNamespace(), service));
     }
 
-    static List<Endpoint> endpoints(EndpointSlice slice) {
+    public static List<Endpoint> endpoints(EndpointSlice slice) {
         if (slice.getEndpoints() == null) {
             return List.of();
         }
