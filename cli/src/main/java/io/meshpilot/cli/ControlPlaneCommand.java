@@ -37,6 +37,11 @@ final class ControlPlaneCommand implements Callable<Integer> {
                     + "default: ${DEFAULT-VALUE}).")
     int httpPort;
 
+    @Option(names = "--per-service-metrics", defaultValue = "${env:MESHPILOT_PER_SERVICE_METRICS:-false}",
+            description = "Also export meshpilot_service_region_state, one series per Service and region "
+                    + "(env MESHPILOT_PER_SERVICE_METRICS; default: off, so cardinality does not grow with Services).")
+    boolean perServiceMetrics;
+
     private String replicaId() {
         if (replicaId != null && !replicaId.isBlank()) {
             return replicaId;
@@ -52,7 +57,7 @@ final class ControlPlaneCommand implements Callable<Integer> {
     public Integer call() {
         String group = groupId != null && !groupId.isBlank() ? groupId : kafka.topicPrefix + ".control-plane";
         ControlPlaneSettings settings = new ControlPlaneSettings(kafka.settings(), kafka.topics(), group,
-                replicaId(), regionDiscoveryInterval, "0.0.0.0", httpPort);
+                replicaId(), regionDiscoveryInterval, "0.0.0.0", httpPort, perServiceMetrics);
         return UntilStopped.run(ControlPlane.start(settings, Clock.systemUTC()));
     }
 }

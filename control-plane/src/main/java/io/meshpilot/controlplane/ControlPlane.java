@@ -8,6 +8,7 @@ import io.meshpilot.controlplane.ownership.Claims;
 import io.meshpilot.controlplane.ownership.OwnershipLoop;
 import io.meshpilot.controlplane.policy.PolicyBook;
 import io.meshpilot.controlplane.policy.PolicyStatuses;
+import io.meshpilot.controlplane.world.WorldGauges;
 import io.meshpilot.controlplane.world.RegionLiveness;
 import io.meshpilot.controlplane.world.WorldModel;
 import io.meshpilot.kafka.RecordMetrics;
@@ -44,6 +45,7 @@ import org.slf4j.LoggerFactory;
 public final class ControlPlane implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(ControlPlane.class);
+    private static final Duration GAUGE_REFRESH = Duration.ofSeconds(2);
 
     private final ControlPlaneSettings settings;
     private final Clock clock;
@@ -76,8 +78,8 @@ public final class ControlPlane implements AutoCloseable {
         resources.add(() -> Await.result(vertx.close().toCompletionStage(), Duration.ofSeconds(10), "Vert.x"));
         loop = vertx.getOrCreateContext();
         Topics topics = settings.topics();
-        ControlPlaneMetrics metrics = new ControlPlaneMetrics(registry);
         RecordMetrics recordMetrics = new RecordMetrics(registry, topics);
+        ControlPlaneMetrics metrics = new ControlPlaneMetrics(registry, recordMetrics);
         WorldModel world = new WorldModel();
         RegionLiveness liveness = new RegionLiveness();
         PolicyBook policies = new PolicyBook();
@@ -99,6 +101,9 @@ public final class ControlPlane implements AutoCloseable {
         OwnershipLoop ownership = resources.add(new OwnershipLoop(topics, ownershipConfig(),
                 settings.kafka().producer(settings.replicaId()), settings.groupId() + "-" + settings.replicaId(),
                 loop, claims, outbox, decisions, metrics, clock).start());
+        WorldGauges gauges = new WorldGauges(world, liveness, policies, statuses, clock,
+                settings.perServiceMetrics(), registry);
+        loop.runOnContext(ignored -> loop.owner().setPeriodic(GAUGE_REFRESH.toMillis(), timer -> gauges.refresh()));
         ServicesApi api = new ServicesApi(loop, world, liveness, policies, clock);
         http = resources.add(OperationsServer.start(vertx, settings.httpHost(), settings.httpPort(), registry,
                 new Readiness()

@@ -1,10 +1,12 @@
 package io.meshpilot.controlplane;
 
+import io.meshpilot.kafka.SendListener;
 import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.core.metrics.Histogram;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.IntSupplier;
 
@@ -18,11 +20,14 @@ public final class ControlPlaneMetrics {
     private final Counter transactions;
     private final Counter policies;
     private final Histogram decisionLatency;
+    private final SendListener records;
     private final AtomicInteger staleRegions = new AtomicInteger();
     private final AtomicInteger globalOutages = new AtomicInteger();
     private final AtomicInteger ownedPartitions = new AtomicInteger();
 
-    public ControlPlaneMetrics(PrometheusRegistry registry) {
+    /** Counts records published in transactions into {@code records} too: sent when committed, failed if aborted. */
+    public ControlPlaneMetrics(PrometheusRegistry registry, SendListener records) {
+        this.records = records;
         decisions = Counter.builder().name("meshpilot_decisions_total")
                 .help("Region outcomes that changed a directive, by reason.").labelNames("reason").register(registry);
         failovers = Counter.builder().name("meshpilot_failovers_total")
@@ -67,14 +72,16 @@ public final class ControlPlaneMetrics {
         failbacks.inc();
     }
 
-    public void committed(int directiveCount, java.util.List<Duration> latencies) {
+    public void committed(List<String> recordTopics, int directiveCount, List<Duration> latencies) {
         transactions.labelValues("committed").inc();
+        recordTopics.forEach(records::sent);
         directives.inc(directiveCount);
         latencies.forEach(latency -> decisionLatency.observe(Math.max(0, latency.toNanos()) / 1e9));
     }
 
-    public void aborted() {
+    public void aborted(List<String> recordTopics, Throwable failure) {
         transactions.labelValues("aborted").inc();
+        recordTopics.forEach(topic -> records.failed(topic, failure));
     }
 
     public void policy(String result) {

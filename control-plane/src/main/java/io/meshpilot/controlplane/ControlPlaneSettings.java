@@ -8,7 +8,8 @@ import java.util.Objects;
 /**
  * Everything a control-plane replica needs, validated: Kafka, the topic prefix, the consumer group the replicas
  * share, this replica's identity (its transactional id; unique per replica, stable across its restarts), how often it
- * looks for new regions' topics, and where it serves HTTP. Each error names its flag.
+ * looks for new regions' topics, where it serves HTTP, and whether it exports a series per Service (off: the
+ * metrics' cardinality then does not grow with the Services). Each error names its flag.
  */
 public record ControlPlaneSettings(
         KafkaSettings kafka,
@@ -17,7 +18,8 @@ public record ControlPlaneSettings(
         String replicaId,
         Duration regionDiscoveryInterval,
         String httpHost,
-        int httpPort) {
+        int httpPort,
+        boolean perServiceMetrics) {
 
     public static final Duration DEFAULT_REGION_DISCOVERY_INTERVAL = Duration.ofSeconds(10);
 
@@ -43,14 +45,21 @@ public record ControlPlaneSettings(
     /** Defaults on loopback: the group is {@code <prefix>.control-plane}; new regions are found within 10 s. */
     public static ControlPlaneSettings of(KafkaSettings kafka, Topics topics, String replicaId) {
         return new ControlPlaneSettings(kafka, topics, topics.prefix() + ".control-plane", replicaId,
-                DEFAULT_REGION_DISCOVERY_INTERVAL, "127.0.0.1", 0);
+                DEFAULT_REGION_DISCOVERY_INTERVAL, "127.0.0.1", 0, false);
     }
 
     public ControlPlaneSettings withHttp(String host, int port) {
-        return new ControlPlaneSettings(kafka, topics, groupId, replicaId, regionDiscoveryInterval, host, port);
+        return new ControlPlaneSettings(kafka, topics, groupId, replicaId, regionDiscoveryInterval, host, port,
+                perServiceMetrics);
     }
 
     public ControlPlaneSettings withRegionDiscoveryInterval(Duration interval) {
-        return new ControlPlaneSettings(kafka, topics, groupId, replicaId, interval, httpHost, httpPort);
+        return new ControlPlaneSettings(kafka, topics, groupId, replicaId, interval, httpHost, httpPort,
+                perServiceMetrics);
+    }
+
+    public ControlPlaneSettings withPerServiceMetrics(boolean enabled) {
+        return new ControlPlaneSettings(kafka, topics, groupId, replicaId, regionDiscoveryInterval, httpHost,
+                httpPort, enabled);
     }
 }

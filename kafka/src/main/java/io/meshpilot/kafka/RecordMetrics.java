@@ -2,8 +2,11 @@ package io.meshpilot.kafka;
 
 import io.meshpilot.schemas.Topics;
 import io.prometheus.metrics.core.metrics.Counter;
+import io.prometheus.metrics.core.metrics.Gauge;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -17,6 +20,7 @@ public final class RecordMetrics implements SendListener {
     private final Counter sent;
     private final Counter received;
     private final Counter deadLettered;
+    private final Gauge lag;
 
     public RecordMetrics(PrometheusRegistry registry, Topics topics) {
         this.topics = topics;
@@ -26,6 +30,9 @@ public final class RecordMetrics implements SendListener {
         received = Counter.builder().name("meshpilot_records_received_total")
                 .help("Records read from Kafka, by what the topic carries.")
                 .labelNames("topic").register(registry);
+        lag = Gauge.builder().name("meshpilot_consumer_lag_records")
+                .help("Records not read yet, by consumer and what the topic carries (summed over partitions).")
+                .labelNames("consumer", "topic").register(registry);
         deadLettered = Counter.builder().name("meshpilot_records_dead_lettered_total")
                 .help("Records sent to the dead-letter topic instead of being used, by the topic they came from "
                         + "and why (invalid, bad-key, region-mismatch, rejected).")
@@ -52,6 +59,13 @@ public final class RecordMetrics implements SendListener {
 
     public void received(String topic, int count) {
         received.labelValues(topics.role(topic)).inc(count);
+    }
+
+    /** Sets a consumer's lag, per topic (summed over its partitions). */
+    public void lag(String consumer, Map<String, Long> lagByTopic) {
+        Map<String, Long> byRole = new HashMap<>();
+        lagByTopic.forEach((topic, records) -> byRole.merge(topics.role(topic), records, Long::sum));
+        byRole.forEach((role, records) -> lag.labelValues(consumer, role).set(records));
     }
 
     public void deadLettered(String sourceTopic, DeadLetters.Cause cause) {

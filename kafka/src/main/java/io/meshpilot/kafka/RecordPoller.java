@@ -33,6 +33,7 @@ public final class RecordPoller implements AutoCloseable {
     private final Consumer<KafkaConsumer<String, byte[]>> subscriber;
     private final Function<ConsumerRecords<String, byte[]>, CompletionStage<?>> handler;
     private final Thread thread;
+    private final String name;
     private final CountDownLatch stopped = new CountDownLatch(1);
     private volatile boolean closing;
     private volatile RecordMetrics metrics;
@@ -48,6 +49,7 @@ public final class RecordPoller implements AutoCloseable {
         this.consumer = new KafkaConsumer<>(consumerConfig);
         this.subscriber = subscriber;
         this.handler = handler;
+        this.name = name;
         this.thread = new Thread(this::run, name + "-poll");
         this.thread.setDaemon(true);
     }
@@ -108,6 +110,14 @@ public final class RecordPoller implements AutoCloseable {
                         counting.received(partition.topic(), records.records(partition).size()));
             }
             awaitHandler(records);
+        }
+        RecordMetrics measuring = metrics;
+        if (measuring != null) {
+            Map<String, Long> lag = new HashMap<>();
+            for (TopicPartition partition : consumer.assignment()) {
+                consumer.currentLag(partition).ifPresent(behind -> lag.merge(partition.topic(), behind, Long::sum));
+            }
+            measuring.lag(name, lag);
         }
         Consumer<Map<TopicPartition, Long>> listener = progress;
         if (listener != null) {

@@ -6,6 +6,17 @@ package io.meshpilot.kafka;
  */
 public interface SendListener {
 
+    /** Hears nothing. */
+    SendListener NONE = new SendListener() {
+        @Override
+        public void sent(String topic) {
+        }
+
+        @Override
+        public void failed(String topic, Throwable failure) {
+        }
+    };
+
     void sent(String topic);
 
     void failed(String topic, Throwable failure);

@@ -2,8 +2,8 @@ package io.meshpilot.controlplane.api;
 
 import io.meshpilot.controlplane.world.RegionLiveness;
 import io.meshpilot.controlplane.world.RegionRecords;
+import io.meshpilot.controlplane.world.RegionStates;
 import io.meshpilot.core.decision.Policy;
-import io.meshpilot.core.decision.Reason;
 import io.meshpilot.core.routing.CiliumServiceConfig;
 import io.meshpilot.core.routing.ClusterService;
 import io.meshpilot.core.routing.RoutingModel;
@@ -27,34 +27,13 @@ final class ServiceView {
     private ServiceView() {
     }
 
-    /** The state a region is in: from the reason of its directive, {@code stale} when its agent is silent. */
-    static String state(RegionRecords records, boolean stale) {
-        if (stale) {
-            return "stale";
-        }
-        if (records.directive() == null) {
-            return "pending";
-        }
-        return switch (Reason.fromWire(records.directive().reason()).orElse(Reason.LOCAL_HEALTHY)) {
-            case FAILOVER_PENDING, LOCAL_DEGRADED, NO_HEALTHY_TARGET -> "degraded";
-            case DRAINED -> "drained";
-            case REGION_STALE -> "stale";
-            case UNMANAGED_BY_POLICY -> "unmanaged";
-            case FAILBACK_PENDING, LOCAL_HEALTHY, PINNED_BY_POLICY -> "healthy";
-        };
-    }
-
-    static boolean stale(RegionLiveness liveness, String region, Policy policy, Instant now) {
-        return liveness.lastHeard(region).map(heard -> heard.plus(policy.staleAfter()).isBefore(now)).orElse(true);
-    }
-
     /** One line per Service for the list. */
     static JsonObject summary(ServiceKey service, Map<String, RegionRecords> records, RegionLiveness liveness,
             Policy policy, Instant now) {
         JsonArray regions = new JsonArray();
         records.forEach((region, known) -> {
             JsonObject line = new JsonObject().put("region", region)
-                    .put("state", state(known, stale(liveness, region, policy, now)));
+                    .put("state", RegionStates.of(known, RegionStates.stale(liveness, region, policy, now)));
             if (known.directive() != null) {
                 config(known).ifPresent(config -> line.put("global", config.global()).put("shared", config.shared())
                         .put("affinity", affinity(config)));
@@ -72,8 +51,8 @@ final class ServiceView {
         List<ClusterService> clusters = clusters(records);
         JsonArray regions = new JsonArray();
         records.forEach((region, known) -> {
-            boolean stale = stale(liveness, region, policy, now);
-            JsonObject view = new JsonObject().put("region", region).put("state", state(known, stale))
+            boolean stale = RegionStates.stale(liveness, region, policy, now);
+            JsonObject view = new JsonObject().put("region", region).put("state", RegionStates.of(known, stale))
                     .put("stale", stale);
             liveness.lastHeard(region).ifPresent(heard -> view.put("agentLastHeard", heard.toString()));
             if (known.health() != null) {
@@ -145,7 +124,7 @@ final class ServiceView {
             Policy policy, Instant now) {
         return records.entrySet().stream()
                 .filter(entry -> region == null || entry.getKey().equals(region))
-                .anyMatch(entry -> state == null
-                        || state(entry.getValue(), stale(liveness, entry.getKey(), policy, now)).equals(state));
+                .anyMatch(entry -> state == null || state.equals(
+                        RegionStates.of(entry.getValue(), RegionStates.stale(liveness, entry.getKey(), policy, now))));
     }
 }

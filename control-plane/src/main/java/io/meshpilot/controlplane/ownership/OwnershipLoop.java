@@ -158,7 +158,7 @@ public final class OwnershipLoop implements AutoCloseable {
             LOG.atWarn().addKeyValue("records", entries.size()).addKeyValue("error", e.toString())
                     .log("transaction aborted; its decisions are made again");
             abortQuietly();
-            metrics.aborted();
+            metrics.aborted(topicsOf(entries), e);
             loop.runOnContext(ignored -> decisions.aborted(entries));
         }
     }
@@ -173,7 +173,11 @@ public final class OwnershipLoop implements AutoCloseable {
                 entry.causedAt().ifPresent(cause -> latencies.add(Duration.between(cause, now)));
             }
         }
-        metrics.committed(directives, latencies);
+        metrics.committed(topicsOf(entries), directives, latencies);
+    }
+
+    private static List<String> topicsOf(List<Outbox.Entry> entries) {
+        return entries.stream().map(entry -> entry.record().topic()).toList();
     }
 
     /** What the observer must have read before this replica acts on the partitions. */

@@ -60,6 +60,11 @@ public final class PolicyStatuses {
         answered.add(status.policyPartition() + "@" + status.policyOffset());
     }
 
+    /** How many scopes' latest policy record was rejected. */
+    public int rejectedScopes() {
+        return (int) latest.values().stream().filter(judged -> !judged.errors().isEmpty()).count();
+    }
+
     /** This replica writes the statuses from now on: answer what is still unanswered. */
     public void becomeWriter() {
         writer = true;

@@ -9,6 +9,7 @@ import io.meshpilot.controlplane.world.RegionLiveness;
 import io.meshpilot.controlplane.world.WorldModel;
 import io.meshpilot.core.decision.Mode;
 import io.meshpilot.core.decision.Policy;
+import io.meshpilot.kafka.SendListener;
 import io.meshpilot.schemas.AgentHeartbeat;
 import io.meshpilot.schemas.Decoded;
 import io.meshpilot.schemas.EndpointCounts;
@@ -43,7 +44,7 @@ class DecisionLoopTest {
     @BeforeEach
     void start() {
         loop = new DecisionLoop(world, liveness, policies, time, time, outbox, topics,
-                new ControlPlaneMetrics(new PrometheusRegistry()));
+                new ControlPlaneMetrics(new PrometheusRegistry(), SendListener.NONE));
         policies.accept("*", new Policy("*", Mode.AUTO, 1, 0, Duration.ofSeconds(10), Duration.ofSeconds(30),
                 Duration.ofSeconds(15), List.of(), 0, Set.of()));
         heartbeat("us");

@@ -1,0 +1,38 @@
+package io.meshpilot.controlplane.world;
+
+import io.meshpilot.core.decision.Policy;
+import io.meshpilot.core.decision.Reason;
+import java.time.Instant;
+
+/**
+ * The state a Service is in, in a region, as every replica can tell from the topics: the reason of the directive in
+ * force says it ({@code healthy}, {@code degraded}, {@code drained}, {@code unmanaged}); {@code stale} when the region's
+ * agent is silent; {@code pending} before any directive.
+ */
+public final class RegionStates {
+
+    public static final String[] ALL = {"healthy", "degraded", "drained", "stale", "pending", "unmanaged"};
+
+    private RegionStates() {
+    }
+
+    public static String of(RegionRecords records, boolean stale) {
+        if (stale) {
+            return "stale";
+        }
+        if (records.directive() == null) {
+            return "pending";
+        }
+        return switch (Reason.fromWire(records.directive().reason()).orElse(Reason.LOCAL_HEALTHY)) {
+            case FAILOVER_PENDING, LOCAL_DEGRADED, NO_HEALTHY_TARGET -> "degraded";
+            case DRAINED -> "drained";
+            case REGION_STALE -> "stale";
+            case UNMANAGED_BY_POLICY -> "unmanaged";
+            case FAILBACK_PENDING, LOCAL_HEALTHY, PINNED_BY_POLICY -> "healthy";
+        };
+    }
+
+    public static boolean stale(RegionLiveness liveness, String region, Policy policy, Instant now) {
+        return liveness.lastHeard(region).map(heard -> heard.plus(policy.staleAfter()).isBefore(now)).orElse(true);
+    }
+}
