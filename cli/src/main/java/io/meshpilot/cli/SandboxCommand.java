@@ -61,7 +61,9 @@ final class SandboxCommand implements Callable<Integer> {
         for (SandboxRegion region : sandbox.regions()) {
             out.printf("  region %-6s API server %s   (kubectl --kubeconfig %s get services)%n", region.name(),
                     region.apiServer().url(), region.kubeconfig());
+            out.printf("                agent metrics http://127.0.0.1:%d/metrics%n", region.agentHttpPort());
         }
+        out.println("  Prometheus:    prometheus --config.file=" + sandbox.stateDir().resolve("prometheus.yml"));
         out.flush();
         return UntilStopped.run(sandbox);
     }

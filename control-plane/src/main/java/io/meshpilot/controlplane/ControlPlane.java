@@ -78,7 +78,9 @@ public final class ControlPlane implements AutoCloseable {
         resources.add(() -> Await.result(vertx.close().toCompletionStage(), Duration.ofSeconds(10), "Vert.x"));
         loop = vertx.getOrCreateContext();
         Topics topics = settings.topics();
-        RecordMetrics recordMetrics = new RecordMetrics(registry, topics);
+        RecordMetrics recordMetrics = new RecordMetrics(registry, topics)
+                .writes("directives", "decisions", "policy-status", "deadletter")
+                .reads("health", "heartbeat", "directives", "status", "policies", "policy-status");
         ControlPlaneMetrics metrics = new ControlPlaneMetrics(registry, recordMetrics);
         WorldModel world = new WorldModel();
         RegionLiveness liveness = new RegionLiveness();
@@ -103,7 +105,10 @@ public final class ControlPlane implements AutoCloseable {
                 loop, claims, outbox, decisions, metrics, clock).start());
         WorldGauges gauges = new WorldGauges(world, liveness, policies, statuses, clock,
                 settings.perServiceMetrics(), registry);
-        loop.runOnContext(ignored -> loop.owner().setPeriodic(GAUGE_REFRESH.toMillis(), timer -> gauges.refresh()));
+        loop.runOnContext(ignored -> {
+            gauges.refresh();
+            loop.owner().setPeriodic(GAUGE_REFRESH.toMillis(), timer -> gauges.refresh());
+        });
         ServicesApi api = new ServicesApi(loop, world, liveness, policies, clock);
         http = resources.add(OperationsServer.start(vertx, settings.httpHost(), settings.httpPort(), registry,
                 new Readiness()

@@ -1,5 +1,6 @@
 package io.meshpilot.controlplane;
 
+import io.meshpilot.core.decision.Reason;
 import io.meshpilot.kafka.SendListener;
 import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
@@ -42,6 +43,11 @@ public final class ControlPlaneMetrics {
         policies = Counter.builder().name("meshpilot_policies_total")
                 .help("Policy records judged, by result (accepted, rejected, deleted).").labelNames("result")
                 .register(registry);
+        for (Reason reason : Reason.values()) {
+            decisions.initLabelValues(reason.wireName());
+        }
+        List.of("committed", "aborted").forEach(transactions::initLabelValues);
+        List.of("accepted", "rejected", "deleted").forEach(policies::initLabelValues);
         decisionLatency = Histogram.builder().name("meshpilot_decision_latency_seconds")
                 .help("From a health change observed by an agent to the directive it caused being published "
                         + "(committed), across the two clocks.")

@@ -39,6 +39,29 @@ public final class RecordMetrics implements SendListener {
                 .labelNames("topic", "reason").register(registry);
     }
 
+    /**
+     * Exports a zero for each outcome of each kind of topic the component writes, so that series exist (and
+     * {@code increase()} sees the first record) before anything is sent.
+     */
+    public RecordMetrics writes(String... roles) {
+        for (String role : roles) {
+            sent.initLabelValues(role, "ok");
+            sent.initLabelValues(role, "error");
+        }
+        return this;
+    }
+
+    /** Exports a zero for each kind of topic the component reads, and for each reason to dead-letter its records. */
+    public RecordMetrics reads(String... roles) {
+        for (String role : roles) {
+            received.initLabelValues(role);
+            for (DeadLetters.Cause cause : DeadLetters.Cause.values()) {
+                deadLettered.initLabelValues(role, cause.label());
+            }
+        }
+        return this;
+    }
+
     /** Exports {@code meshpilot_kafka_reachable}: 1 while the link says Kafka answers. */
     public RecordMetrics reachability(PrometheusRegistry registry, BooleanSupplier reachable) {
         GaugeWithCallback.builder().name("meshpilot_kafka_reachable")

@@ -5,6 +5,7 @@ import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.core.metrics.Histogram;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -44,6 +45,10 @@ public final class AgentMetrics {
                 .help("Directives handled, by result (applied, failed, rejected, skipped as not newer, "
                         + "drift_reverted).")
                 .labelNames("result").register(registry);
+        for (DirectiveResult result : DirectiveResult.values()) {
+            directives.initLabelValues(result.label);
+        }
+        List.of("resync", "reconnect", "leadership").forEach(republished::initLabelValues);
         reaction = Histogram.builder().name("meshpilot_agent_reaction_seconds")
                 .help("From a health change observed by this agent to the changed annotations applied, on the "
                         + "agent's own clock.")

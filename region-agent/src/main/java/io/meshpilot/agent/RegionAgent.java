@@ -80,7 +80,8 @@ public final class RegionAgent implements AutoCloseable {
         loop = vertx.getOrCreateContext();
         KubernetesClient client = resources.add(new KubernetesClientBuilder().withConfig(kubernetesConfig())
                 .withHttpClientFactory(new Vertx5HttpClientFactory(vertx)).build());
-        RecordMetrics recordMetrics = new RecordMetrics(registry, settings.topics());
+        RecordMetrics recordMetrics = new RecordMetrics(registry, settings.topics())
+                .writes("health", "heartbeat", "status", "deadletter").reads("directives");
         link = new KafkaLink(clock, settings.watch().heartbeatInterval().multipliedBy(3),
                 () -> loop.runOnContext(ignored -> kafkaBack()));
         recordMetrics.reachability(registry, link::reachable);

@@ -2,7 +2,6 @@ package io.meshpilot.sandbox;
 
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.Service;
-import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.meshpilot.core.routing.CiliumServiceConfig;
 import io.meshpilot.schemas.KubernetesContract;
@@ -250,17 +249,8 @@ public final class Demo {
         return present;
     }
 
-    /** Scales a region's hello-world, marking some of its pods not ready. */
-    static void scale(Sandbox sandbox, String region, int replicas, int unready) {
-        sandbox.region(region).client().apps().deployments().inNamespace(WalkthroughWorkload.NAMESPACE)
-                .withName(WalkthroughWorkload.SERVICE)
-                .edit(deployment -> new DeploymentBuilder(deployment).editMetadata()
-                        .addToAnnotations(WorkloadSimulator.UNREADY_ANNOTATION, Integer.toString(unready))
-                        .endMetadata().editSpec().withReplicas(replicas).endSpec().build());
-    }
-
-    static void scale(Sandbox sandbox, String region, int replicas) {
-        scale(sandbox, region, replicas, 0);
+    private static void scale(Sandbox sandbox, String region, int replicas, int unready) {
+        sandbox.region(region).scaleHelloWorld(replicas, unready);
     }
 
     private static TrafficPolicy policy(PolicyMode mode, Integer minReadyEndpoints) {

@@ -76,6 +76,7 @@ public final class Sandbox implements AutoCloseable {
                 .withRegionDiscoveryInterval(Duration.ofSeconds(2)).withHttp("127.0.0.1", settings.httpPort()), clock);
         resources.push(controlPlane);
         writeStateFile("kafka.properties", "bootstrap.servers=" + kafka.bootstrapServers() + "\n");
+        writeStateFile("prometheus.yml", prometheusConfig());
         awaitReady();
         writeStateFile("ready", controlPlaneUrl() + "\n");
         LOG.atInfo().addKeyValue("regions", names).addKeyValue("kafka", kafka.bootstrapServers())
@@ -90,6 +91,31 @@ public final class Sandbox implements AutoCloseable {
         ready.add(controlPlane.ready().toCompletableFuture());
         Await.result(CompletableFuture.allOf(ready.toArray(CompletableFuture[]::new)), Duration.ofSeconds(60),
                 "the agents and the control plane to be ready");
+    }
+
+    /**
+     * A Prometheus configuration scraping this sandbox every second: the control plane as job
+     * {@code meshpilot-control-plane}, the agents as job {@code meshpilot-agent} with a {@code region} label, as the
+     * charts' ServiceMonitors do.
+     */
+    private String prometheusConfig() {
+        StringBuilder config = new StringBuilder("""
+                # prometheus --config.file=%s
+                global:
+                  scrape_interval: 1s
+                  evaluation_interval: 1s
+                scrape_configs:
+                  - job_name: meshpilot-control-plane
+                    static_configs:
+                      - targets: ["127.0.0.1:%d"]
+                  - job_name: meshpilot-agent
+                    static_configs:
+                """.formatted(settings.stateDir().resolve("prometheus.yml"), controlPlane.httpPort()));
+        regions.values().forEach(region -> config.append("""
+                      - targets: ["127.0.0.1:%d"]
+                        labels: {region: %s}
+                """.formatted(region.agentHttpPort(), region.name())));
+        return config.toString();
     }
 
     private void writeStateFile(String name, String content) {
@@ -148,7 +174,7 @@ public final class Sandbox implements AutoCloseable {
         return List.copyOf(regions.values());
     }
 
-    /** The files other tools read: DIR/kafka.properties, DIR/<region>.kubeconfig, DIR/ready. */
+    /** The files other tools read: DIR/kafka.properties, DIR/<region>.kubeconfig, DIR/prometheus.yml, DIR/ready. */
     public Path stateDir() {
         return settings.stateDir();
     }

@@ -1,11 +1,13 @@
 package io.meshpilot.sandbox;
 
+import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.meshpilot.agent.AgentSettings;
 import io.meshpilot.agent.RegionAgent;
 import io.meshpilot.embedded.kubernetes.EmbeddedApiServer;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.Optional;
 
 /** One sandbox region: its API server, a client of it, its workload simulator and its agent. */
 public final class SandboxRegion implements AutoCloseable {
@@ -38,10 +40,16 @@ public final class SandboxRegion implements AutoCloseable {
         return new SandboxRegion(name, apiServer, client, simulator, kubeconfig);
     }
 
+    /** Starts the agent; a restart keeps its HTTP port, so what scrapes it finds it again. */
     void startAgent(AgentSettings settings, Clock agentClock) {
-        this.agentSettings = settings;
         this.clock = agentClock;
         agent = RegionAgent.start(settings, agentClock);
+        this.agentSettings = settings.withHttp(new AgentSettings.Http(settings.http().host(), agent.httpPort()));
+    }
+
+    /** The agent's HTTP port (/metrics), kept across restarts. */
+    public int agentHttpPort() {
+        return agentSettings.http().port();
     }
 
     /** Stops the region's agent, as if its pod died: the region falls silent. */
@@ -59,9 +67,17 @@ public final class SandboxRegion implements AutoCloseable {
         }
     }
 
+    /** Scales the region's hello-world Deployment, marking {@code unready} of its pods not ready. */
+    public void scaleHelloWorld(int replicas, int unready) {
+        client.apps().deployments().inNamespace(WalkthroughWorkload.NAMESPACE).withName(WalkthroughWorkload.SERVICE)
+                .edit(deployment -> new DeploymentBuilder(deployment).editMetadata()
+                        .addToAnnotations(WorkloadSimulator.UNREADY_ANNOTATION, Integer.toString(unready))
+                        .endMetadata().editSpec().withReplicas(replicas).endSpec().build());
+    }
+
     /** The agent, while it runs. */
-    public java.util.Optional<RegionAgent> agent() {
-        return java.util.Optional.ofNullable(agent);
+    public Optional<RegionAgent> agent() {
+        return Optional.ofNullable(agent);
     }
 
     public String name() {

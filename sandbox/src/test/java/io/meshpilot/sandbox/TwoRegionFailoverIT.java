@@ -38,12 +38,12 @@ class TwoRegionFailoverIT {
                 assertThat(annotations(sandbox, "eu")).containsAllEntriesOf(globalWith("local"));
             });
 
-            Demo.scale(sandbox, "us", 0);
+            sandbox.region("us").scaleHelloWorld(0, 0);
             await().atMost(WAIT).untilAsserted(() ->
                     assertThat(annotations(sandbox, "us")).containsAllEntriesOf(globalWith("remote")));
             assertThat(annotations(sandbox, "eu")).containsAllEntriesOf(globalWith("local"));
 
-            Demo.scale(sandbox, "us", 2);
+            sandbox.region("us").scaleHelloWorld(2, 0);
             await().atMost(WAIT).untilAsserted(() ->
                     assertThat(annotations(sandbox, "us")).containsAllEntriesOf(globalWith("local")));
             assertThat(annotations(sandbox, "eu")).containsAllEntriesOf(globalWith("local"));

@@ -8,6 +8,8 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -55,6 +57,13 @@ public final class MetricsPage {
     /** The value of a series, or 0 when it has not been exported yet (a counter never incremented). */
     public double valueOrZero(String seriesName) {
         return series.getOrDefault(seriesName, 0.0);
+    }
+
+    /** The names of the series on the page, without their labels (a histogram's as _bucket, _count, _sum). */
+    public Set<String> seriesNames() {
+        Set<String> names = new TreeSet<>();
+        series.keySet().forEach(name -> names.add(name.replaceFirst("\\{.*", "")));
+        return names;
     }
 
     /** Whether any series has this metric name. */

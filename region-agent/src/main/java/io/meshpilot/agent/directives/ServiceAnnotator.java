@@ -39,6 +39,8 @@ final class ServiceAnnotator {
     }
 
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String PATCH_SERVICE = "patch-service";
+    private static final String CREATE_EVENT = "create-event";
 
     private final KubernetesClient client;
     private final KubernetesCalls calls;
@@ -50,15 +52,16 @@ final class ServiceAnnotator {
         this.calls = calls;
         this.agentId = agentId;
         this.clock = clock;
+        calls.expect(PATCH_SERVICE, CREATE_EVENT);
     }
 
     /** Patches the Service and records the Event; returns the patched Service. */
     Service apply(Service current, ServiceDirective directive, Change change) {
-        Service patched = calls.write("patch-service", () -> client.services()
+        Service patched = calls.write(PATCH_SERVICE, () -> client.services()
                 .inNamespace(directive.namespace()).withName(directive.service())
                 .patch(PatchContext.of(PatchType.JSON_MERGE), patch(directive)));
         String message = message(current, directive, change);
-        calls.write("create-event", () -> client.v1().events().inNamespace(directive.namespace())
+        calls.write(CREATE_EVENT, () -> client.v1().events().inNamespace(directive.namespace())
                 .resource(event(patched, directive, change, message)).create());
         return patched;
     }

@@ -8,6 +8,7 @@ import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.core.metrics.Histogram;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.time.Duration;
+import java.util.List;
 import java.util.Locale;
 import java.util.function.Supplier;
 
@@ -47,7 +48,21 @@ public final class KubernetesCallMetrics {
                 .help("Time writes spent waiting for a rate-limiter permit.").register(registry);
     }
 
+    /** Exports a zero for each outcome of each operation named, before its first call. */
+    void expect(String... operations) {
+        for (String operation : operations) {
+            latency.initLabelValues(operation);
+            for (String outcome : List.of("success", "error", "rejected")) {
+                requests.initLabelValues(operation, outcome);
+            }
+        }
+    }
+
     KubernetesCallMetrics observe(Retry retry, CircuitBreaker breaker) {
+        for (CircuitBreaker.State state : List.of(CircuitBreaker.State.CLOSED, CircuitBreaker.State.OPEN,
+                CircuitBreaker.State.HALF_OPEN)) {
+            breakerTransitions.initLabelValues(stateName(state));
+        }
         retry.getEventPublisher().onRetry(event -> retries.inc());
         breaker.getEventPublisher().onStateTransition(event ->
                 breakerTransitions.labelValues(stateName(event.getStateTransition().getToState())).inc());

@@ -80,6 +80,11 @@ public final class KubernetesCalls {
     }
 
     /** A write (patch, create): rate limited, through the breaker, retried. */
+    /** Names the operations this client will call, so their metrics exist from the start. */
+    public void expect(String... operations) {
+        metrics.expect(operations);
+    }
+
     public <T> T write(String operation, Supplier<T> call) {
         return retry.executeSupplier(() -> metrics.time(operation,
                 () -> breaker.executeSupplier(() -> call(operation, call, true))));

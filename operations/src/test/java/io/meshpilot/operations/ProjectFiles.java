@@ -1,0 +1,45 @@
+package io.meshpilot.operations;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/** The files of this repository the operations tests check: the charts, the monitoring files and the docs. */
+public final class ProjectFiles {
+
+    private ProjectFiles() {
+    }
+
+    public static Path root() {
+        return Path.of(System.getProperty("meshpilot.root", "..")).toAbsolutePath().normalize();
+    }
+
+    public static Path resolve(String relative) {
+        Path path = root().resolve(relative);
+        if (!Files.exists(path)) {
+            throw new AssertionError(path + " does not exist");
+        }
+        return path;
+    }
+
+    public static String read(String relative) {
+        try {
+            return Files.readString(resolve(relative));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public static Path alertRules() {
+        return resolve("helm/meshpilot-control-plane/files/meshpilot-alerts.yml");
+    }
+
+    public static Path dashboard() {
+        return resolve("helm/meshpilot-control-plane/files/dashboard.json");
+    }
+
+    public static String metricsDoc() {
+        return read("docs/metrics.md");
+    }
+}

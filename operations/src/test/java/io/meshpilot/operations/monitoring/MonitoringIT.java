@@ -1,0 +1,145 @@
+package io.meshpilot.operations.monitoring;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.meshpilot.embedded.kafka.EmbeddedKafkaBroker;
+import io.meshpilot.operations.ProjectFiles;
+import io.meshpilot.sandbox.Sandbox;
+import io.meshpilot.sandbox.SandboxRegion;
+import io.meshpilot.sandbox.SandboxSettings;
+import io.meshpilot.schemas.Topics;
+import io.meshpilot.testing.KafkaBrokerExtension;
+import io.meshpilot.testing.MetricsPage;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Monitoring against a running sandbox (two regions, the control plane, the embedded broker): everything the dashboard
+ * and the alert rules query is exported and documented; and a real Prometheus scraping the sandbox with the rules
+ * loaded sees a failover, runs every dashboard query, and evaluates every rule without error.
+ */
+@ExtendWith(KafkaBrokerExtension.class)
+class MonitoringIT {
+
+    private static final Duration WAIT = Duration.ofSeconds(60);
+
+    private static Sandbox sandbox;
+
+    @BeforeAll
+    static void startSandbox(EmbeddedKafkaBroker kafka, Topics topics, @TempDir Path stateDir) {
+        sandbox = Sandbox.start(new SandboxSettings(List.of("us", "eu"), Optional.of(kafka.bootstrapServers()),
+                topics, stateDir, 2, 0), Clock.systemUTC());
+    }
+
+    @AfterAll
+    static void stopSandbox() {
+        if (sandbox != null) {
+            sandbox.close();
+        }
+    }
+
+    @Test
+    void everyMetricTheDashboardAndTheRulesQueryIsExportedAndEveryExportedMetricIsDocumented() {
+        Set<String> queried = MetricNames.in(Stream.concat(
+                Dashboard.read(ProjectFiles.dashboard()).expressions().stream(),
+                AlertRules.read(ProjectFiles.alertRules()).expressions().stream()).toList());
+        assertThat(queried).hasSizeGreaterThan(20);
+
+        await("every queried metric exported").atMost(WAIT).untilAsserted(() ->
+                assertThat(exportedSeriesNames()).as("series the sandbox exports").containsAll(queried));
+
+        Set<String> exported = exportedSeriesNames();
+
+        String doc = ProjectFiles.metricsDoc();
+        Set<String> undocumented = new TreeSet<>();
+        exported.stream().filter(name -> name.startsWith("meshpilot_")).map(MetricNames::family)
+                .filter(family -> !doc.contains("`" + family + "`")).forEach(undocumented::add);
+        assertThat(undocumented).as("exported but not in docs/metrics.md").isEmpty();
+    }
+
+    @Test
+    void prometheusScrapingTheSandboxSeesAFailoverAndRunsEveryQueryAndRule(@TempDir Path directory)
+            throws IOException {
+        Path config = directory.resolve("prometheus.yml");
+        Files.writeString(config, Files.readString(sandbox.stateDir().resolve("prometheus.yml"))
+                + "rule_files: [\"" + ProjectFiles.alertRules() + "\"]\n");
+
+        try (PrometheusServer prometheus = PrometheusServer.start(config, directory)) {
+            await("every target up").atMost(WAIT).untilAsserted(() ->
+                    assertThat(prometheus.value("sum(up)")).as(prometheus.log()).isEqualTo(3));
+            await("us healthy").atMost(WAIT).untilAsserted(() -> assertThat(prometheus.value(
+                    "max(meshpilot_region_services{region=\"us\",state=\"healthy\"})")).isEqualTo(1));
+
+            sandbox.region("us").scaleHelloWorld(0, 0);
+
+            await("the failover, through Prometheus").atMost(WAIT).untilAsserted(() -> {
+                assertThat(prometheus.value("sum(meshpilot_failovers_total)")).isGreaterThanOrEqualTo(1);
+                assertThat(prometheus.value("max(meshpilot_region_services{region=\"us\",state=\"degraded\"})"))
+                        .isEqualTo(1);
+                assertThat(prometheus.value("sum(meshpilot_agent_directives_total{region=\"us\",result=\"applied\"})"))
+                        .isGreaterThanOrEqualTo(2);
+            });
+            await("the failed-over region's alert pending").atMost(WAIT).untilAsserted(() ->
+                    assertThat(alerts(prometheus)).contains("MeshpilotRegionFailedOver{region=us} pending"));
+
+            for (String expr : Dashboard.read(ProjectFiles.dashboard()).expressions()) {
+                prometheus.query(Dashboard.runnable(expr));
+            }
+            assertThat(prometheus.query(Dashboard.runnable(
+                    "sum(increase(meshpilot_failovers_total[$__rate_interval]))"))).isNotEmpty();
+            assertEveryRuleEvaluatedWithoutError(prometheus);
+        }
+    }
+
+    private static List<String> alerts(PrometheusServer prometheus) {
+        List<String> alerts = new ArrayList<>();
+        for (JsonNode alert : prometheus.api("/api/v1/alerts").path("alerts")) {
+            String region = alert.path("labels").path("region").asText();
+            alerts.add(alert.path("labels").path("alertname").asText() + (region.isEmpty() ? "" : "{region=" + region
+                    + "}") + " " + alert.path("state").asText());
+        }
+        return alerts;
+    }
+
+    private static void assertEveryRuleEvaluatedWithoutError(PrometheusServer prometheus) {
+        int rules = AlertRules.read(ProjectFiles.alertRules()).alerts().size();
+        await("every rule evaluated").atMost(WAIT).untilAsserted(() -> {
+            List<String> health = new ArrayList<>();
+            for (JsonNode group : prometheus.api("/api/v1/rules").path("groups")) {
+                for (JsonNode rule : group.path("rules")) {
+                    health.add(rule.path("name").asText() + ": " + rule.path("health").asText() + " "
+                            + rule.path("lastError").asText());
+                }
+            }
+            assertThat(health).hasSize(rules).allSatisfy(line -> assertThat(line).endsWith(": ok "));
+        });
+    }
+
+    private static Set<String> exportedSeriesNames() {
+        Set<String> names = new TreeSet<>();
+        List<Integer> ports = new ArrayList<>();
+        ports.add(URI.create(sandbox.controlPlaneUrl()).getPort());
+        sandbox.regions().stream().map(SandboxRegion::agentHttpPort).forEach(ports::add);
+        for (int port : ports) {
+            names.addAll(MetricsPage.scrape(port).seriesNames());
+        }
+        return names;
+    }
+}
