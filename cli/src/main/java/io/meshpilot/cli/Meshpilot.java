@@ -40,7 +40,8 @@ public final class Meshpilot implements Runnable {
         System.exit(commandLine().execute(args));
     }
 
-    static CommandLine commandLine() {
+    /** The whole command line, for tools and tests that read its options. */
+    public static CommandLine commandLine() {
         CommandLine commandLine = new CommandLine(new Meshpilot());
         commandLine.setExecutionStrategy(parsed -> {
             Meshpilot top = parsed.asCommandLineList().get(0).getCommand();

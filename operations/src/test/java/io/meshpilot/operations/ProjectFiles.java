@@ -39,6 +39,14 @@ public final class ProjectFiles {
         return resolve("helm/meshpilot-control-plane/files/dashboard.json");
     }
 
+    public static Path chart(String name) {
+        return resolve("helm/" + name);
+    }
+
+    public static Path example(String file) {
+        return resolve("helm/examples/" + file);
+    }
+
     public static String metricsDoc() {
         return read("docs/metrics.md");
     }
