@@ -130,6 +130,10 @@ public record AgentSettings(
         return new AgentSettings(region, agentId, topics, kafka, kubernetes, watch, writes, leadership, changed);
     }
 
+    public AgentSettings withKafka(KafkaSettings changed) {
+        return new AgentSettings(region, agentId, topics, changed, kubernetes, watch, writes, leadership, http);
+    }
+
     private static void positive(Duration duration, String flag) {
         if (duration == null || duration.isNegative() || duration.isZero()) {
             throw new IllegalArgumentException(flag + " must be positive, got " + duration);

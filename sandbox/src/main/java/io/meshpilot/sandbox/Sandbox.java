@@ -9,20 +9,21 @@ import io.meshpilot.kafka.RecordSender;
 import io.meshpilot.kafka.TopicProvisioner;
 import io.meshpilot.runtime.Await;
 import io.meshpilot.schemas.TrafficPolicy;
-import java.time.Duration;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.util.ArrayList;
-import java.util.concurrent.CompletableFuture;
+import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.BiFunction;
 import org.apache.kafka.clients.admin.Admin;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -46,9 +47,15 @@ public final class Sandbox implements AutoCloseable {
     }
 
     public static Sandbox start(SandboxSettings settings, Clock clock) {
+        return start(settings, clock, (region, agent) -> agent);
+    }
+
+    /** As {@link #start(SandboxSettings, Clock)}, each region's agent settings changed by {@code agents} first. */
+    public static Sandbox start(SandboxSettings settings, Clock clock,
+            BiFunction<String, AgentSettings, AgentSettings> agents) {
         Sandbox sandbox = new Sandbox(settings);
         try {
-            sandbox.startParts(clock);
+            sandbox.startParts(clock, agents);
             return sandbox;
         } catch (RuntimeException e) {
             sandbox.close();
@@ -56,7 +63,7 @@ public final class Sandbox implements AutoCloseable {
         }
     }
 
-    private void startParts(Clock clock) {
+    private void startParts(Clock clock, BiFunction<String, AgentSettings, AgentSettings> agents) {
         kafka = KafkaSettings.bootstrap(settings.kafkaBootstrap().orElseGet(this::startBroker));
         try (Admin admin = Admin.create(kafka.admin("sandbox"))) {
             new TopicProvisioner(admin, settings.topics(), TopicProvisioner.Layout.SINGLE_BROKER)
@@ -67,10 +74,10 @@ public final class Sandbox implements AutoCloseable {
             SandboxRegion region = SandboxRegion.start(names.get(i), i + 1, settings.stateDir(), settings.replicas());
             resources.push(region);
             regions.put(region.name(), region);
-            region.startAgent(AgentSettings.of(region.name(), "agent-" + region.name() + "-0", settings.topics(),
-                    kafka, region.apiServer().clientConfig())
+            region.startAgent(agents.apply(region.name(), AgentSettings.of(region.name(),
+                    "agent-" + region.name() + "-0", settings.topics(), kafka, region.apiServer().clientConfig())
                     .withLeadership(AgentSettings.Leadership.fast("default"))
-                    .withHttp(AgentSettings.Http.LOOPBACK), clock);
+                    .withHttp(AgentSettings.Http.LOOPBACK)), clock);
         }
         controlPlane = ControlPlane.start(ControlPlaneSettings.of(kafka, settings.topics(), "sandbox-0")
                 .withRegionDiscoveryInterval(Duration.ofSeconds(2)).withHttp("127.0.0.1", settings.httpPort()), clock);

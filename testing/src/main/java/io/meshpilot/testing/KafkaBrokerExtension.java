@@ -1,7 +1,9 @@
 package io.meshpilot.testing;
 
 import io.meshpilot.embedded.kafka.EmbeddedKafkaBroker;
+import io.meshpilot.embedded.kafka.Listener;
 import io.meshpilot.schemas.Topics;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.extension.ExtensionContext;
@@ -30,7 +32,7 @@ public final class KafkaBrokerExtension implements ParameterResolver {
     @Override
     public boolean supportsParameter(ParameterContext parameter, ExtensionContext context) {
         Class<?> type = parameter.getParameter().getType();
-        return type == EmbeddedKafkaBroker.class || type == Topics.class;
+        return type == EmbeddedKafkaBroker.class || type == Topics.class || type == BrokerLink.class;
     }
 
     @Override
@@ -38,26 +40,42 @@ public final class KafkaBrokerExtension implements ParameterResolver {
         if (parameter.getParameter().getType() == Topics.class) {
             return new Topics("test" + PREFIXES.incrementAndGet() + ".meshpilot");
         }
+        if (parameter.getParameter().getType() == BrokerLink.class) {
+            return shared(context).link();
+        }
         return broker(context);
     }
 
     /** The shared broker, for extensions and fixtures that are not given it as a parameter. */
     public static EmbeddedKafkaBroker broker(ExtensionContext context) {
-        return context.getRoot().getStore(NAMESPACE)
-                .getOrComputeIfAbsent(SharedBroker.class, key -> new SharedBroker(), SharedBroker.class)
-                .broker();
+        return shared(context).broker();
     }
 
+    private static SharedBroker shared(ExtensionContext context) {
+        return context.getRoot().getStore(NAMESPACE)
+                .getOrComputeIfAbsent(SharedBroker.class, key -> new SharedBroker(), SharedBroker.class);
+    }
+
+    /** The broker, with a second listener reached through a {@link TcpLink} that tests may cut. */
     private static final class SharedBroker implements ExtensionContext.Store.CloseableResource, AutoCloseable {
-        private final EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(Map.of());
+        private final TcpLink tcpLink = TcpLink.open();
+        private final EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(Map.of(),
+                List.of(Listener.advertisedAt(BrokerLink.LISTENER, tcpLink.port())));
+        private final BrokerLink link = new BrokerLink(broker.bootstrapServers(BrokerLink.LISTENER),
+                tcpLink.to(broker.boundPort(BrokerLink.LISTENER)));
 
         EmbeddedKafkaBroker broker() {
             return broker;
         }
 
+        BrokerLink link() {
+            return link;
+        }
+
         @Override
         public void close() {
             broker.close();
+            tcpLink.close();
         }
     }
 }

@@ -66,6 +66,13 @@ public final class MetricsPage {
         return names;
     }
 
+    /** The sum of every series of a metric, whatever its labels. */
+    public double sum(String metricName) {
+        return series.entrySet().stream()
+                .filter(entry -> entry.getKey().equals(metricName) || entry.getKey().startsWith(metricName + "{"))
+                .mapToDouble(Map.Entry::getValue).sum();
+    }
+
     /** Whether any series has this metric name. */
     public boolean has(String metricName) {
         return series.keySet().stream().anyMatch(name -> name.equals(metricName) || name.startsWith(metricName + "{"));

@@ -53,6 +53,20 @@ public final class TopicReader implements AutoCloseable {
         return List.copyOf(records);
     }
 
+    /** Everything in the topic as of this call: polls until the end of every partition is reached (30 s at most). */
+    public List<ConsumerRecord<String, byte[]>> readToEnd() {
+        poll();
+        Map<TopicPartition, Long> ends = consumer.endOffsets(consumer.assignment(), Duration.ofSeconds(10));
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (ends.entrySet().stream().anyMatch(end -> consumer.position(end.getKey()) < end.getValue())) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("did not reach the end of " + topic + " within 30 s");
+            }
+            poll();
+        }
+        return List.copyOf(records);
+    }
+
     /** The valid documents of a kind read so far; tombstones and invalid records are left out. */
     public <T extends MeshRecord> List<T> documents(Class<T> kind) {
         List<T> documents = new ArrayList<>();

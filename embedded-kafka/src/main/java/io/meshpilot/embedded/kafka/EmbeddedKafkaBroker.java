@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
@@ -50,6 +51,8 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     private static final Duration READY_TIMEOUT = Duration.ofSeconds(30);
 
     private final Map<String, String> overrides;
+    private final List<Listener> listeners;
+    private final Map<String, Integer> listenerPorts = new LinkedHashMap<>();
     private final String clusterId = Uuid.randomUuid().toString();
     private final Path logDir;
     private int brokerPort;
@@ -57,8 +60,9 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     private KafkaRaftServer server;
     private boolean closed;
 
-    private EmbeddedKafkaBroker(Map<String, String> overrides) throws IOException {
+    private EmbeddedKafkaBroker(Map<String, String> overrides, List<Listener> listeners) throws IOException {
         this.overrides = Map.copyOf(overrides);
+        this.listeners = List.copyOf(listeners);
         this.logDir = Files.createTempDirectory("meshpilot-kafka-");
     }
 
@@ -69,10 +73,18 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
      *                  the quorum are always managed here)
      */
     public static EmbeddedKafkaBroker start(Map<String, String> overrides) {
+        return start(overrides, List.of());
+    }
+
+    /**
+     * As {@link #start(Map)}, with more client listeners: its PLAINTEXT listener stays, and clients there are
+     * {@code User:ANONYMOUS} (make it a super user when an authorizer is configured).
+     */
+    public static EmbeddedKafkaBroker start(Map<String, String> overrides, List<Listener> listeners) {
         ExitGuard.install();
         EmbeddedKafkaBroker broker;
         try {
-            broker = new EmbeddedKafkaBroker(overrides);
+            broker = new EmbeddedKafkaBroker(overrides, listeners);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create the broker's log directory", e);
         }
@@ -89,6 +101,18 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     /** {@code 127.0.0.1:<port>} of the client listener; the same across {@link #restart()}. */
     public String bootstrapServers() {
         return HOST + ":" + brokerPort;
+    }
+
+    /** {@code 127.0.0.1:<port>} of a listener given at start, as advertised to its clients. */
+    public String bootstrapServers(String listenerName) {
+        Listener listener = listeners.stream().filter(candidate -> candidate.name().equals(listenerName)).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("no listener " + listenerName));
+        return HOST + ":" + listener.advertisedPort().orElse(listenerPorts.get(listenerName));
+    }
+
+    /** The port a listener given at start is bound to (the same across restarts). */
+    public int boundPort(String listenerName) {
+        return listenerPorts.get(listenerName);
     }
 
     public String clusterId() {
@@ -149,6 +173,10 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
             do {
                 controllerPort = freePort();
             } while (controllerPort == brokerPort);
+            listenerPorts.clear();
+            for (Listener listener : listeners) {
+                listenerPorts.put(listener.name(), freePort());
+            }
             try {
                 startServer();
                 return;
@@ -199,11 +227,22 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         properties.put("node.id", String.valueOf(NODE_ID));
         properties.put("controller.quorum.voters", NODE_ID + "@" + HOST + ":" + controllerPort);
         properties.put("controller.listener.names", CONTROLLER_LISTENER);
-        properties.put("listeners", BROKER_LISTENER + "://" + HOST + ":" + brokerPort + ","
+        StringBuilder bound = new StringBuilder(BROKER_LISTENER + "://" + HOST + ":" + brokerPort + ","
                 + CONTROLLER_LISTENER + "://" + HOST + ":" + controllerPort);
-        properties.put("advertised.listeners", BROKER_LISTENER + "://" + HOST + ":" + brokerPort);
-        properties.put("listener.security.protocol.map",
-                BROKER_LISTENER + ":PLAINTEXT," + CONTROLLER_LISTENER + ":PLAINTEXT");
+        StringBuilder advertised = new StringBuilder(BROKER_LISTENER + "://" + HOST + ":" + brokerPort);
+        StringBuilder protocols = new StringBuilder(BROKER_LISTENER + ":PLAINTEXT," + CONTROLLER_LISTENER
+                + ":PLAINTEXT");
+        for (Listener listener : listeners) {
+            int port = listenerPorts.get(listener.name());
+            bound.append(',').append(listener.name()).append("://").append(HOST).append(':').append(port);
+            advertised.append(',').append(listener.name()).append("://").append(HOST).append(':')
+                    .append(listener.advertisedPort().orElse(port));
+            protocols.append(',').append(listener.name()).append(':').append(listener.securityProtocol());
+            properties.putAll(listener.settings());
+        }
+        properties.put("listeners", bound.toString());
+        properties.put("advertised.listeners", advertised.toString());
+        properties.put("listener.security.protocol.map", protocols.toString());
         properties.put("inter.broker.listener.name", BROKER_LISTENER);
         properties.put("log.dirs", logDir.toString());
         return properties;

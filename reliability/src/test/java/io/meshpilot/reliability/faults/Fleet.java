@@ -1,0 +1,120 @@
+package io.meshpilot.reliability.faults;
+
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.ServiceBuilder;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
+import io.meshpilot.sandbox.Sandbox;
+import io.meshpilot.sandbox.SandboxRegion;
+import io.meshpilot.schemas.KubernetesContract;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Managed Services {@code shop/svc-000}... in every region of a sandbox, each backed by a Deployment the sandbox's
+ * workload simulator turns into endpoints; it remembers the replicas it asked for, so it knows the annotations
+ * meshpilot must converge to.
+ */
+final class Fleet {
+
+    static final String NAMESPACE = "shop";
+    static final int REPLICAS = 2;
+
+    private final Sandbox sandbox;
+    private final int size;
+    private final Map<String, Integer> replicas = new ConcurrentHashMap<>();
+
+    private Fleet(Sandbox sandbox, int size) {
+        this.sandbox = sandbox;
+        this.size = size;
+    }
+
+    static Fleet deploy(Sandbox sandbox, int size) {
+        Fleet fleet = new Fleet(sandbox, size);
+        for (SandboxRegion region : sandbox.regions()) {
+            for (int i = 0; i < size; i++) {
+                region.client().resource(service(name(i))).create();
+                region.client().resource(deployment(name(i), REPLICAS)).create();
+                fleet.replicas.put(region.name() + "/" + name(i), REPLICAS);
+            }
+        }
+        return fleet;
+    }
+
+    static String name(int index) {
+        return String.format("svc-%03d", index);
+    }
+
+    int size() {
+        return size;
+    }
+
+    List<String> regions() {
+        return sandbox.regions().stream().map(SandboxRegion::name).toList();
+    }
+
+    /** Scales one Service's Deployment in one region. */
+    void scale(String region, int index, int count) {
+        sandbox.region(region).client().apps().deployments().inNamespace(NAMESPACE).withName(name(index))
+                .edit(deployment -> new DeploymentBuilder(deployment).editSpec().withReplicas(count).endSpec().build());
+        replicas.put(region + "/" + name(index), count);
+    }
+
+    /** The affinity every Service must end with in every region, by the rules of SPEC §5 with default thresholds. */
+    Map<String, String> expectedAffinity() {
+        Map<String, String> expected = new LinkedHashMap<>();
+        for (int i = 0; i < size; i++) {
+            for (String region : regions()) {
+                boolean local = replicas.get(region + "/" + name(i)) > 0;
+                int index = i;
+                boolean elsewhere = regions().stream().filter(other -> !other.equals(region))
+                        .anyMatch(other -> replicas.get(other + "/" + name(index)) > 0);
+                expected.put(region + "/" + name(i), local || !elsewhere ? "local" : "remote");
+            }
+        }
+        return expected;
+    }
+
+    /** The affinity each Service has now in each region, as its annotations say. */
+    Map<String, String> actualAffinity() {
+        Map<String, String> actual = new LinkedHashMap<>();
+        for (String region : regions()) {
+            for (Service service : sandbox.region(region).client().services().inNamespace(NAMESPACE).list()
+                    .getItems()) {
+                Map<String, String> annotations = service.getMetadata().getAnnotations();
+                actual.put(region + "/" + service.getMetadata().getName(), annotations == null ? "none"
+                        : annotations.getOrDefault("service.cilium.io/affinity", "none"));
+            }
+        }
+        return actual;
+    }
+
+    /** Which Services and regions differ from what is expected, as "region/service: actual != expected". */
+    List<String> differences() {
+        Map<String, String> actual = actualAffinity();
+        List<String> differences = new ArrayList<>();
+        expectedAffinity().forEach((key, expected) -> {
+            if (!expected.equals(actual.get(key))) {
+                differences.add(key + ": " + actual.get(key) + " != " + expected);
+            }
+        });
+        return differences;
+    }
+
+    private static Service service(String name) {
+        return new ServiceBuilder().withNewMetadata().withNamespace(NAMESPACE).withName(name)
+                .addToLabels(KubernetesContract.MANAGED_LABEL, "true").endMetadata()
+                .withNewSpec().addToSelector("app", name).addNewPort().withPort(80).endPort().endSpec().build();
+    }
+
+    private static Deployment deployment(String name, int count) {
+        return new DeploymentBuilder().withNewMetadata().withNamespace(NAMESPACE).withName(name).endMetadata()
+                .withNewSpec().withReplicas(count).withNewSelector().addToMatchLabels("app", name).endSelector()
+                .withNewTemplate().withNewMetadata().addToLabels("app", name).endMetadata()
+                .withNewSpec().addNewContainer().withName("app").withImage("hello").endContainer().endSpec()
+                .endTemplate().endSpec().build();
+    }
+}
