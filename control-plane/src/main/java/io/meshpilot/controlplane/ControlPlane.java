@@ -11,6 +11,7 @@ import io.meshpilot.controlplane.policy.PolicyStatuses;
 import io.meshpilot.controlplane.world.WorldGauges;
 import io.meshpilot.controlplane.world.RegionLiveness;
 import io.meshpilot.controlplane.world.WorldModel;
+import io.meshpilot.kafka.KafkaAccess;
 import io.meshpilot.kafka.RecordMetrics;
 import io.meshpilot.kafka.RecordPoller;
 import io.meshpilot.kafka.Subscriptions;
@@ -26,6 +27,7 @@ import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -46,6 +48,7 @@ public final class ControlPlane implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(ControlPlane.class);
     private static final Duration GAUGE_REFRESH = Duration.ofSeconds(2);
+    private static final Duration ACCESS_CHECK = Duration.ofSeconds(5);
 
     private final ControlPlaneSettings settings;
     private final Clock clock;
@@ -74,6 +77,8 @@ public final class ControlPlane implements AutoCloseable {
     }
 
     private void startParts() {
+        KafkaAccess.verify(settings.kafka(), settings.replicaId(), List.of(settings.topics().policies(),
+                settings.topics().policyStatus(), settings.topics().decisions()), ACCESS_CHECK);
         Vertx vertx = Vertx.vertx();
         resources.add(() -> Await.result(vertx.close().toCompletionStage(), Duration.ofSeconds(10), "Vert.x"));
         loop = vertx.getOrCreateContext();

@@ -13,10 +13,12 @@ import io.meshpilot.agent.kubernetes.KubernetesCallMetrics;
 import io.meshpilot.agent.kubernetes.KubernetesCalls;
 import io.meshpilot.agent.leadership.Leadership;
 import io.meshpilot.kafka.DeadLetters;
+import io.meshpilot.kafka.KafkaAccess;
 import io.meshpilot.kafka.KafkaLink;
 import io.meshpilot.kafka.RecordMetrics;
 import io.meshpilot.kafka.RecordSender;
 import io.meshpilot.kafka.TopicSnapshot;
+import io.meshpilot.schemas.Topics;
 import io.meshpilot.runtime.Await;
 import io.meshpilot.runtime.EventLoop;
 import io.meshpilot.runtime.Resources;
@@ -28,6 +30,7 @@ import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -43,6 +46,7 @@ public final class RegionAgent implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(RegionAgent.class);
     private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
+    private static final Duration ACCESS_CHECK = Duration.ofSeconds(5);
 
     private final AgentSettings settings;
     private final Clock clock;
@@ -75,6 +79,9 @@ public final class RegionAgent implements AutoCloseable {
     }
 
     private void startParts() {
+        Topics topics = settings.topics();
+        KafkaAccess.verify(settings.kafka(), settings.agentId(), List.of(topics.health(region()),
+                topics.heartbeat(region()), topics.status(region()), topics.directives(region())), ACCESS_CHECK);
         Vertx vertx = Vertx.vertx();
         resources.add(() -> Await.result(vertx.close().toCompletionStage(), Duration.ofSeconds(10), "Vert.x"));
         loop = vertx.getOrCreateContext();
