@@ -41,6 +41,8 @@ public final class Sandbox implements AutoCloseable {
     private final Map<String, SandboxRegion> regions = new LinkedHashMap<>();
     private KafkaSettings kafka;
     private ControlPlane controlPlane;
+    private ControlPlaneSettings controlPlaneSettings;
+    private Clock clock;
 
     private Sandbox(SandboxSettings settings) {
         this.settings = settings;
@@ -79,9 +81,11 @@ public final class Sandbox implements AutoCloseable {
                     .withLeadership(AgentSettings.Leadership.fast("default"))
                     .withHttp(AgentSettings.Http.LOOPBACK)), clock);
         }
-        controlPlane = ControlPlane.start(ControlPlaneSettings.of(kafka, settings.topics(), "sandbox-0")
-                .withRegionDiscoveryInterval(Duration.ofSeconds(2)).withHttp("127.0.0.1", settings.httpPort()), clock);
-        resources.push(controlPlane);
+        this.clock = clock;
+        controlPlaneSettings = ControlPlaneSettings.of(kafka, settings.topics(), "sandbox-0")
+                .withRegionDiscoveryInterval(Duration.ofSeconds(2)).withHttp("127.0.0.1", settings.httpPort());
+        startControlPlane();
+        resources.push(this::stopControlPlane);
         writeStateFile("kafka.properties", "bootstrap.servers=" + kafka.bootstrapServers() + "\n");
         writeStateFile("prometheus.yml", prometheusConfig());
         awaitReady();
@@ -145,6 +149,22 @@ public final class Sandbox implements AutoCloseable {
         try (RecordSender sender = new RecordSender(kafka.producer("sandbox-policy"), "sandbox-policy")) {
             Await.result(sender.send(settings.topics().policies(), scope, policy), Duration.ofSeconds(30),
                     "the policy to be written");
+        }
+    }
+
+    /** Stops the control plane, as if every replica were down: no directive changes until it starts again. */
+    public synchronized void stopControlPlane() {
+        if (controlPlane != null) {
+            controlPlane.close();
+            controlPlane = null;
+        }
+    }
+
+    /** Starts the control plane (again), on the same HTTP port; it reads the topics and decides from there. */
+    public synchronized void startControlPlane() {
+        if (controlPlane == null) {
+            controlPlane = ControlPlane.start(controlPlaneSettings, clock);
+            controlPlaneSettings = controlPlaneSettings.withHttp("127.0.0.1", controlPlane.httpPort());
         }
     }
 

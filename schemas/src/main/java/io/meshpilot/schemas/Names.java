@@ -3,7 +3,9 @@ package io.meshpilot.schemas;
 import com.fasterxml.jackson.databind.node.TextNode;
 import com.networknt.schema.Schema;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Checks names against the rules of {@code common.schema.json}, so a command-line flag, a topic name and a document
@@ -12,6 +14,7 @@ import java.util.Optional;
 public final class Names {
 
     private static final Rules RULES = new Rules();
+    private static final Map<String, Boolean> REGIONS_SEEN = new ConcurrentHashMap<>();
 
     private Names() {
     }
@@ -34,8 +37,20 @@ public final class Names {
         return check(RULES.scope, name);
     }
 
+    /** Whether a name is a valid region; remembered, since the same few regions are asked about for every record. */
     public static boolean isRegion(String name) {
-        return region(name).isEmpty();
+        if (name == null) {
+            return false;
+        }
+        Boolean known = REGIONS_SEEN.get(name);
+        if (known != null) {
+            return known;
+        }
+        boolean valid = region(name).isEmpty();
+        if (REGIONS_SEEN.size() < 10_000) {
+            REGIONS_SEEN.put(name, valid);
+        }
+        return valid;
     }
 
     private static Optional<String> check(Schema rule, String name) {

@@ -1,7 +1,6 @@
 package io.meshpilot.schemas;
 
 import java.util.Optional;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
@@ -108,12 +107,22 @@ public record Topics(String prefix) {
         return "other";
     }
 
-    /** The region and role of a per-region topic of this prefix, or empty for any other topic. */
+    /**
+     * The region and role of a per-region topic of this prefix, or empty for any other topic. Called for every record
+     * read, so it compares strings instead of compiling patterns.
+     */
     public Optional<RegionTopic> parse(String topic) {
+        String start = prefix + ".";
+        if (!topic.startsWith(start)) {
+            return Optional.empty();
+        }
         for (RegionRole role : RegionRole.values()) {
-            Matcher matcher = regionTopicPattern(role).matcher(topic);
-            if (matcher.matches() && Names.isRegion(matcher.group(1))) {
-                return Optional.of(new RegionTopic(matcher.group(1), role));
+            String end = "." + role.suffix();
+            if (topic.endsWith(end) && topic.length() > start.length() + end.length()) {
+                String region = topic.substring(start.length(), topic.length() - end.length());
+                if (Names.isRegion(region)) {
+                    return Optional.of(new RegionTopic(region, role));
+                }
             }
         }
         return Optional.empty();

@@ -57,6 +57,7 @@ public final class DecisionLoop {
     private final RecordCodec codec = RecordCodec.get();
     private final Set<Integer> owned = new HashSet<>();
     private final Map<ServiceKey, ServiceDecision> decisions = new HashMap<>();
+    private final Set<ServiceKey> globalOutages = new HashSet<>();
     private final Map<ServiceKey, Long> reviews = new HashMap<>();
     private final Map<ServiceKey, Map<String, ServiceDirective>> inFlight = new HashMap<>();
     private final Map<String, Long> silenceTimers = new HashMap<>();
@@ -151,7 +152,7 @@ public final class DecisionLoop {
                 if (flying != null && flying.remove(directive.region(), directive) && flying.isEmpty()) {
                     inFlight.remove(directive.key());
                 }
-                decisions.remove(directive.key());
+                dropDecision(directive.key());
                 again.add(directive.key());
             });
         }
@@ -205,7 +206,7 @@ public final class DecisionLoop {
         Optional<ServiceDecision> previous = Optional.ofNullable(decisions.get(service))
                 .or(() -> PreviousDecision.from(policy, records));
         ServiceDecision decision = engine.decide(new DecisionInput(policy, inputs, previous, now));
-        decisions.put(service, decision);
+        keepDecision(service, decision);
         review(service, decision);
         publishChanges(service, partition.get(), decision, previous, records, now);
         withdrawGoneRegions(service, partition.get(), records);
@@ -293,11 +294,26 @@ public final class DecisionLoop {
                     reviews.remove(service);
                     decide(service);
                 })));
-        metrics.globalOutages((int) decisions.values().stream().filter(ServiceDecision::globalOutage).count());
+    }
+
+    private void keepDecision(ServiceKey service, ServiceDecision decision) {
+        decisions.put(service, decision);
+        if (decision.globalOutage()) {
+            globalOutages.add(service);
+        } else {
+            globalOutages.remove(service);
+        }
+        metrics.globalOutages(globalOutages.size());
+    }
+
+    private void dropDecision(ServiceKey service) {
+        decisions.remove(service);
+        globalOutages.remove(service);
+        metrics.globalOutages(globalOutages.size());
     }
 
     private void forget(ServiceKey service) {
-        decisions.remove(service);
+        dropDecision(service);
         inFlight.remove(service);
         Long scheduled = reviews.remove(service);
         if (scheduled != null) {

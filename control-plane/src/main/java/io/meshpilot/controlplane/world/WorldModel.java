@@ -64,10 +64,13 @@ public final class WorldModel {
         }
     }
 
-    /** The Service's records per region, ordered by region; empty when nothing is known. */
+    /**
+     * The Service's records per region, ordered by region; empty when nothing is known. A read-only view, valid until
+     * the next change: use it on the event loop and do not keep it.
+     */
     public Map<String, RegionRecords> service(ServiceKey service) {
         Map<String, RegionRecords> regionsOf = services.get(service);
-        return regionsOf == null ? Map.of() : Collections.unmodifiableMap(new TreeMap<>(regionsOf));
+        return regionsOf == null ? Map.of() : Collections.unmodifiableMap(regionsOf);
     }
 
     public Optional<Integer> partition(ServiceKey service) {

@@ -11,16 +11,19 @@ import io.meshpilot.embedded.kafka.EmbeddedKafkaBroker;
 import io.meshpilot.embedded.kubernetes.ApiFaults;
 import io.meshpilot.kafka.KafkaSettings;
 import io.meshpilot.runtime.Await;
+import io.meshpilot.schemas.ServiceHealth;
 import io.meshpilot.schemas.Topics;
 import io.meshpilot.testing.BrokerLink;
 import io.meshpilot.testing.KafkaBrokerExtension;
 import io.meshpilot.testing.MetricsPage;
+import io.meshpilot.testing.TopicReader;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
@@ -70,6 +73,26 @@ class FaultSuiteIT {
 
             scenario.assertRecovered("a second control-plane replica owning " + (int) owned + " partitions stopped "
                     + "while 8 us Services failed over; 3 eu Services failed over after it");
+        }
+    }
+
+    @Test
+    void theWholeControlPlaneIsDownForAWhile(EmbeddedKafkaBroker kafka, Topics topics, @TempDir Path dir) {
+        try (Scenario scenario = Scenario.start("control plane down", kafka.bootstrapServers(), topics, dir)) {
+            Map<String, String> before = scenario.fleet().actualAffinity();
+            scenario.sandbox().stopControlPlane();
+            scenario.failOver("us", 6);
+            scenario.failOver("eu", 2);
+            try (TopicReader us = new TopicReader(kafka.bootstrapServers(), topics.health("us"));
+                    TopicReader eu = new TopicReader(kafka.bootstrapServers(), topics.health("eu"))) {
+                await("the agents to publish what changed").atMost(Scenario.CONVERGENCE).until(() ->
+                        readyOf(us, Fleet.name(5)) == 0 && readyOf(eu, Fleet.name(1)) == 0);
+            }
+            assertThat(scenario.fleet().actualAffinity()).as("annotations while nobody decides").isEqualTo(before);
+            scenario.sandbox().startControlPlane();
+
+            scenario.assertRecovered("the control plane stopped while 6 us and 2 eu Services failed over (their "
+                    + "annotations stayed as they were), then started again");
         }
     }
 
@@ -164,6 +187,11 @@ class FaultSuiteIT {
                     + "%.0f%n", deadLettered, rejectedPolicies, scenario.sandbox().regions().stream()
                     .mapToDouble(region -> deadLettered(MetricsPage.scrape(region.agentHttpPort()))).sum());
         }
+    }
+
+    private static int readyOf(TopicReader health, String service) {
+        return health.latest(Fleet.NAMESPACE + "/" + service, ServiceHealth.class)
+                .map(latest -> latest.endpoints().ready()).orElse(-1);
     }
 
     private static double deadLettered(MetricsPage page) {
