@@ -26,6 +26,7 @@ public final class RecordCodec {
 
     private final JsonMapper mapper = JsonMapper.builder()
             .addModule(new JavaTimeModule())
+            .addModule(new CanonicalStrings())
             .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
             .disable(DeserializationFeature.ADJUST_DATES_TO_CONTEXT_TIME_ZONE)
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)

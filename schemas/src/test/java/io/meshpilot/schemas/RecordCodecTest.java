@@ -30,6 +30,24 @@ class RecordCodecTest {
         assertThat(codec.decode(bytes, record.getClass())).isEqualTo(new Decoded.Valid<>(record));
     }
 
+    @Test
+    void recordsOfTheSameServiceShareTheirNamesAndAnnotationsInsteadOfCopies() {
+        ServiceHealth first = valid(codec.decode(HEALTH.getBytes(StandardCharsets.UTF_8), ServiceHealth.class));
+        ServiceHealth second = valid(codec.decode(HEALTH.getBytes(StandardCharsets.UTF_8), ServiceHealth.class));
+        ServiceDirective directive = valid(codec.decode(codec.encode(new ServiceDirective("us", "default",
+                "hello-world", 3, java.util.Map.of("service.cilium.io/global", "true"), "local-healthy",
+                java.time.Instant.parse("2026-11-25T16:40:00Z"))), ServiceDirective.class));
+
+        assertThat(second.service()).isSameAs(first.service()).isSameAs(directive.service());
+        assertThat(second.agentId()).isSameAs(first.agentId());
+        assertThat(directive.annotations().keySet().iterator().next()).isSameAs("service.cilium.io/global");
+    }
+
+    private static <T extends MeshRecord> T valid(Decoded<T> decoded) {
+        assertThat(decoded).isInstanceOf(Decoded.Valid.class);
+        return ((Decoded.Valid<T>) decoded).record();
+    }
+
     @ParameterizedTest
     @MethodSource("everyKind")
     void writesApiVersionAndKindFirst(MeshRecord record) {
