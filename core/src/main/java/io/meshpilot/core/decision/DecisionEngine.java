@@ -5,7 +5,6 @@ import io.meshpilot.core.routing.CiliumServiceConfig;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -37,21 +36,32 @@ public final class DecisionEngine {
     private record Intent(boolean away, Reason reason, Optional<Instant> reviewAt) {
     }
 
+    private static final Comparator<RegionInput> BY_REGION = Comparator.comparing(RegionInput::region);
+
     public ServiceDecision decide(DecisionInput input) {
-        List<Judged> regions = input.regions().stream()
-                .sorted(Comparator.comparing(RegionInput::region))
-                .map(region -> judge(input, region)).toList();
-        boolean outage = regions.stream().noneMatch(region -> region.state() == RegionState.HEALTHY);
-        if (input.policy().mode() != Mode.AUTO) {
-            return new ServiceDecision(input.policy(), regions.stream().map(region -> pinned(input.policy(), region))
-                    .toList(), outage && !regions.isEmpty(), Optional.empty());
+        List<RegionInput> inputs = new ArrayList<>(input.regions());
+        inputs.sort(BY_REGION);
+        List<Judged> regions = new ArrayList<>(inputs.size());
+        boolean anyHealthy = false;
+        for (RegionInput region : inputs) {
+            Judged judged = judge(input, region);
+            regions.add(judged);
+            anyHealthy |= judged.state() == RegionState.HEALTHY;
         }
-        return auto(input, regions);
+        if (input.policy().mode() != Mode.AUTO) {
+            List<RegionOutcome> outcomes = new ArrayList<>(regions.size());
+            for (Judged region : regions) {
+                outcomes.add(pinned(input.policy(), region));
+            }
+            return new ServiceDecision(input.policy(), outcomes, !anyHealthy && !regions.isEmpty(), Optional.empty());
+        }
+        return auto(input, regions, anyHealthy);
     }
 
     private static Judged judge(DecisionInput input, RegionInput region) {
         Policy policy = input.policy();
-        Optional<RegionOutcome> previous = input.previous().flatMap(decision -> decision.region(region.region()));
+        Optional<RegionOutcome> previous = input.previous().isPresent()
+                ? input.previous().get().region(region.region()) : Optional.empty();
         RegionState state;
         if (region.stale(input.now(), policy.staleAfter())) {
             state = RegionState.STALE;
@@ -60,9 +70,8 @@ public final class DecisionEngine {
         } else {
             state = policy.healthy(region.endpoints()) ? RegionState.HEALTHY : RegionState.DEGRADED;
         }
-        Instant since = previous.filter(outcome -> outcome.state() == state).map(RegionOutcome::since)
-                .orElse(input.now());
-        return new Judged(region, state, since, previous);
+        boolean sameState = previous.isPresent() && previous.get().state() == state;
+        return new Judged(region, state, sameState ? previous.get().since() : input.now(), previous);
     }
 
     private static RegionOutcome pinned(Policy policy, Judged region) {
@@ -79,30 +88,43 @@ public final class DecisionEngine {
                 CiliumServiceConfig.global(true, affinity).annotations(), Reason.PINNED_BY_POLICY, false);
     }
 
-    private static ServiceDecision auto(DecisionInput input, List<Judged> regions) {
+    /** {@code intents} is parallel to {@code regions}: a stale region has none (null). */
+    private static ServiceDecision auto(DecisionInput input, List<Judged> regions, boolean anyHealthy) {
         Policy policy = input.policy();
-        Map<String, Intent> intents = new HashMap<>();
-        regions.stream().filter(region -> region.state() != RegionState.STALE)
-                .forEach(region -> intents.put(region.region(), intent(policy, region, input.now())));
+        List<Intent> intents = new ArrayList<>(regions.size());
+        boolean anyAway = false;
+        Instant reviewAt = null;
+        for (Judged region : regions) {
+            Intent intent = region.state() == RegionState.STALE ? null : intent(policy, region, input.now());
+            intents.add(intent);
+            if (intent != null) {
+                anyAway |= intent.away();
+                reviewAt = earliest(reviewAt, intent.reviewAt());
+            }
+        }
         Set<String> targets = targets(policy, regions, intents);
         boolean outage = targets.isEmpty();
-        List<RegionOutcome> outcomes = new ArrayList<>();
-        for (Judged region : regions) {
+        List<RegionOutcome> outcomes = new ArrayList<>(regions.size());
+        for (int i = 0; i < regions.size(); i++) {
+            Judged region = regions.get(i);
             if (region.state() == RegionState.STALE) {
                 outcomes.add(stale(region));
             } else if (outage) {
-                outcomes.add(stayHome(region, intents.get(region.region())));
+                outcomes.add(stayHome(region, intents.get(i)));
             } else {
-                outcomes.add(decided(region, intents.get(region.region()), targets.contains(region.region())));
+                outcomes.add(decided(region, intents.get(i), targets.contains(region.region())));
             }
         }
-        Optional<Instant> reviewAt = outage ? Optional.empty() : intents.values().stream()
-                .flatMap(intent -> intent.reviewAt().stream()).min(Comparator.naturalOrder());
-        boolean globalOutage = !regions.isEmpty() && regions.stream()
-                .filter(region -> region.state() != RegionState.STALE)
-                .noneMatch(region -> region.state() == RegionState.HEALTHY);
-        return new ServiceDecision(policy, outcomes, globalOutage || (outage && intents.values().stream()
-                .anyMatch(Intent::away)), reviewAt);
+        boolean globalOutage = !regions.isEmpty() && !anyHealthy;
+        return new ServiceDecision(policy, outcomes, globalOutage || (outage && anyAway),
+                outage ? Optional.empty() : Optional.ofNullable(reviewAt));
+    }
+
+    private static Instant earliest(Instant current, Optional<Instant> candidate) {
+        if (candidate.isEmpty()) {
+            return current;
+        }
+        return current == null || candidate.get().isBefore(current) ? candidate.get() : current;
     }
 
     private static Intent intent(Policy policy, Judged region, Instant now) {
@@ -124,18 +146,29 @@ public final class DecisionEngine {
     }
 
     /** The healthy regions, not away, in priority order, at most {@code maxFailoverRegions}. */
-    private static Set<String> targets(Policy policy, List<Judged> regions, Map<String, Intent> intents) {
-        List<String> order = policy.failoverPriority().isEmpty()
-                ? regions.stream().map(Judged::region).toList() : policy.failoverPriority();
+    private static Set<String> targets(Policy policy, List<Judged> regions, List<Intent> intents) {
         Set<String> targets = new LinkedHashSet<>();
-        for (String candidate : order) {
-            boolean eligible = regions.stream().anyMatch(region -> region.region().equals(candidate)
-                    && region.state() == RegionState.HEALTHY && !intents.get(candidate).away());
-            if (eligible && (policy.maxFailoverRegions() == 0 || targets.size() < policy.maxFailoverRegions())) {
-                targets.add(candidate);
+        int limit = policy.maxFailoverRegions() == 0 ? Integer.MAX_VALUE : policy.maxFailoverRegions();
+        if (policy.failoverPriority().isEmpty()) {
+            for (int i = 0; i < regions.size() && targets.size() < limit; i++) {
+                addIfEligible(targets, regions, intents, i);
+            }
+            return targets;
+        }
+        for (String candidate : policy.failoverPriority()) {
+            for (int i = 0; i < regions.size() && targets.size() < limit; i++) {
+                if (regions.get(i).region().equals(candidate)) {
+                    addIfEligible(targets, regions, intents, i);
+                }
             }
         }
         return targets;
+    }
+
+    private static void addIfEligible(Set<String> targets, List<Judged> regions, List<Intent> intents, int i) {
+        if (regions.get(i).state() == RegionState.HEALTHY && !intents.get(i).away()) {
+            targets.add(regions.get(i).region());
+        }
     }
 
     /** Fail static: the last directive stays, and is not published again. */

@@ -16,6 +16,11 @@ public record ServiceDecision(Policy policy, List<RegionOutcome> regions, boolea
     }
 
     public Optional<RegionOutcome> region(String region) {
-        return regions.stream().filter(outcome -> outcome.region().equals(region)).findFirst();
+        for (RegionOutcome outcome : regions) {
+            if (outcome.region().equals(region)) {
+                return Optional.of(outcome);
+            }
+        }
+        return Optional.empty();
     }
 }

@@ -1,6 +1,8 @@
 package io.meshpilot.core.routing;
 
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -26,15 +28,41 @@ public record CiliumServiceConfig(boolean global, boolean shared, Affinity affin
         return new CiliumServiceConfig(true, shared, affinity);
     }
 
-    /** The owned annotations that express this config; an owned annotation not in the map is to be removed. */
+    /**
+     * The owned annotations that express this config, an immutable map without order; an owned annotation not in the
+     * map is to be removed.
+     */
     public Map<String, String> annotations() {
+        return ANNOTATIONS.get(index(global, shared, affinity));
+    }
+
+    // Twelve configs in all: their annotations are built once, as the engine asks for them on every decision.
+    private static final List<Map<String, String>> ANNOTATIONS = allAnnotations();
+
+    private static List<Map<String, String>> allAnnotations() {
+        List<Map<String, String>> all = new ArrayList<>();
+        for (boolean global : new boolean[] {false, true}) {
+            for (boolean shared : new boolean[] {false, true}) {
+                for (Affinity affinity : Affinity.values()) {
+                    all.add(build(global, shared, affinity)); // at index(global, shared, affinity)
+                }
+            }
+        }
+        return List.copyOf(all);
+    }
+
+    private static int index(boolean global, boolean shared, Affinity affinity) {
+        return ((global ? 2 : 0) + (shared ? 1 : 0)) * Affinity.values().length + affinity.ordinal();
+    }
+
+    private static Map<String, String> build(boolean global, boolean shared, Affinity affinity) {
         Map<String, String> annotations = new LinkedHashMap<>();
         annotations.put(GLOBAL, Boolean.toString(global));
         annotations.put(SHARED, Boolean.toString(shared));
         if (affinity != Affinity.BALANCED) {
             annotations.put(AFFINITY, affinity.name().toLowerCase(Locale.ROOT));
         }
-        return annotations;
+        return Map.copyOf(annotations);
     }
 
     /**

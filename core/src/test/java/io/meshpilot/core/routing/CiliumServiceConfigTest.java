@@ -9,7 +9,7 @@ class CiliumServiceConfigTest {
 
     @Test
     void writesGlobalSharedAndAffinity() {
-        assertThat(CiliumServiceConfig.global(true, Affinity.LOCAL).annotations()).containsExactly(
+        assertThat(CiliumServiceConfig.global(true, Affinity.LOCAL).annotations()).containsOnly(
                 Map.entry("service.cilium.io/global", "true"),
                 Map.entry("service.cilium.io/shared", "true"),
                 Map.entry("service.cilium.io/affinity", "local"));
