@@ -5,15 +5,20 @@ import io.meshpilot.schemas.Topics.RegionRole;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.locks.LockSupport;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.errors.RetriableException;
 
 /**
  * Creates the topics of SPEC §4 with their cleanup policies. Every per-region topic has the same partition count, so
@@ -99,6 +104,41 @@ public final class TopicProvisioner {
                 throw new IllegalStateException("interrupted while creating topic " + name, e);
             }
         });
+        awaitLeaders(wanted.stream().map(NewTopic::name).toList());
         return created.stream().sorted().toList();
+    }
+
+    /**
+     * Returns once the leader of every partition of the topics answers for it: a producer that writes to a topic the
+     * moment it is created otherwise meets NOT_LEADER_OR_FOLLOWER, and its idempotent retries can then spin on a
+     * sequence gap until they expire (KAFKA-15591). A leader in the metadata is not enough; the offsets request is
+     * answered only once the leader has opened the partition.
+     */
+    private void awaitLeaders(List<String> names) {
+        long deadline = System.nanoTime() + TIMEOUT.toNanos();
+        while (true) {
+            try {
+                Map<TopicPartition, OffsetSpec> partitions = new HashMap<>();
+                admin.describeTopics(names).allTopicNames().get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS).values()
+                        .forEach(topic -> topic.partitions().forEach(partition -> partitions.put(
+                                new TopicPartition(topic.name(), partition.partition()), OffsetSpec.latest())));
+                admin.listOffsets(partitions).all().get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+                return;
+            } catch (ExecutionException e) {
+                if (!(e.getCause() instanceof RetriableException)) {
+                    throw new IllegalStateException("cannot read the topics' offsets: " + e.getCause().getMessage(),
+                            e.getCause());
+                }
+            } catch (TimeoutException e) {
+                throw new IllegalStateException("the topics' leaders did not answer within " + TIMEOUT, e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while waiting for topic leaders", e);
+            }
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("the topics have no leader after " + TIMEOUT + ": " + names);
+            }
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(50));
+        }
     }
 }
