@@ -80,21 +80,10 @@ final class Report {
                 latency.add(Math.max(0.1, samples.get(i) / 1e6), (i + 1.0) / samples.size());
             }
             cdf.addSeries(latency);
-            XYSeries applied = new XYSeries(result.system() + ": applied");
-            applied.add(0, 0);
-            List<Long> times = result.outageAppliedTimes();
-            for (int i = 0; i < times.size(); i++) {
-                applied.add(times.get(i) / 1e9, i + 1);
-            }
-            outage.addSeries(applied);
+            outage.addSeries(cumulative(result.system() + ": applied", result.outageAppliedTimes()));
             if (!result.system().startsWith("baseline")) {
-                XYSeries published = new XYSeries(result.system() + ": directive received");
-                published.add(0, 0);
-                List<Long> received = result.outagePublishedTimes();
-                for (int i = 0; i < received.size(); i++) {
-                    published.add(received.get(i) / 1e9, i + 1);
-                }
-                outage.addSeries(published);
+                outage.addSeries(cumulative(result.system() + ": directive received",
+                        result.outagePublishedTimes()));
             }
         }
         JFreeChart latencyChart = ChartFactory.createXYLineChart("Event to applied, " + size
@@ -106,6 +95,16 @@ final class Report {
                 "seconds since every Service of the region lost its endpoints", "Services failed over", outage,
                 PlotOrientation.VERTICAL, true, false, false);
         save(outageChart, "outage-" + size + ".png");
+    }
+
+    /** How many Services had reached a point by each time (sorted nanoseconds since the outage), in seconds. */
+    private static XYSeries cumulative(String name, List<Long> sortedNanos) {
+        XYSeries series = new XYSeries(name);
+        series.add(0, 0);
+        for (int i = 0; i < sortedNanos.size(); i++) {
+            series.add(sortedNanos.get(i) / 1e9, i + 1);
+        }
+        return series;
     }
 
     private void save(JFreeChart chart, String name) {
