@@ -77,6 +77,26 @@ class FaultSuiteIT {
     }
 
     @Test
+    void aControlPlaneReplicaIsKilledMidStream(EmbeddedKafkaBroker kafka, Topics topics, @TempDir Path dir)
+            throws Exception {
+        try (Scenario scenario = Scenario.start("control-plane replica killed", kafka.bootstrapServers(), topics,
+                dir); ReplicaProcess second = ReplicaProcess.start(kafka.bootstrapServers(), topics, "replica-2",
+                dir)) {
+            await().atMost(Scenario.CONVERGENCE).until(() -> MetricsPage.scrape(second.httpPort())
+                    .value("meshpilot_control_plane_owned_partitions") > 0);
+            double owned = MetricsPage.scrape(second.httpPort()).value("meshpilot_control_plane_owned_partitions");
+            scenario.converge();
+
+            scenario.failOver("us", 8);
+            second.kill();
+            scenario.failOver("eu", 3);
+
+            scenario.assertRecovered("a second control-plane replica in its own JVM, owning " + (int) owned
+                    + " partitions, killed (SIGKILL) while 8 us Services failed over; 3 eu Services failed over after");
+        }
+    }
+
+    @Test
     void theWholeControlPlaneIsDownForAWhile(EmbeddedKafkaBroker kafka, Topics topics, @TempDir Path dir) {
         try (Scenario scenario = Scenario.start("control plane down", kafka.bootstrapServers(), topics, dir)) {
             Map<String, String> before = scenario.fleet().actualAffinity();
