@@ -12,6 +12,10 @@ public record DecisionInput(Policy policy, List<RegionInput> regions, Optional<S
     public DecisionInput {
         Objects.requireNonNull(policy, "policy");
         regions = List.copyOf(regions);
+        if (regions.stream().map(RegionInput::region).distinct().count() != regions.size()) {
+            throw new IllegalArgumentException("a region appears twice: " + regions.stream().map(RegionInput::region)
+                    .toList());
+        }
         Objects.requireNonNull(previous, "previous");
         Objects.requireNonNull(now, "now");
     }
