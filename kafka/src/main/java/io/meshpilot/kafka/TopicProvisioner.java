@@ -18,6 +18,7 @@ import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.errors.AuthorizationException;
 import org.apache.kafka.common.errors.RetriableException;
 
 /**
@@ -125,6 +126,11 @@ public final class TopicProvisioner {
                 admin.listOffsets(partitions).all().get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
                 return;
             } catch (ExecutionException e) {
+                if (e.getCause() instanceof AuthorizationException) {
+                    throw new IllegalStateException("the topics are created, but this principal may not describe them "
+                            + "to check that their leaders answer (grant Describe on them): " + e.getCause().getMessage(),
+                            e.getCause());
+                }
                 if (!(e.getCause() instanceof RetriableException)) {
                     throw new IllegalStateException("cannot read the topics' offsets: " + e.getCause().getMessage(),
                             e.getCause());
