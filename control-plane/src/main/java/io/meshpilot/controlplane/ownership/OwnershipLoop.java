@@ -51,7 +51,6 @@ public final class OwnershipLoop implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(OwnershipLoop.class);
     private static final Duration POLL = Duration.ofMillis(500);
     private static final Duration LOOP_TIMEOUT = Duration.ofSeconds(30);
-    private static final int TRANSACTION_TIMEOUT_MS = 10_000;
 
     private final Topics topics;
     private final Context loop;
@@ -83,10 +82,6 @@ public final class OwnershipLoop implements AutoCloseable {
         this.consumer = new KafkaConsumer<>(grouped);
         this.producerConfig = new HashMap<>(producerConfig);
         this.producerConfig.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, transactionalId);
-        // A replica killed mid-transaction holds back the directives of the partitions it wrote to (the agents read
-        // committed) until the coordinator aborts its transaction: after this, not Kafka's default of a minute.
-        // A transaction takes about 20 ms.
-        this.producerConfig.putIfAbsent(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, TRANSACTION_TIMEOUT_MS);
         this.thread = new Thread(this::run, "ownership");
         this.thread.setDaemon(true);
         outbox.onFirstEntry(consumer::wakeup);

@@ -11,7 +11,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.awaitility.Awaitility;
 
@@ -37,13 +36,18 @@ final class ReplicaProcess implements AutoCloseable {
                 topics.prefix(), replicaId, port.toString()));
         Process process = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(dir.resolve(replicaId + ".log").toFile()).start();
-        Awaitility.await("replica " + replicaId + " to start (log: " + dir.resolve(replicaId + ".log") + ")")
-                .atMost(Duration.ofSeconds(60)).until(() -> !process.isAlive() || Files.exists(port));
-        if (!process.isAlive()) {
-            throw new IllegalStateException("replica " + replicaId + " exited with " + process.exitValue() + ": "
-                    + Files.readString(dir.resolve(replicaId + ".log")));
+        try {
+            Awaitility.await("replica " + replicaId + " to start (log: " + dir.resolve(replicaId + ".log") + ")")
+                    .atMost(Duration.ofSeconds(60)).until(() -> !process.isAlive() || Files.exists(port));
+            if (!process.isAlive()) {
+                throw new IllegalStateException("replica " + replicaId + " exited with " + process.exitValue()
+                        + ": " + Files.readString(dir.resolve(replicaId + ".log")));
+            }
+            return new ReplicaProcess(process, Integer.parseInt(Files.readString(port).trim()));
+        } catch (RuntimeException | IOException e) {
+            process.destroyForcibly();
+            throw e;
         }
-        return new ReplicaProcess(process, Integer.parseInt(Files.readString(port).trim()));
     }
 
     int httpPort() {
@@ -65,7 +69,7 @@ final class ReplicaProcess implements AutoCloseable {
         }
     }
 
-    /** {@code bootstrap prefix replicaId portFile} */
+    /** {@code bootstrap prefix replicaId portFile}; exits when its standard input closes (the test JVM is gone). */
     public static void main(String[] args) throws Exception {
         ControlPlane replica = ControlPlane.start(ControlPlaneSettings.of(KafkaSettings.bootstrap(args[0]),
                 new Topics(args[1]), args[2]), Clock.systemUTC());
@@ -73,6 +77,9 @@ final class ReplicaProcess implements AutoCloseable {
         Path written = Files.writeString(port.resolveSibling(port.getFileName() + ".tmp"),
                 Integer.toString(replica.httpPort()));
         Files.move(written, port);
-        new CountDownLatch(1).await();
+        while (System.in.read() != -1) {
+            // the parent never writes; end of input means it has exited
+        }
+        System.exit(0);
     }
 }
