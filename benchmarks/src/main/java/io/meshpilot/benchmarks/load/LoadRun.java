@@ -52,20 +52,20 @@ final class LoadRun {
     /** The real control plane on Kafka, the regions' agents reading and writing their topics. */
     static Result eventDriven(HarnessSettings settings, String bootstrap, int services) {
         LoadRun run = new LoadRun(settings, services);
-        KafkaSettings kafka = KafkaSettings.bootstrap(bootstrap);
-        Topics topics = new Topics("load" + services + "x" + System.nanoTime() % 100_000 + ".meshpilot");
-        try (Admin admin = Admin.create(kafka.admin("load-harness"))) {
-            new TopicProvisioner(admin, topics, TopicProvisioner.Layout.SINGLE_BROKER).provision(settings.regions());
-        }
-        try (RecordSender policies = new RecordSender(kafka.producer("load-harness"), "load-harness")) {
-            Await.result(policies.send(topics.policies(), "*", new TrafficPolicy("*", null, null, null, 0, 0, null,
-                    null, null, null)), Duration.ofSeconds(30), "the policy");
-        }
-        ControlPlaneSettings controlPlaneSettings = ControlPlaneSettings.of(kafka, topics, "load-0")
-                .withRegionDiscoveryInterval(Duration.ofSeconds(1));
         try {
+            KafkaSettings kafka = KafkaSettings.bootstrap(bootstrap);
+            Topics topics = new Topics("load" + services + "x" + System.nanoTime() % 100_000 + ".meshpilot");
+            try (Admin admin = Admin.create(kafka.admin("load-harness"))) {
+                new TopicProvisioner(admin, topics, TopicProvisioner.Layout.SINGLE_BROKER)
+                        .provision(settings.regions());
+            }
+            try (RecordSender policies = new RecordSender(kafka.producer("load-harness"), "load-harness")) {
+                Await.result(policies.send(topics.policies(), "*", new TrafficPolicy("*", null, null, null, 0, 0,
+                        null, null, null, null)), Duration.ofSeconds(30), "the policy");
+            }
             run.regions.forEach(region -> region.connect(kafka, topics).publishAll());
-            Measured measured = run.againstControlPlane(controlPlaneSettings);
+            Measured measured = run.againstControlPlane(ControlPlaneSettings.of(kafka, topics, "load-0")
+                    .withRegionDiscoveryInterval(Duration.ofSeconds(1)));
             // The control plane is closed and the frame that held it gone: what it held can be collected now. Its heap
             // is the difference, nothing else having happened in between.
             return measured.result().withControlPlaneHeap(measured.heapWithControlPlane() - settledHeap());
@@ -82,11 +82,12 @@ final class LoadRun {
         try (ControlPlane controlPlane = ControlPlane.start(controlPlaneSettings, Clock.systemUTC())) {
             double initial = awaitInitialConvergence(start);
             double throughput = throughput(controlPlane);
+            warmUp();
             double[] before = decisionLatency(controlPlane);
             List<Long> latencies = latency();
             double[] after = decisionLatency(controlPlane);
             double deciding = (after[0] - before[0]) / Math.max(1, after[1] - before[1]) * 1000;
-            Result result = measure("event-driven", initial, throughput, latencies, deciding);
+            Result result = measure("event-driven", initial, throughput, latencies, deciding, Duration.ZERO);
             return new Measured(result, settledHeap());
         }
     }
@@ -98,18 +99,26 @@ final class LoadRun {
         try (PollingReconciler reconciler = new PollingReconciler(run.regions, services, POLICY,
                 settings.baselineInterval(), Clock.systemUTC()).start()) {
             double initial = run.awaitInitialConvergence(start);
+            run.warmUp();
             List<Long> latencies = run.latency();
+            // The restores were applied by a pass that just ended: start the outage at a random point of the next
+            // interval, as an outage would, not always a whole interval before the next pass (the worst case).
+            Duration phase = Duration.ofMillis(run.random.nextInt((int) settings.baselineInterval().toMillis()));
             return run.measure("baseline (polls every " + settings.baselineInterval().toSeconds() + " s)", initial,
-                    Double.NaN, latencies, Double.NaN);
+                    Double.NaN, latencies, Double.NaN, phase);
         } finally {
             run.regions.forEach(SimulatedRegion::close);
         }
     }
 
-    /** After {@link #latency()}: brings every Service home, runs the outage, and gathers the figures. */
+    /**
+     * After {@link #latency()}: brings every Service home, waits {@code phase}, runs the outage, and gathers the
+     * figures.
+     */
     private Result measure(String system, double initial, double throughput, List<Long> latencies,
-            double deciding) {
+            double deciding, Duration phase) {
         restoreAll();
+        pause(phase);
         outage();
         List<Long> published = probe.outagePublishedTimes();
         List<Long> applied = probe.outageAppliedTimes();
@@ -181,9 +190,13 @@ final class LoadRun {
      * {@code changesPerSecond} health changes for {@code latencyWindow}, each on a random Service and region: each must
      * end with the affinity it calls for, and the time from the change to that annotation being applied is a sample.
      */
-    /** Latency samples of {@code latencyWindow} of changes, after a quarter of that unmeasured (a warm-up). */
-    private List<Long> latency() {
+    /** A quarter of {@code latencyWindow} of changes, not measured. */
+    private void warmUp() {
         changes(settings.latencyWindow().dividedBy(4));
+    }
+
+    /** Latency samples of {@code latencyWindow} of changes. */
+    private List<Long> latency() {
         probe.clearLatencies();
         changes(settings.latencyWindow());
         latencyUnresolved = probe.pending();
@@ -250,6 +263,13 @@ final class LoadRun {
         }
         require(probe.await(() -> probe.outageApplied() >= services, LONG_WAIT),
                 "every " + region.name() + " Service failed over");
+    }
+
+    private static void pause(Duration duration) {
+        long end = System.nanoTime() + duration.toNanos();
+        for (long left = duration.toNanos(); left > 0; left = end - System.nanoTime()) {
+            LockSupport.parkNanos(left);
+        }
     }
 
     private static long settledHeap() {
