@@ -119,7 +119,7 @@ public final class ControlPlane implements AutoCloseable {
                 new Readiness()
                         .check("kafka", () -> observing.get() ? Optional.empty()
                                 : Optional.of("has not read the topics yet"))
-                        .check("ownership", ownership::failure),
+                        .fatalCheck("ownership", ownership::failure),
                 api::routes));
         LOG.atInfo().addKeyValue("group", settings.groupId()).addKeyValue("replica", settings.replicaId())
                 .addKeyValue("prefix", topics.prefix()).addKeyValue("http", http.port())

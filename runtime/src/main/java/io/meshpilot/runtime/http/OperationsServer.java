@@ -19,7 +19,8 @@ import java.time.Duration;
 import java.util.function.Consumer;
 
 /**
- * The operations endpoints of a component on Vert.x Web: {@code GET /healthz} (the event loop answers),
+ * The operations endpoints of a component on Vert.x Web: {@code GET /healthz} (the event loop answers and no fatal
+ * check fails; otherwise 503 with the problems),
  * {@code GET /readyz} (every readiness check passes; otherwise 503 with the problems) and {@code GET /metrics}
  * (Prometheus text format). A component adds its own routes, such as the control plane's API. Binds to the given
  * host and port (0 picks a free one).
@@ -38,7 +39,7 @@ public final class OperationsServer implements AutoCloseable {
     public static OperationsServer start(Vertx vertx, String host, int port, PrometheusRegistry registry,
             Readiness readiness, Consumer<Router> routes) {
         Router router = Router.router(vertx);
-        router.get("/healthz").handler(context -> json(context, 200, new JsonObject().put("status", "ok")));
+        router.get("/healthz").handler(context -> alive(context, readiness.fatalProblems()));
         router.get("/readyz").handler(context -> ready(context, readiness.problems()));
         router.get("/metrics").handler(context -> metrics(context, registry));
         routes.accept(router);
@@ -51,6 +52,14 @@ public final class OperationsServer implements AutoCloseable {
 
     public int port() {
         return server.actualPort();
+    }
+
+    private static void alive(RoutingContext context, List<String> problems) {
+        if (problems.isEmpty()) {
+            json(context, 200, new JsonObject().put("status", "ok"));
+        } else {
+            json(context, 503, new JsonObject().put("status", "failed").put("problems", new JsonArray(problems)));
+        }
     }
 
     private static void ready(RoutingContext context, List<String> problems) {

@@ -3,6 +3,7 @@ package io.meshpilot.runtime.http;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 
@@ -13,6 +14,7 @@ import java.util.function.Supplier;
 public final class Readiness {
 
     private final Map<String, Supplier<Optional<String>>> checks = new ConcurrentHashMap<>();
+    private final Set<String> fatal = ConcurrentHashMap.newKeySet();
 
     /** Adds a check that returns a problem, or empty when all is well. */
     public Readiness check(String name, Supplier<Optional<String>> check) {
@@ -20,9 +22,28 @@ public final class Readiness {
         return this;
     }
 
+    /**
+     * Adds a check whose problem only a restart mends (a part of the component that stopped for good): it fails
+     * liveness ({@code /healthz}) as well as readiness.
+     */
+    public Readiness fatalCheck(String name, Supplier<Optional<String>> check) {
+        fatal.add(name);
+        return check(name, check);
+    }
+
     /** The problems of the checks that fail, as {@code name: problem}, sorted by name. */
     public List<String> problems() {
+        return problems(checks.keySet());
+    }
+
+    /** The problems of the fatal checks that fail. */
+    public List<String> fatalProblems() {
+        return problems(fatal);
+    }
+
+    private List<String> problems(Set<String> names) {
         return checks.entrySet().stream()
+                .filter(check -> names.contains(check.getKey()))
                 .sorted(Map.Entry.comparingByKey())
                 .flatMap(check -> check.getValue().get().map(problem -> check.getKey() + ": " + problem).stream())
                 .toList();
