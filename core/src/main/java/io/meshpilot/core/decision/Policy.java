@@ -13,12 +13,18 @@ import java.util.Set;
  * @param failoverPriority   the regions that may take failed-over traffic, in order; empty means every region, by name
  * @param maxFailoverRegions how many of them export their backends at most; 0 means no limit
  * @param drain              regions to empty for maintenance
+ * @param capacityWindow     how long a region's peak of ready endpoints counts as its expected capacity; zero: only
+ *                           the endpoints present count
+ * @param capacityFactor     the share of a failed region's expected capacity its targets' ready endpoints must cover
+ *                           before its clients are sent to them
  */
 public record Policy(String scope, Mode mode, int minReadyEndpoints, double minReadyRatio, Duration failoverDelay,
         Duration failbackDelay, Duration staleAfter, List<String> failoverPriority, int maxFailoverRegions,
-        Set<String> drain) {
+        Set<String> drain, Duration capacityWindow, double capacityFactor) {
 
     public static final String DEFAULT_SCOPE = "default";
+    public static final Duration DEFAULT_CAPACITY_WINDOW = Duration.ofMinutes(5);
+    public static final double DEFAULT_CAPACITY_FACTOR = 1.0;
     public static final Policy DEFAULT = new Policy(DEFAULT_SCOPE, Mode.AUTO, 1, 0.0, Duration.ZERO,
             Duration.ofSeconds(30), Duration.ofSeconds(15), List.of(), 0, Set.of());
 
@@ -33,8 +39,8 @@ public record Policy(String scope, Mode mode, int minReadyEndpoints, double minR
         if (minReadyRatio < 0.0 || minReadyRatio > 1.0) {
             throw new IllegalArgumentException("minReadyRatio must be within 0..1");
         }
-        if (failoverDelay.isNegative() || failbackDelay.isNegative()) {
-            throw new IllegalArgumentException("delays must not be negative");
+        if (failoverDelay.isNegative() || failbackDelay.isNegative() || capacityWindow.isNegative()) {
+            throw new IllegalArgumentException("delays and windows must not be negative");
         }
         if (staleAfter.isNegative() || staleAfter.isZero()) {
             throw new IllegalArgumentException("staleAfter must be positive");
@@ -42,10 +48,36 @@ public record Policy(String scope, Mode mode, int minReadyEndpoints, double minR
         if (maxFailoverRegions < 0) {
             throw new IllegalArgumentException("maxFailoverRegions must not be negative");
         }
+        if (!(capacityFactor >= 0.0 && capacityFactor <= 100.0)) {
+            throw new IllegalArgumentException("capacityFactor must be within 0..100");
+        }
     }
 
-    /** Whether endpoints meet the thresholds: at least {@code minReadyEndpoints} ready and the ready ratio. */
+    /** A policy with the default capacity window and factor. */
+    public Policy(String scope, Mode mode, int minReadyEndpoints, double minReadyRatio, Duration failoverDelay,
+            Duration failbackDelay, Duration staleAfter, List<String> failoverPriority, int maxFailoverRegions,
+            Set<String> drain) {
+        this(scope, mode, minReadyEndpoints, minReadyRatio, failoverDelay, failbackDelay, staleAfter,
+                failoverPriority, maxFailoverRegions, drain, DEFAULT_CAPACITY_WINDOW, DEFAULT_CAPACITY_FACTOR);
+    }
+
+    /**
+     * Whether endpoints meet the thresholds: at least {@code minReadyEndpoints} ready, and ready at least
+     * {@code minReadyRatio} of the expected capacity (the endpoints present, or more if the region recently had more).
+     */
+    public boolean healthy(EndpointTally endpoints, int expectedCapacity) {
+        int expected = Math.max(endpoints.total(), expectedCapacity);
+        double ratio = expected == 0 ? 0.0 : (double) endpoints.ready() / expected;
+        return endpoints.ready() >= minReadyEndpoints && ratio >= minReadyRatio;
+    }
+
+    /** Whether endpoints meet the thresholds against the endpoints present only. */
     public boolean healthy(EndpointTally endpoints) {
-        return endpoints.ready() >= minReadyEndpoints && endpoints.readyRatio() >= minReadyRatio;
+        return healthy(endpoints, 0);
+    }
+
+    public Policy withCapacity(Duration window, double factor) {
+        return new Policy(scope, mode, minReadyEndpoints, minReadyRatio, failoverDelay, failbackDelay, staleAfter,
+                failoverPriority, maxFailoverRegions, drain, window, factor);
     }
 }

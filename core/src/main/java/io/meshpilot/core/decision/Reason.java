@@ -18,6 +18,18 @@ public enum Reason {
     DRAINED,
     /** No region is a healthy target: every region stays local with its backends shared (a global outage). */
     NO_HEALTHY_TARGET,
+    /** The policy drains the region, but no healthy target is left: it serves its clients and exports, drain held off. */
+    DRAIN_OVERRIDDEN,
+    /**
+     * The region is degraded and the healthy targets' ready endpoints cannot cover its expected load: its clients stay
+     * home (Cilium still sends them remote if no local backend is active), its backends are withdrawn.
+     */
+    INSUFFICIENT_CAPACITY,
+    /**
+     * The region is degraded, drained or stale, but its backends are the only ones some region's clients could reach:
+     * it keeps (or starts again) exporting them, so nobody is blackholed.
+     */
+    LAST_RESORT_EXPORT,
     /** The region's agent is not heard: its last directive stays (fail static). */
     REGION_STALE,
     /** The policy pins the affinity. */

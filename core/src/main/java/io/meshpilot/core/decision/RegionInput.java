@@ -3,24 +3,47 @@ package io.meshpilot.core.decision;
 import io.meshpilot.core.health.EndpointTally;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 
 /**
  * What the engine knows of one region for one Service: the endpoints its agent last reported (the Service exists
- * there), and when the region's agent was last heard (empty: never).
+ * there), when the region's agent was last heard (empty: never), the owned annotations its agent last reported
+ * applied for the directive in force (empty: none confirmed), whether Cilium can export the Service from there, and
+ * how long Cilium keeps an unreachable cluster's backends ({@code clustermesh.cacheTTL}; empty: for ever).
  */
-public record RegionInput(String region, EndpointTally endpoints, Instant observedAt, Optional<Instant> lastHeard) {
+public record RegionInput(String region, EndpointTally endpoints, Instant observedAt, Optional<Instant> lastHeard,
+        Optional<Map<String, String>> applied, boolean exportable, Optional<Duration> cacheTtl) {
 
     public RegionInput {
         Objects.requireNonNull(region, "region");
         Objects.requireNonNull(endpoints, "endpoints");
         Objects.requireNonNull(observedAt, "observedAt");
         Objects.requireNonNull(lastHeard, "lastHeard");
+        applied = applied.map(Map::copyOf);
+        Objects.requireNonNull(cacheTtl, "cacheTtl");
+    }
+
+    /** A region whose applied annotations are unknown, that can export, whose backends Cilium keeps for ever. */
+    public RegionInput(String region, EndpointTally endpoints, Instant observedAt, Optional<Instant> lastHeard) {
+        this(region, endpoints, observedAt, lastHeard, Optional.empty(), true, Optional.empty());
+    }
+
+    public RegionInput withApplied(Optional<Map<String, String>> annotations) {
+        return new RegionInput(region, endpoints, observedAt, lastHeard, annotations, exportable, cacheTtl);
     }
 
     /** Whether the region's data is unknown: its agent not heard within {@code staleAfter}. */
     public boolean stale(Instant now, Duration staleAfter) {
         return lastHeard.isEmpty() || lastHeard.get().plus(staleAfter).isBefore(now);
+    }
+
+    /** When Cilium forgets this region's backends if it is unreachable (never: empty). */
+    public Optional<Instant> revokedAt() {
+        if (cacheTtl.isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.of(lastHeard.orElse(observedAt).plus(cacheTtl.get()));
     }
 }

@@ -5,27 +5,50 @@ import io.meshpilot.core.routing.CiliumServiceConfig;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * The engine's verdict for one region.
  *
- * @param state      how it judged the region
- * @param since      since when the region has been in that state (continuously)
- * @param away       whether the region's clients are sent to other regions
- * @param exporting  whether the region's backends are offered to other regions' clients
- * @param annotations the owned annotations its Service should carry (empty: remove them all)
- * @param hold       whether to leave the last published directive as it is (a stale region): publish nothing
+ * @param state          how it judged the region
+ * @param since          since when the region has been in that state (continuously)
+ * @param away           whether the region's clients are sent to other regions
+ * @param exporting      whether the region's backends are offered to other regions' clients
+ * @param annotations    the owned annotations its Service should carry now (empty: remove them all)
+ * @param hold           whether to leave the last published directive as it is (a stale region): publish nothing
+ * @param capacity       the region's expected capacity: its peak of ready endpoints within the capacity window
+ * @param capacitySince  when that peak was last reached
+ * @param awaiting       the regions whose new export must be applied before this region withdraws its own (make
+ *                       before break); while not empty, {@code annotations} keep this region exporting
  */
 public record RegionOutcome(String region, RegionState state, Instant since, boolean away, boolean exporting,
-        Map<String, String> annotations, Reason reason, boolean hold) {
+        Map<String, String> annotations, Reason reason, boolean hold, int capacity, Instant capacitySince,
+        Set<String> awaiting) {
 
     public RegionOutcome {
         annotations = Map.copyOf(annotations);
+        awaiting = Set.copyOf(awaiting);
+    }
+
+    /** An outcome with no capacity known and nothing awaited. */
+    public RegionOutcome(String region, RegionState state, Instant since, boolean away, boolean exporting,
+            Map<String, String> annotations, Reason reason, boolean hold) {
+        this(region, state, since, away, exporting, annotations, reason, hold, 0, since, Set.of());
     }
 
     /** The affinity its annotations express, if they express one (balanced has no annotation). */
     public Optional<Affinity> affinity() {
         return annotations.isEmpty() ? Optional.empty()
                 : CiliumServiceConfig.fromAnnotations(annotations).map(CiliumServiceConfig::affinity);
+    }
+
+    RegionOutcome published(Map<String, String> now, boolean exportingNow, Set<String> awaited) {
+        return new RegionOutcome(region, state, since, away, exportingNow, now, reason, hold, capacity,
+                capacitySince, awaited);
+    }
+
+    RegionOutcome because(Reason changed, Map<String, String> now, boolean exportingNow, boolean held) {
+        return new RegionOutcome(region, state, since, away, exportingNow, now, changed, held, capacity,
+                capacitySince, awaiting);
     }
 }

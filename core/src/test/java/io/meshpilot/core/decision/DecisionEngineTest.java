@@ -114,14 +114,14 @@ class DecisionEngineTest {
     }
 
     @Test
-    void noHealthyTarget_doesNotDrainTheLastRegion() {
+    void drainOfEveryHealthyRegion_isOverridden() {
         Policy drainBoth = Scenario.with(Mode.AUTO, 1, 0, Duration.ZERO, Duration.ofSeconds(30), List.of(), 0,
                 Set.of("us", "eu"));
 
         ServiceDecision decision = new Scenario().policy(drainBoth).region("us", 2, 2).region("eu", 2, 2).decide();
 
         assertThat(decision.regions()).allSatisfy(region -> {
-            assertThat(region.reason()).isEqualTo(Reason.NO_HEALTHY_TARGET);
+            assertThat(region.reason()).isEqualTo(Reason.DRAIN_OVERRIDDEN);
             assertThat(region.annotations()).isEqualTo(LOCAL_SHARED);
         });
     }
@@ -139,7 +139,12 @@ class DecisionEngineTest {
         assertThat(eu.state()).isEqualTo(RegionState.STALE);
         assertThat(eu.hold()).isTrue();
         assertThat(eu.annotations()).isEqualTo(LOCAL_SHARED);
-        assertOutcome(decision, "us", Reason.LOCAL_DEGRADED, RegionState.DEGRADED, REMOTE_UNSHARED);
+        RegionOutcome us = decision.region("us").orElseThrow();
+        assertThat(us.reason()).isEqualTo(Reason.LOCAL_DEGRADED);
+        assertThat(us.affinity()).contains(io.meshpilot.core.routing.Affinity.REMOTE);
+        assertThat(us.annotations()).as("make before break: us exports until ap's export is confirmed")
+                .containsEntry("service.cilium.io/shared", "true");
+        assertThat(us.awaiting()).contains("ap");
         assertOutcome(decision, "ap", Reason.LOCAL_HEALTHY, RegionState.HEALTHY, LOCAL_SHARED);
     }
 

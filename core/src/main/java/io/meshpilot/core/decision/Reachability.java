@@ -1,0 +1,60 @@
+package io.meshpilot.core.decision;
+
+import io.meshpilot.core.routing.Affinity;
+import io.meshpilot.core.routing.CiliumServiceConfig;
+import io.meshpilot.core.routing.ClusterService;
+import io.meshpilot.core.routing.RoutingModel;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Predicate;
+
+/**
+ * What the Cilium routing model says of a set of plans: which regions' clients reach a backend. Each region is seen
+ * from each other as Cilium sees it: its own active endpoints locally; from elsewhere, what it exports, nothing if
+ * its namespace cannot export or if it is stale past {@code clustermesh.cacheTTL} (Cilium forgot its backends).
+ */
+final class Reachability {
+
+    private final List<RegionPlan> regions;
+    private final Instant now;
+
+    Reachability(List<RegionPlan> regions, Instant now) {
+        this.regions = regions;
+        this.now = now;
+    }
+
+    boolean anyBackend() {
+        return regions.stream().anyMatch(region -> region.active() > 0);
+    }
+
+    /** Whether the clients in {@code from} reach a backend when each region exports as {@code exports} says. */
+    boolean reaches(RegionPlan from, Predicate<RegionPlan> exports) {
+        List<ClusterService> view = new ArrayList<>(regions.size());
+        for (RegionPlan region : regions) {
+            boolean local = region == from;
+            CiliumServiceConfig config = config(region.annotations);
+            CiliumServiceConfig seen = new CiliumServiceConfig(config.global(), exports.test(region),
+                    config.affinity());
+            view.add(new ClusterService(region.region(), seen, local ? region.active() : visible(region)));
+        }
+        return !RoutingModel.reachableFrom(from.region(), view).isEmpty();
+    }
+
+    /** The backends other regions' clients could reach in {@code region} if it exports. */
+    int visible(RegionPlan region) {
+        boolean revoked = region.stale() && region.input.revokedAt().map(at -> !now.isBefore(at)).orElse(false);
+        return !region.input.exportable() || revoked ? 0 : region.ready();
+    }
+
+    static CiliumServiceConfig config(Map<String, String> annotations) {
+        return CiliumServiceConfig.fromAnnotations(annotations).orElse(CiliumServiceConfig.LOCAL_ONLY);
+    }
+
+    static Map<String, String> exporting(Map<String, String> annotations) {
+        CiliumServiceConfig config = config(annotations);
+        Affinity affinity = config.global() ? config.affinity() : Affinity.LOCAL;
+        return CiliumServiceConfig.global(true, affinity).annotations();
+    }
+}

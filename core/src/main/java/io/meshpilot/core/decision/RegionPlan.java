@@ -1,0 +1,112 @@
+package io.meshpilot.core.decision;
+
+import io.meshpilot.core.routing.Affinity;
+import io.meshpilot.core.routing.CiliumServiceConfig;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * One region while the engine decides: how it is judged, then where its clients go and whether it exports, filled
+ * in step by step. Confined to one {@link DecisionEngine#decide} call.
+ */
+final class RegionPlan {
+
+    final RegionInput input;
+    final RegionState state;
+    final Instant since;
+    final int capacity;
+    final Instant capacitySince;
+    final Optional<RegionOutcome> previous;
+    /** Whether the endpoints meet the policy, whatever the drain list and staleness say. */
+    final boolean meetsPolicy;
+    Optional<Instant> reviewAt = Optional.empty();
+    boolean away;
+    boolean exporting;
+    boolean target;
+    Reason reason;
+    boolean hold;
+    Set<String> awaiting = Set.of();
+    Map<String, String> annotations = Map.of();
+
+    RegionPlan(RegionInput input, RegionState state, Instant since, int capacity, Instant capacitySince,
+            Optional<RegionOutcome> previous, boolean meetsPolicy) {
+        this.input = input;
+        this.state = state;
+        this.since = since;
+        this.capacity = capacity;
+        this.capacitySince = capacitySince;
+        this.previous = previous;
+        this.meetsPolicy = meetsPolicy;
+    }
+
+    String region() {
+        return input.region();
+    }
+
+    boolean stale() {
+        return state == RegionState.STALE;
+    }
+
+    boolean wasAway() {
+        return previous.map(RegionOutcome::away).orElse(false);
+    }
+
+    /** Whether the directive published last for this region (if any) exports its backends. */
+    boolean publishedExport() {
+        return previous.map(outcome -> exports(outcome.annotations())).orElse(false);
+    }
+
+    /**
+     * Whether its backends are surely exported: its agent confirmed applying the directive in force, and it exports
+     * ({@link RegionInput#applied()} is empty while a newer directive is in flight).
+     */
+    boolean surelyExports() {
+        return confirmedExport();
+    }
+
+    /** Whether its agent confirmed applying annotations that export its backends. */
+    boolean confirmedExport() {
+        return input.applied().map(RegionPlan::exports).orElse(false);
+    }
+
+    /** Ready endpoints: what it can offer other regions' clients. */
+    int ready() {
+        return input.endpoints().ready();
+    }
+
+    /** Active endpoints: what its own clients can use. */
+    int active() {
+        return input.endpoints().active();
+    }
+
+    /** The load its clients bring, in endpoints: its expected capacity. */
+    int load() {
+        return Math.max(capacity, input.endpoints().total());
+    }
+
+    void review(Instant at) {
+        if (reviewAt.isEmpty() || at.isBefore(reviewAt.get())) {
+            reviewAt = Optional.of(at);
+        }
+    }
+
+    void decide(boolean clientsAway, boolean exports, Reason why) {
+        this.away = clientsAway;
+        this.exporting = exports;
+        this.reason = why;
+        this.annotations = CiliumServiceConfig.global(exports, clientsAway ? Affinity.REMOTE : Affinity.LOCAL)
+                .annotations();
+    }
+
+    RegionOutcome outcome() {
+        return new RegionOutcome(region(), state, since, away, exporting, annotations, reason, hold, capacity,
+                capacitySince, awaiting);
+    }
+
+    static boolean exports(Map<String, String> annotations) {
+        return CiliumServiceConfig.fromAnnotations(annotations).map(config -> config.global() && config.shared())
+                .orElse(false);
+    }
+}
