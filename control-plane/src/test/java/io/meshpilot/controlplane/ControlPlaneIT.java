@@ -38,6 +38,14 @@ class ControlPlaneIT {
             await().atMost(Regions.WAIT).untilAsserted(() -> assertThat(us.latest(Regions.KEY,
                     ServiceDirective.class)).hasValueSatisfying(directive -> {
                         assertThat(directive.annotations()).containsEntry("service.cilium.io/affinity", "remote")
+                                .as("make before break: us exports until eu's export is reported applied")
+                                .containsEntry("service.cilium.io/shared", "true");
+                        assertThat(directive.awaiting()).containsExactly("eu");
+                    }));
+            regions.applied("eu", eu.latest(Regions.KEY, ServiceDirective.class).orElseThrow());
+            await().atMost(Regions.WAIT).untilAsserted(() -> assertThat(us.latest(Regions.KEY,
+                    ServiceDirective.class)).hasValueSatisfying(directive -> {
+                        assertThat(directive.annotations()).containsEntry("service.cilium.io/affinity", "remote")
                                 .containsEntry("service.cilium.io/shared", "false");
                         assertThat(directive.reason()).isEqualTo("local-degraded");
                     }));

@@ -82,6 +82,13 @@ final class Regions implements AutoCloseable {
                 new ServiceHealth(region, "default", service, endpoints, Instant.now(), "agent-" + region));
     }
 
+    /** The region's agent reports the directive it read applied, as a real agent would. */
+    void applied(String region, ServiceDirective directive) {
+        send(topics.status(region), KEY, new io.meshpilot.schemas.DirectiveStatus(region, "default", "hello-world",
+                directive.version(), io.meshpilot.schemas.DirectiveStatus.Result.APPLIED, "applied", Instant.now(),
+                "agent-" + region));
+    }
+
     void policy(String scope, io.meshpilot.schemas.TrafficPolicy policy) {
         send(topics.policies(), scope, policy);
     }

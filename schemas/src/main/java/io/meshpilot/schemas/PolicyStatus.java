@@ -8,11 +8,19 @@ public record PolicyStatus(
         String scope,
         boolean accepted,
         List<FieldError> errors,
+        List<String> warnings,
         int policyPartition,
         long policyOffset,
         Instant observedAt) implements MeshRecord {
 
     public PolicyStatus {
         errors = List.copyOf(errors);
+        warnings = warnings == null || warnings.isEmpty() ? null : List.copyOf(warnings);
+    }
+
+    /** A status without warnings. */
+    public PolicyStatus(String scope, boolean accepted, List<FieldError> errors, int policyPartition,
+            long policyOffset, Instant observedAt) {
+        this(scope, accepted, errors, null, policyPartition, policyOffset, observedAt);
     }
 }

@@ -16,7 +16,17 @@ public record TrafficPolicy(
         Integer staleAfterSeconds,
         List<String> failoverPriority,
         Integer maxFailoverRegions,
-        List<String> drain) implements MeshRecord {
+        List<String> drain,
+        Integer capacityWindowSeconds,
+        Double capacityFactor) implements MeshRecord {
+
+    /** A policy that leaves the capacity settings at their defaults. */
+    public TrafficPolicy(String scope, PolicyMode mode, Integer minReadyEndpoints, Double minReadyRatio,
+            Integer failoverDelaySeconds, Integer failbackDelaySeconds, Integer staleAfterSeconds,
+            List<String> failoverPriority, Integer maxFailoverRegions, List<String> drain) {
+        this(scope, mode, minReadyEndpoints, minReadyRatio, failoverDelaySeconds, failbackDelaySeconds,
+                staleAfterSeconds, failoverPriority, maxFailoverRegions, drain, null, null);
+    }
 
     public TrafficPolicy {
         failoverPriority = failoverPriority == null ? null : List.copyOf(failoverPriority);

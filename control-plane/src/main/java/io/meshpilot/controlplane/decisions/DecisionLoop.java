@@ -14,6 +14,7 @@ import io.meshpilot.core.decision.RegionOutcome;
 import io.meshpilot.core.decision.ServiceDecision;
 import io.meshpilot.core.health.EndpointTally;
 import io.meshpilot.schemas.Decision;
+import io.meshpilot.schemas.DirectiveStatus;
 import io.meshpilot.schemas.EndpointCounts;
 import io.meshpilot.schemas.PolicyMode;
 import io.meshpilot.schemas.RecordCodec;
@@ -63,6 +64,7 @@ public final class DecisionLoop {
     private final Map<String, Long> silenceTimers = new HashMap<>();
     private final Set<String> withdrawing = new HashSet<>();
     private java.util.function.IntConsumer ownedListener = partition -> { };
+    private Map<String, Duration> cacheTtls = Map.of();
 
     public DecisionLoop(WorldModel world, RegionLiveness liveness, PolicyBook policies, Timers timers, Clock clock,
             Outbox outbox, Topics topics, ControlPlaneMetrics metrics) {
@@ -74,6 +76,11 @@ public final class DecisionLoop {
         this.outbox = outbox;
         this.topics = topics;
         this.metrics = metrics;
+    }
+
+    /** How long Cilium keeps an unreachable region's backends ({@code clustermesh.cacheTTL}), per region. */
+    public void cacheTtls(Map<String, Duration> perRegion) {
+        this.cacheTtls = Map.copyOf(perRegion);
     }
 
     /** Also tells this listener of every partition this replica starts deciding for. */
@@ -198,7 +205,8 @@ public final class DecisionLoop {
         records.forEach((region, known) -> {
             if (known.health() != null) {
                 inputs.add(new RegionInput(region, tally(known.health().endpoints()), known.health().observedAt(),
-                        liveness.lastHeard(region)));
+                        liveness.lastHeard(region), confirmed(service, region, known), true,
+                        Optional.ofNullable(cacheTtls.get(region))));
             }
         });
         Instant now = clock.instant();
@@ -210,6 +218,21 @@ public final class DecisionLoop {
         review(service, decision);
         publishChanges(service, partition.get(), decision, previous, records, now);
         withdrawGoneRegions(service, partition.get(), records);
+    }
+
+    /**
+     * The annotations the region's agent reported applied, known only when it applied the directive in force and no
+     * newer one is in flight: make before break counts an export only once it is there.
+     */
+    private Optional<Map<String, String>> confirmed(ServiceKey service, String region, RegionRecords known) {
+        ServiceDirective inForce = known.directive();
+        DirectiveStatus status = known.status();
+        boolean flying = inFlight.getOrDefault(service, Map.of()).containsKey(region);
+        if (inForce == null || status == null || flying || status.result() != DirectiveStatus.Result.APPLIED
+                || status.version() != inForce.version()) {
+            return Optional.empty();
+        }
+        return Optional.of(inForce.annotations());
     }
 
     private void publishChanges(ServiceKey service, int partition, ServiceDecision decision,
@@ -224,7 +247,8 @@ public final class DecisionLoop {
                 .map(ServiceHealth::observedAt).max(Comparator.naturalOrder());
         for (RegionOutcome outcome : changed) {
             ServiceDirective directive = new ServiceDirective(outcome.region(), service.namespace(), service.name(),
-                    version, outcome.annotations(), outcome.reason().wireName(), now);
+                    version, outcome.annotations(), outcome.reason().wireName(), now, outcome.state().wireName(),
+                    outcome.since(), List.copyOf(outcome.awaiting()));
             inFlight.computeIfAbsent(service, key -> new HashMap<>()).put(outcome.region(), directive);
             outbox.add(new Outbox.Entry(record(topics.directives(outcome.region()), partition, service, directive),
                     Optional.of(directive), cause));
@@ -252,7 +276,8 @@ public final class DecisionLoop {
     private boolean differs(ServiceKey service, RegionOutcome outcome) {
         return current(service, outcome.region())
                 .map(directive -> !directive.annotations().equals(outcome.annotations())
-                        || !directive.reason().equals(outcome.reason().wireName()))
+                        || !directive.reason().equals(outcome.reason().wireName())
+                        || !Set.copyOf(directive.awaiting()).equals(outcome.awaiting()))
                 .orElse(true);
     }
 

@@ -5,6 +5,7 @@ import io.meshpilot.controlplane.decisions.DecisionLoop;
 import io.meshpilot.controlplane.decisions.Outbox;
 import io.meshpilot.controlplane.policy.PolicyBook;
 import io.meshpilot.controlplane.policy.PolicyStatuses;
+import io.meshpilot.controlplane.policy.PolicyWarnings;
 import io.meshpilot.controlplane.policy.PolicyValidator;
 import io.meshpilot.controlplane.policy.PolicyVerdict;
 import io.meshpilot.controlplane.world.RegionLiveness;
@@ -135,7 +136,10 @@ public final class RecordIntake {
         }
         decode(record, DirectiveStatus.class).filter(status -> belongs(record, region, status.region(),
                 status.key(), key.get()))
-                .ifPresent(status -> world.status(key.get(), region, record.partition(), status));
+                .ifPresent(status -> {
+                    world.status(key.get(), region, record.partition(), status);
+                    decisions.changed(key.get());
+                });
     }
 
     private void directive(ConsumerRecord<String, byte[]> record, String region) {
@@ -180,8 +184,10 @@ public final class RecordIntake {
         if (verdict instanceof PolicyVerdict.Accepted accepted) {
             policies.accept(scope, accepted.policy());
             metrics.policy("accepted");
-            statuses.judged(scope, record.partition(), record.offset(), List.of());
+            List<String> warnings = PolicyWarnings.of(scope, policies, world);
+            statuses.judged(scope, record.partition(), record.offset(), List.of(), warnings);
             LOG.atInfo().addKeyValue("scope", scope).addKeyValue("policy", accepted.policy()).log("policy accepted");
+            warnings.forEach(warning -> LOG.atWarn().addKeyValue("scope", scope).log(warning));
             decisions.policyChanged(scope);
         } else if (verdict instanceof PolicyVerdict.Rejected rejected) {
             metrics.policy("rejected");

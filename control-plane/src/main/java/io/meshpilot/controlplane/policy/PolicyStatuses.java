@@ -21,7 +21,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 public final class PolicyStatuses {
 
     /** The latest record of a scope and its verdict, waiting for an answer. */
-    private record Judged(String scope, int partition, long offset, List<FieldError> errors) {
+    private record Judged(String scope, int partition, long offset, List<FieldError> errors, List<String> warnings) {
     }
 
     private final Outbox outbox;
@@ -40,7 +40,12 @@ public final class PolicyStatuses {
 
     /** A policy record judged: errors empty when accepted. */
     public void judged(String scope, int partition, long offset, List<FieldError> errors) {
-        Judged judged = new Judged(scope, partition, offset, errors);
+        judged(scope, partition, offset, errors, List.of());
+    }
+
+    /** A policy record judged, with what its author should know of an accepted one. */
+    public void judged(String scope, int partition, long offset, List<FieldError> errors, List<String> warnings) {
+        Judged judged = new Judged(scope, partition, offset, errors, List.copyOf(warnings));
         latest.put(scope, judged);
         if (writer) {
             answer(judged);
@@ -80,7 +85,7 @@ public final class PolicyStatuses {
             return;
         }
         PolicyStatus status = new PolicyStatus(judged.scope(), judged.errors().isEmpty(), judged.errors(),
-                judged.partition(), judged.offset(), clock.instant());
+                judged.warnings(), judged.partition(), judged.offset(), clock.instant());
         outbox.add(Outbox.Entry.of(new ProducerRecord<>(topics.policyStatus(), judged.scope(),
                 codec.encode(status))));
     }

@@ -57,7 +57,9 @@ public final class PolicyValidator {
                 seconds(policy.staleAfterSeconds(), defaults.staleAfter()),
                 Objects.requireNonNullElse(policy.failoverPriority(), List.of()),
                 Objects.requireNonNullElse(policy.maxFailoverRegions(), 0),
-                Set.copyOf(Objects.requireNonNullElse(policy.drain(), List.of())));
+                Set.copyOf(Objects.requireNonNullElse(policy.drain(), List.of())),
+                seconds(policy.capacityWindowSeconds(), defaults.capacityWindow()),
+                Objects.requireNonNullElse(policy.capacityFactor(), defaults.capacityFactor()));
     }
 
     private static Duration seconds(Integer seconds, Duration otherwise) {
