@@ -183,7 +183,7 @@ public final class DecisionLoop {
         }
         Optional<Instant> heard = liveness.lastHeard(region);
         Instant now = clock.instant();
-        heard.flatMap(last -> policies.staleAfters().stream().map(last::plus).filter(now::isBefore)
+        heard.flatMap(last -> policies.staleAfters().stream().map(last::plus).filter(due -> !due.isBefore(now))
                         .min(Comparator.naturalOrder()))
                 .ifPresent(due -> silenceTimers.put(region, timers.after(Duration.between(now, due).plusMillis(1),
                         () -> {

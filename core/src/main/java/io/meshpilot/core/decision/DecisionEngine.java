@@ -70,7 +70,7 @@ public final class DecisionEngine {
                 Judgement.intend(policy, region, now);
             }
         }
-        Targets targets = Targets.choose(policy, regions, now);
+        Targets targets = Targets.choose(policy, regions);
         targets.admit(policy, regions);
         Reachability model = new Reachability(regions, now);
         boolean staleExported = NoBlackhole.repair(regions, model);

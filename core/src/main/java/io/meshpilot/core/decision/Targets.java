@@ -1,6 +1,5 @@
 package io.meshpilot.core.decision;
 
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -13,24 +12,17 @@ import java.util.function.Predicate;
  * <p>Targets are fresh regions that can export, in {@code failoverPriority} order, at most {@code maxFailoverRegions},
  * taken from the first of three tiers that has any: healthy regions at home; healthy regions waiting to fail back
  * (their clients come home early, as nowhere better exists); drained regions that meet the policy (the drain is
- * overridden). Stale regions are never new targets, but a stale region that exported with healthy backends still
- * holds the clients already sent to it ({@code held}).
+ * overridden). Stale regions are never targets; the clients already sent away stay away (see {@link #admit}).
  */
 final class Targets {
 
     final List<RegionPlan> chosen;
-    final List<RegionPlan> held;
 
-    private Targets(List<RegionPlan> chosen, List<RegionPlan> held) {
+    private Targets(List<RegionPlan> chosen) {
         this.chosen = chosen;
-        this.held = held;
     }
 
-    boolean none() {
-        return chosen.isEmpty() && held.isEmpty();
-    }
-
-    static Targets choose(Policy policy, List<RegionPlan> regions, Instant now) {
+    static Targets choose(Policy policy, List<RegionPlan> regions) {
         List<RegionPlan> chosen = tier(policy, regions, region -> region.state == RegionState.HEALTHY
                 && region.reason == Reason.LOCAL_HEALTHY);
         if (chosen.isEmpty()) {
@@ -45,14 +37,7 @@ final class Targets {
             region.target = true;
             region.decide(false, true, region.reason);
         });
-        List<RegionPlan> held = new ArrayList<>();
-        for (RegionPlan region : regions) {
-            if (region.stale() && region.meetsPolicy && region.publishedExport() && region.ready() > 0
-                    && region.input.revokedAt().map(now::isBefore).orElse(true)) {
-                held.add(region);
-            }
-        }
-        return new Targets(chosen, held);
+        return new Targets(chosen);
     }
 
     private static List<RegionPlan> tier(Policy policy, List<RegionPlan> regions, Predicate<RegionPlan> eligible) {
@@ -121,8 +106,7 @@ final class Targets {
                 region.decide(true, false, region.reason);
                 remaining -= need;
             } else {
-                region.decide(false, false, region.reason == Reason.FAILBACK_PENDING ? Reason.LOCAL_HEALTHY
-                        : Reason.INSUFFICIENT_CAPACITY);
+                region.decide(false, false, Reason.INSUFFICIENT_CAPACITY);
             }
         }
         if (!anyTarget) {

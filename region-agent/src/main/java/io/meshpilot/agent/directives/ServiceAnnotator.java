@@ -88,7 +88,7 @@ final class ServiceAnnotator {
                 .withNewInvolvedObject().withApiVersion("v1").withKind("Service")
                 .withNamespace(directive.namespace()).withName(directive.service())
                 .withUid(service.getMetadata().getUid()).endInvolvedObject()
-                .withType(change.type)
+                .withType(type(change, directive))
                 .withReason(change.reason)
                 .withMessage(message)
                 .withNewSource().withComponent("meshpilot-agent").endSource()
@@ -98,12 +98,19 @@ final class ServiceAnnotator {
                 .build();
     }
 
+    /** A directive that overrides a drain, exports sick backends or finds no target is a Warning, as is drift. */
+    static String type(Change change, ServiceDirective directive) {
+        return KubernetesContract.WARNING_DECISION_REASONS.contains(directive.reason()) ? "Warning" : change.type;
+    }
+
     /**
      * E.g. {@code affinity local -> remote, shared true, global true: local-degraded (directive 12)}, or for drift
      * {@code reverted a manual edit (service.cilium.io/affinity: remote -> local): local-healthy (directive 12)}.
      */
     static String message(Service before, ServiceDirective directive, Change change) {
-        String cause = ": " + directive.reason() + " (directive " + directive.version() + ")";
+        String cause = ": " + directive.reason() + (directive.awaiting().isEmpty() ? ""
+                : ", exporting until " + String.join(", ", directive.awaiting()) + " export") + " (directive "
+                + directive.version() + ")";
         if (change == Change.DRIFT) {
             return "reverted a manual edit (" + OwnedAnnotations.difference(OwnedAnnotations.on(before),
                     OwnedAnnotations.wantedBy(directive)) + ")" + cause;

@@ -25,6 +25,21 @@ class ServiceAnnotatorTest {
     }
 
     @Test
+    void recordsADrainOverriddenOrALastResortExportAsAWarningAndSaysWhatItWaitsFor() {
+        ServiceDirective overridden = new ServiceDirective("eu", "default", "hello-world", 10,
+                Map.of("service.cilium.io/global", "true", "service.cilium.io/shared", "true",
+                        "service.cilium.io/affinity", "local"), "drain-overridden", Instant.EPOCH, "drained",
+                Instant.EPOCH, java.util.List.of("ap"));
+
+        assertThat(ServiceAnnotator.type(Change.DIRECTIVE, overridden)).isEqualTo("Warning");
+        assertThat(ServiceAnnotator.type(Change.DIRECTIVE, BALANCED)).isEqualTo("Normal");
+        assertThat(ServiceAnnotator.message(service(Map.of()), overridden, Change.DIRECTIVE))
+                .endsWith("drain-overridden, exporting until ap export (directive 10)");
+        assertThat(io.meshpilot.schemas.KubernetesContract.WARNING_DECISION_REASONS).allSatisfy(reason ->
+                assertThat(io.meshpilot.core.decision.Reason.fromWire(reason)).as(reason).isPresent());
+    }
+
+    @Test
     void tellsWhatChangedAndWhy() {
         Service before = service(Map.of("service.cilium.io/affinity", "local"));
 
