@@ -23,15 +23,16 @@ final class TopicsCommand implements Runnable {
         spec.commandLine().usage(spec.commandLine().getOut());
     }
 
-    @Command(name = "create", mixinStandardHelpOptions = true,
+    @Command(name = "create",
             description = "Create the shared topics and those of each region (existing topics are left alone).")
     static final class Create implements Callable<Integer> {
 
         @Mixin
         KafkaOptions kafka;
 
-        @Option(names = "--regions", paramLabel = "NAME[,...]", split = ",", required = true,
-                description = "Regions whose topics to create.")
+        @Option(names = "--regions", paramLabel = "NAME[,...]", split = ",",
+                defaultValue = "${env:MESHPILOT_TOPICS_REGIONS}",
+                description = "Regions whose topics to create; required (env MESHPILOT_TOPICS_REGIONS).")
         List<String> regions;
 
         @Option(names = "--partitions", paramLabel = "N", defaultValue = "${env:MESHPILOT_PARTITIONS:-6}",
@@ -49,6 +50,9 @@ final class TopicsCommand implements Runnable {
 
         @Override
         public Integer call() {
+            if (regions == null || regions.isEmpty()) {
+                throw new IllegalArgumentException("--regions is required (env MESHPILOT_TOPICS_REGIONS)");
+            }
             TopicProvisioner.Layout layout = new TopicProvisioner.Layout(partitions, replicationFactor);
             KafkaSettings settings = kafka.settings();
             try (Admin admin = Admin.create(settings.admin("meshpilot-topics"))) {
