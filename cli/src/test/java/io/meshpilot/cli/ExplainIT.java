@@ -73,7 +73,8 @@ class ExplainIT {
 
         Object yaml = new Load(LoadSettings.builder().build()).loadFromString(run("explain", "default/hello-world",
                 "-o", "yaml"));
-        assertThat(JSON.valueToTree(yaml)).isEqualTo(json);
+        JsonNode fromYaml = JSON.valueToTree(yaml);
+        assertThat(fromYaml).isEqualTo(json);
     }
 
     @Test

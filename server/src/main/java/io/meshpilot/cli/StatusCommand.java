@@ -15,7 +15,10 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-/** The managed Services, region by region, as {@code GET /api/v1/services} lists them (every page of it). */
+/**
+ * The managed Services, region by region, as {@code GET /api/v1/services} lists them (every page of it, with its
+ * filters). A Service matching the filters is listed with all its regions.
+ */
 @Command(name = "status",
         description = "List the managed Services, one line per Service and region: state, annotations in force, "
                 + "reason (asks the control plane's API; -o json and -o yaml print the API's own fields).")
@@ -28,7 +31,7 @@ final class StatusCommand implements Callable<Integer> {
     String namespace;
 
     @Option(names = "--region", paramLabel = "NAME", defaultValue = "${env:MESHPILOT_STATUS_REGION}",
-            description = "Only Services in this region with a region matching --state, if given "
+            description = "Only Services present in this region (with --state: in that state there) "
                     + "(env MESHPILOT_STATUS_REGION; default: all).")
     String region;
 
