@@ -13,7 +13,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import org.apache.kafka.clients.producer.internals.Sender;
 import org.apache.kafka.common.protocol.Errors;
+import org.apache.kafka.common.utils.internals.LogContext;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.slf4j.LoggerFactory;
@@ -99,7 +101,8 @@ class LoggingTest {
     @Test
     void dropsTheProducersWarningsAboutTransactionsItRetriesItself() {
         capture("warn", "text");
-        var sender = LoggerFactory.getLogger("org.apache.kafka.clients.producer.internals.Sender");
+        // as Kafka's Sender logs it: through its LogContext, with the producer's prefix
+        var sender = new LogContext("[Producer clientId=cp-1, transactionalId=cp-1] ").logger(Sender.class);
 
         sender.warn("Got error produce response with correlation id {} on topic-partition {}, retrying ({} attempts "
                 + "left). Error: {}", 42, "meshpilot.us.directives-0", 2147483646, Errors.CONCURRENT_TRANSACTIONS);

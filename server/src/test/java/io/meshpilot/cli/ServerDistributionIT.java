@@ -58,6 +58,18 @@ class ServerDistributionIT {
     }
 
     @Test
+    void readsFlagsFromTheirEnvironmentTwins(@TempDir Path dir) throws Exception {
+        Path policy = Files.writeString(dir.resolve("policy.yaml"), "scope: default/hello-world\nmode: local\n");
+
+        String output = run(List.of("policy", "apply"), "MESHPILOT_POLICY_FILE", policy.toString(),
+                "MESHPILOT_POLICY_DRY_RUN", "true");
+
+        assertThat(output).isEqualTo("default/hello-world: valid (dry run, not written)\n");
+        assertThat(run(List.of("topics", "create"), "MESHPILOT_TOPICS_REGIONS", "US", "MESHPILOT_KAFKA_BOOTSTRAP",
+                "127.0.0.1:1")).startsWith("create: ").contains("'US'");
+    }
+
+    @Test
     void logsOnlyJsonLinesWhenTheApiServerIsUnreachable(@TempDir Path dir) throws Exception {
         int closed;
         try (var socket = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
@@ -87,11 +99,15 @@ class ServerDistributionIT {
     }
 
     /** Runs the jar as the image does; standard output and error together. */
-    private static String run(List<String> args) throws Exception {
+    private static String run(List<String> args, String... environment) throws Exception {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
                 .toString(), "-jar", JAR.toString()));
         command.addAll(args);
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+        for (int i = 0; i < environment.length; i += 2) {
+            builder.environment().put(environment[i], environment[i + 1]);
+        }
+        Process process = builder.start();
         String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
         return output;
