@@ -94,8 +94,8 @@ final class PolicyCommand implements Runnable {
             if (dryRun) {
                 return 0;
             }
-            List<PolicyStatus> verdicts = new PolicyClient(kafka.settings(), kafka.topics()).apply(documents,
-                    timeout);
+            List<PolicyStatus> verdicts = kafka.ask(settings -> new PolicyClient(settings, kafka.topics())
+                    .apply(documents, timeout));
             boolean accepted = true;
             for (PolicyStatus verdict : verdicts) {
                 print(out, verdict);
@@ -135,7 +135,8 @@ final class PolicyCommand implements Runnable {
         @Override
         public Integer call() throws IOException {
             Optional.ofNullable(scope).ifPresent(PolicyCommand::checkScope);
-            Map<String, String> policies = new PolicyClient(kafka.settings(), kafka.topics()).policies();
+            Map<String, String> policies = kafka.ask(settings -> new PolicyClient(settings, kafka.topics())
+                    .policies());
             if (scope != null && !policies.containsKey(scope)) {
                 spec.commandLine().getErr().println("policy get: no policy for scope " + scope + " in "
                         + kafka.topics().policies());
@@ -180,7 +181,10 @@ final class PolicyCommand implements Runnable {
         @Override
         public Integer call() {
             checkScope(scope);
-            new PolicyClient(kafka.settings(), kafka.topics()).delete(scope);
+            kafka.ask(settings -> {
+                new PolicyClient(settings, kafka.topics()).delete(scope);
+                return scope;
+            });
             spec.commandLine().getOut().println(scope + ": deleted");
             return 0;
         }
@@ -206,7 +210,8 @@ final class PolicyCommand implements Runnable {
         @Override
         public Integer call() {
             checkScope(scope);
-            Optional<PolicyStatus> status = new PolicyClient(kafka.settings(), kafka.topics()).status(scope);
+            Optional<PolicyStatus> status = kafka.ask(settings -> new PolicyClient(settings, kafka.topics())
+                    .status(scope));
             if (status.isEmpty()) {
                 spec.commandLine().getErr().println("policy status: no verdict for scope " + scope + " in "
                         + kafka.topics().policyStatus());

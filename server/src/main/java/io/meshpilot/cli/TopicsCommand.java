@@ -1,6 +1,5 @@
 package io.meshpilot.cli;
 
-import io.meshpilot.kafka.KafkaSettings;
 import io.meshpilot.kafka.TopicProvisioner;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -54,12 +53,13 @@ final class TopicsCommand implements Runnable {
                 throw new IllegalArgumentException("--regions is required (env MESHPILOT_TOPICS_REGIONS)");
             }
             TopicProvisioner.Layout layout = new TopicProvisioner.Layout(partitions, replicationFactor);
-            KafkaSettings settings = kafka.settings();
-            try (Admin admin = Admin.create(settings.admin("meshpilot-topics"))) {
-                List<String> created = new TopicProvisioner(admin, kafka.topics(), layout).provision(regions);
-                created.forEach(topic -> spec.commandLine().getOut().println("created " + topic));
-                spec.commandLine().getOut().println(created.size() + " topics created");
-            }
+            List<String> created = kafka.ask(settings -> {
+                try (Admin admin = Admin.create(settings.admin("meshpilot-topics"))) {
+                    return new TopicProvisioner(admin, kafka.topics(), layout).provision(regions);
+                }
+            });
+            created.forEach(topic -> spec.commandLine().getOut().println("created " + topic));
+            spec.commandLine().getOut().println(created.size() + " topics created");
             return 0;
         }
     }

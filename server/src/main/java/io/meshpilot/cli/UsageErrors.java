@@ -23,7 +23,9 @@ final class UsageErrors implements IExecutionExceptionHandler {
     public int handleExecutionException(Exception e, CommandLine command, ParseResult parsed) {
         int exitCode = e instanceof IllegalArgumentException || e instanceof CommandLine.ParameterException
                 ? USAGE : FAILURE;
-        Logging.failure(command.getErr(), command.getCommandName(), Failures.describe(e), e);
+        String path = command.getCommandSpec().qualifiedName(" ");
+        String name = path.contains(" ") ? path.substring(path.indexOf(' ') + 1) : path;
+        Logging.failure(command.getErr(), name, Failures.describe(e), e);
         return exitCode;
     }
 }

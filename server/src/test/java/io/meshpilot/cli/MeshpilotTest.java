@@ -60,7 +60,7 @@ class MeshpilotTest {
     void namesTheKafkaClientFileItCannotRead() {
         assertThat(run("policy", "get", "--kafka-bootstrap", "127.0.0.1:1", "--kafka-config", "no-such.properties"))
                 .isEqualTo(2);
-        assertThat(err.toString().lines()).singleElement().asString().startsWith("get: ").contains("no-such.properties");
+        assertThat(err.toString().lines()).singleElement().asString().startsWith("policy get: ").contains("no-such.properties");
     }
 
     @Test

@@ -66,7 +66,7 @@ class ServerDistributionIT {
 
         assertThat(output).isEqualTo("default/hello-world: valid (dry run, not written)\n");
         assertThat(run(List.of("topics", "create"), "MESHPILOT_TOPICS_REGIONS", "US", "MESHPILOT_KAFKA_BOOTSTRAP",
-                "127.0.0.1:1")).startsWith("create: ").contains("'US'");
+                "127.0.0.1:1")).startsWith("topics create: region 'US' must be a DNS-1123 label");
     }
 
     @Test
