@@ -10,6 +10,8 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.HashSet;
 import java.util.Locale;
 import java.util.Map;
@@ -27,6 +29,9 @@ final class FlatJsonEncoder extends EncoderBase<ILoggingEvent> {
     private static final Set<String> RESERVED = Set.of("time", "level", "logger", "thread", "message", "error",
             "stack");
     private static final JsonFactory JSON = new JsonFactory();
+    /** Always milliseconds, so every line's time has the same width. */
+    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSX")
+            .withZone(ZoneOffset.UTC);
     private static final byte[] NOTHING = new byte[0];
 
     @Override
@@ -44,7 +49,7 @@ final class FlatJsonEncoder extends EncoderBase<ILoggingEvent> {
         ByteArrayOutputStream line = new ByteArrayOutputStream(256);
         try (JsonGenerator json = JSON.createGenerator(line)) {
             json.writeStartObject();
-            json.writeStringField("time", Instant.ofEpochMilli(event.getTimeStamp()).toString());
+            json.writeStringField("time", TIME.format(Instant.ofEpochMilli(event.getTimeStamp())));
             json.writeStringField("level", event.getLevel().toString().toLowerCase(Locale.ROOT));
             json.writeStringField("logger", event.getLoggerName());
             json.writeStringField("thread", event.getThreadName());
