@@ -7,7 +7,7 @@ import java.time.Clock;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 
-@Command(name = "demo", mixinStandardHelpOptions = true,
+@Command(name = "demo",
         description = "Replay the Cilium Cluster Mesh walkthrough in a fresh sandbox, step by step, with meshpilot "
                 + "deciding the annotations. Exits 0 only if every step matched its expectation.")
 final class DemoCommand implements Callable<Integer> {

@@ -14,7 +14,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
-@Command(name = "sandbox", mixinStandardHelpOptions = true,
+@Command(name = "sandbox",
         description = "Run everything on this machine: Kafka, a Kubernetes API server, workload and agent per "
                 + "region, and the control plane, until interrupted.")
 final class SandboxCommand implements Callable<Integer> {

@@ -25,7 +25,10 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
-/** Issue 5, point 3: {@code meshpilot policy apply|get|delete|status} against a sandbox, and their exit codes. */
+/**
+ * Issue 5, point 3 and issue 20, point 2: {@code meshpilot policy apply|get|delete|status} against a sandbox, their
+ * exit codes (0 accepted, 3 rejected, 4 no verdict in time) and their {@code -o json|yaml}.
+ */
 @ExtendWith(KafkaBrokerExtension.class)
 class PolicyCommandIT {
 
@@ -82,17 +85,51 @@ class PolicyCommandIT {
     }
 
     @Test
-    void exitsOneAndPrintsEveryErrorWhenAPolicyIsRejected(@TempDir Path dir) throws Exception {
+    void rejectsAnInvalidPolicyWithoutWritingIt(@TempDir Path dir) throws Exception {
         Path file = dir.resolve("bad.json");
         Files.writeString(file, "{\"scope\": \"default/*\", \"minReadyRatio\": 2, \"colour\": \"red\"}");
 
-        assertThat(run("policy", "apply", "-f", file.toString())).isEqualTo(1);
+        assertThat(run("policy", "apply", "-f", file.toString())).isEqualTo(3);
 
-        assertThat(out.toString()).contains("default/*: rejected", "  colour: is not a known field",
-                "  minReadyRatio: must have a maximum value of 1");
+        assertThat(out.toString()).contains("default/*: rejected by the schemas, nothing written",
+                "  colour: is not a known field", "  minReadyRatio: must have a maximum value of 1");
+        assertThat(run("policy", "get")).isZero();
+        assertThat(out.toString()).isEmpty();
         assertThat(run("policy", "status", "default/*")).isEqualTo(1);
-        assertThat(out.toString()).contains("rejected");
+        assertThat(err.toString()).contains("no verdict for scope default/*");
         assertThat(affinity("us")).isEqualTo("local");
+    }
+
+    @Test
+    void exitsThreeWhenTheControlPlaneRejectsAPolicy(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("drain-all.yaml");
+        Files.writeString(file, "scope: default/hello-world\ndrain: [us, eu]\n");
+
+        assertThat(run("policy", "apply", "-f", file.toString())).as(err.toString()).isEqualTo(3);
+
+        assertThat(out.toString()).contains("default/hello-world: rejected (record 0@0)",
+                "  drain: would drain every region [eu, us]");
+        assertThat(run("policy", "status", "default/hello-world")).isEqualTo(3);
+        assertThat(run("policy", "status", "default/hello-world", "-o", "json")).isEqualTo(3);
+        assertThat(out.toString()).contains("\"kind\" : \"PolicyStatus\"", "\"accepted\" : false");
+        assertThat(run("policy", "get", "-o", "yaml")).isZero();
+        assertThat(out.toString()).contains("items:", "- scope: default/hello-world", "  policy:", "    drain:");
+        assertThat(run("policy", "get", "default/hello-world", "-o", "json")).isZero();
+        assertThat(out.toString()).startsWith("{").contains("\"scope\" : \"default/hello-world\"");
+    }
+
+    @Test
+    void exitsFourWhenNoControlPlaneAnswers(@TempDir Path dir) throws Exception {
+        String idle = "idle." + topics.prefix();
+        assertThat(runWith(idle, "topics", "create", "--regions", "us", "--partitions", "1",
+                "--replication-factor", "1")).as(err.toString()).isZero();
+        Path file = dir.resolve("policy.yaml");
+        Files.writeString(file, "scope: \"*\"\nmode: auto\n");
+
+        assertThat(runWith(idle, "policy", "apply", "-f", file.toString(), "--timeout", "1s500ms")).isEqualTo(4);
+
+        assertThat(err.toString()).contains("policy apply: no verdict within 1500 ms for 1 of 1 policies written to "
+                + idle + ".policies; is a control plane running?");
     }
 
     @Test
@@ -107,13 +144,17 @@ class PolicyCommandIT {
     }
 
     private int run(String... args) {
+        return runWith(topics.prefix(), args);
+    }
+
+    private int runWith(String prefix, String... args) {
         out = new StringWriter();
         err = new StringWriter();
-        CommandLine commandLine = Meshpilot.commandLine();
+        CommandLine commandLine = MeshpilotCli.commandLine();
         commandLine.setOut(new PrintWriter(out, true));
         commandLine.setErr(new PrintWriter(err, true));
         List<String> all = new ArrayList<>(List.of(args));
-        all.addAll(List.of("--kafka-bootstrap", kafka.bootstrapServers(), "--topic-prefix", topics.prefix()));
+        all.addAll(List.of("--kafka-bootstrap", kafka.bootstrapServers(), "--topic-prefix", prefix));
         return commandLine.execute(all.toArray(String[]::new));
     }
 

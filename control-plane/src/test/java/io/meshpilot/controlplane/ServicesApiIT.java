@@ -97,6 +97,14 @@ class ServicesApiIT {
     }
 
     @Test
+    void saysWhichBuildItRuns() {
+        JsonObject build = json(get("/api/v1/version"));
+
+        assertThat(build.getString("component")).isEqualTo("control-plane");
+        assertThat(build.getString("version")).isEqualTo(io.meshpilot.schemas.BuildInfo.version());
+    }
+
+    @Test
     void servesHealthReadinessAndMetrics() {
         assertThat(get("/healthz").statusCode()).isEqualTo(200);
         assertThat(get("/readyz").statusCode()).isEqualTo(200);

@@ -21,7 +21,7 @@ import java.util.Set;
 
 /**
  * The control plane's HTTP API (SPEC §7): {@code GET /api/v1/services} (paged, filterable by namespace, region and
- * state) and {@code GET /api/v1/services/{namespace}/{name}}. Any replica answers for every Service: each reads all
+ * state), {@code GET /api/v1/services/{namespace}/{name}} and {@code GET /api/v1/version}. Any replica answers for every Service: each reads all
  * the region topics. Requests are served on the control plane's event loop, which owns what they read. Errors are
  * JSON with a message.
  */
@@ -49,6 +49,7 @@ public final class ServicesApi {
     public void routes(Router router) {
         router.get("/api/v1/services").handler(context -> onLoop(context, this::list));
         router.get("/api/v1/services/:namespace/:name").handler(context -> onLoop(context, this::detail));
+        BuildInfoApi.routes(router);
     }
 
     private void onLoop(RoutingContext context, java.util.function.Consumer<RoutingContext> handler) {

@@ -1,37 +1,32 @@
 package io.meshpilot.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.meshpilot.schemas.ServiceKey;
-import java.io.IOException;
 import java.io.PrintWriter;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-@Command(name = "explain", mixinStandardHelpOptions = true,
+@Command(name = "explain",
         description = "Explain the decision for a Service, region by region: health, state, reason, annotations, "
-                + "the agent's status, and where each region's clients go (asks the control plane's API).")
+                + "the agent's status, and where each region's clients go (asks the control plane's API; -o json "
+                + "and -o yaml print the API's own fields).")
 final class ExplainCommand implements Callable<Integer> {
-
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     @Parameters(paramLabel = "NAMESPACE/SERVICE", description = "The Service to explain.")
     String service;
 
-    @Option(names = "--url", paramLabel = "URL", defaultValue = "${env:MESHPILOT_URL:-http://127.0.0.1:8080}",
-            description = "The control plane's HTTP address (env MESHPILOT_URL; default: ${DEFAULT-VALUE}).")
-    String url;
+    @Mixin
+    ControlPlaneApi api;
+
+    @Mixin
+    OutputOption output;
 
     @Spec
     CommandSpec spec;
@@ -40,34 +35,14 @@ final class ExplainCommand implements Callable<Integer> {
     public Integer call() throws InterruptedException {
         ServiceKey key = ServiceKey.parse(service).orElseThrow(() -> new IllegalArgumentException(
                 "'" + service + "' is not NAMESPACE/SERVICE"));
+        JsonNode body = api.get("/api/v1/services/" + key, Map.of());
         PrintWriter out = spec.commandLine().getOut();
-        PrintWriter err = spec.commandLine().getErr();
-        HttpResponse<String> response;
-        try {
-            response = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-                    .connectTimeout(Duration.ofSeconds(5)).build()
-                    .send(HttpRequest.newBuilder(URI.create(url.replaceAll("/+$", "") + "/api/v1/services/" + key))
-                            .timeout(Duration.ofSeconds(10)).GET().build(), HttpResponse.BodyHandlers.ofString());
-        } catch (IOException | IllegalArgumentException e) {
-            err.println("explain: cannot reach the control plane at " + url + ": " + e.getMessage());
-            return 1;
+        if (output.text()) {
+            lines(body).forEach(out::println);
+        } else {
+            output.print(out, body);
         }
-        JsonNode body = parse(response.body());
-        if (response.statusCode() != 200) {
-            err.println("explain: " + (body.hasNonNull("message") ? body.get("message").asText()
-                    : "the control plane answered " + response.statusCode()));
-            return 1;
-        }
-        lines(body).forEach(out::println);
         return 0;
-    }
-
-    private static JsonNode parse(String body) {
-        try {
-            return JSON.readTree(body);
-        } catch (IOException e) {
-            return JSON.createObjectNode();
-        }
     }
 
     /** The explanation as text lines. */

@@ -1,6 +1,5 @@
 package io.meshpilot.cli;
 
-import io.meshpilot.kafka.KafkaSettings;
 import io.meshpilot.kafka.TopicProvisioner;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -23,15 +22,16 @@ final class TopicsCommand implements Runnable {
         spec.commandLine().usage(spec.commandLine().getOut());
     }
 
-    @Command(name = "create", mixinStandardHelpOptions = true,
+    @Command(name = "create",
             description = "Create the shared topics and those of each region (existing topics are left alone).")
     static final class Create implements Callable<Integer> {
 
         @Mixin
         KafkaOptions kafka;
 
-        @Option(names = "--regions", paramLabel = "NAME[,...]", split = ",", required = true,
-                description = "Regions whose topics to create.")
+        @Option(names = "--regions", paramLabel = "NAME[,...]", split = ",",
+                defaultValue = "${env:MESHPILOT_TOPICS_REGIONS}",
+                description = "Regions whose topics to create; required (env MESHPILOT_TOPICS_REGIONS).")
         List<String> regions;
 
         @Option(names = "--partitions", paramLabel = "N", defaultValue = "${env:MESHPILOT_PARTITIONS:-6}",
@@ -49,13 +49,17 @@ final class TopicsCommand implements Runnable {
 
         @Override
         public Integer call() {
-            TopicProvisioner.Layout layout = new TopicProvisioner.Layout(partitions, replicationFactor);
-            KafkaSettings settings = kafka.settings();
-            try (Admin admin = Admin.create(settings.admin("meshpilot-topics"))) {
-                List<String> created = new TopicProvisioner(admin, kafka.topics(), layout).provision(regions);
-                created.forEach(topic -> spec.commandLine().getOut().println("created " + topic));
-                spec.commandLine().getOut().println(created.size() + " topics created");
+            if (regions == null || regions.isEmpty()) {
+                throw new IllegalArgumentException("--regions is required (env MESHPILOT_TOPICS_REGIONS)");
             }
+            TopicProvisioner.Layout layout = new TopicProvisioner.Layout(partitions, replicationFactor);
+            List<String> created = kafka.ask(settings -> {
+                try (Admin admin = Admin.create(settings.admin("meshpilot-topics"))) {
+                    return new TopicProvisioner(admin, kafka.topics(), layout).provision(regions);
+                }
+            });
+            created.forEach(topic -> spec.commandLine().getOut().println("created " + topic));
+            spec.commandLine().getOut().println(created.size() + " topics created");
             return 0;
         }
     }

@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-@Command(name = "control-plane", mixinStandardHelpOptions = true,
+@Command(name = "control-plane",
         description = "Run a control-plane replica: consume every region's health, publish directives.")
 final class ControlPlaneCommand implements Callable<Integer> {
 

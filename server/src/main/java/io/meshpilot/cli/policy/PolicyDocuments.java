@@ -1,13 +1,14 @@
 package io.meshpilot.cli.policy;
 
-import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.MappingIterator;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.meshpilot.schemas.Decoded;
+import io.meshpilot.schemas.FieldError;
 import io.meshpilot.schemas.MeshRecord;
 import io.meshpilot.schemas.Names;
+import io.meshpilot.schemas.RecordCodec;
+import io.meshpilot.schemas.TrafficPolicy;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -15,11 +16,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import org.snakeyaml.engine.v2.api.Load;
+import org.snakeyaml.engine.v2.api.LoadSettings;
 
 /**
  * Reads the documents of a policy file: YAML (JSON is YAML too), one or several documents separated by {@code ---},
- * each a TrafficPolicy that names its {@code scope}. {@code apiVersion} and {@code kind} may be left out. The
- * documents are checked only for what the file must carry; the control plane judges the rest.
+ * each a TrafficPolicy that names its {@code scope}. {@code apiVersion} and {@code kind} may be left out.
+ * {@link #check} judges a document against the bundled schemas; only the control plane knows the regions.
  */
 public final class PolicyDocuments {
 
@@ -27,7 +30,6 @@ public final class PolicyDocuments {
     public record Document(String scope, byte[] json) {
     }
 
-    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private PolicyDocuments() {
@@ -44,16 +46,15 @@ public final class PolicyDocuments {
 
     static List<Document> parse(String text, String source) {
         List<Document> documents = new ArrayList<>();
-        try (JsonParser parser = YAML.getFactory().createParser(text);
-             MappingIterator<JsonNode> nodes = YAML.readValues(parser, JsonNode.class)) {
+        Load yaml = new Load(LoadSettings.builder().setLabel(source).build());
+        try {
             int index = 0;
-            while (nodes.hasNext()) {
+            for (Object parsed : yaml.loadAllFromString(text)) {
                 index++;
-                JsonNode node = nodes.next();
-                if (node == null || node.isNull() || node.isMissingNode()) {
+                if (parsed == null) {
                     continue;
                 }
-                documents.add(document(node, source + ", document " + index));
+                documents.add(document(JSON.valueToTree(parsed), source + ", document " + index));
             }
         } catch (IllegalArgumentException e) {
             throw e;
@@ -64,6 +65,12 @@ public final class PolicyDocuments {
             throw new IllegalArgumentException(source + ": no policy document");
         }
         return documents;
+    }
+
+    /** What the bundled schemas find wrong with a document (nothing for a valid one), as the control plane would. */
+    public static List<FieldError> check(Document document) {
+        return RecordCodec.get().decode(document.json(), TrafficPolicy.class) instanceof Decoded.Invalid<?> invalid
+                ? invalid.errors() : List.of();
     }
 
     private static Document document(JsonNode node, String where) throws IOException {

@@ -1,35 +1,45 @@
 package io.meshpilot.cli;
 
 import io.meshpilot.schemas.BuildInfo;
+import java.util.Set;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ScopeType;
 
-/** The {@code meshpilot} command: one entry point, a subcommand per job (SPEC §7). */
+/**
+ * The {@code meshpilot} command: one entry point, a subcommand per job (SPEC §7). This is the server distribution's
+ * command line (what the image runs); the full command line adds the sandbox's commands to it.
+ */
 @Command(name = "meshpilot",
-        mixinStandardHelpOptions = true,
-        versionProvider = Meshpilot.Version.class,
         description = "Event-driven multi-region control plane for Cilium ClusterMesh.",
         subcommands = {
             ControlPlaneCommand.class,
             AgentCommand.class,
-            SandboxCommand.class,
-            DemoCommand.class,
             PolicyCommand.class,
             ExplainCommand.class,
+            StatusCommand.class,
             TopicsCommand.class,
+            VersionCommand.class,
+            CompletionCommand.class,
             CommandLine.HelpCommand.class
         },
-        footer = {"", "Every flag has an environment-variable twin, named in its description."})
+        footer = {"", "Every flag has an environment-variable twin, named in its description.",
+            "Durations are written as Go writes them: 300ms, 5s, 1m30s, 2h."})
 public final class Meshpilot implements Runnable {
 
+    /** Commands that log at warn unless told otherwise: they print their own story. */
+    private static final Set<String> QUIET_BY_DEFAULT = Set.of("demo");
+
     @Option(names = "--log-level", scope = ScopeType.INHERIT, defaultValue = "${env:MESHPILOT_LOG_LEVEL}",
-            description = "error, warn, info or debug (env MESHPILOT_LOG_LEVEL; default: info, warn for the demo).")
+            paramLabel = "LEVEL",
+            description = "error, warn, info, debug or trace (env MESHPILOT_LOG_LEVEL; default: info, warn for the "
+                    + "demo).")
     String logLevel;
 
     @Option(names = "--log-format", scope = ScopeType.INHERIT, defaultValue = "${env:MESHPILOT_LOG_FORMAT:-text}",
-            description = "text (key=value) or json, one object per line (env MESHPILOT_LOG_FORMAT; "
+            paramLabel = "FORMAT",
+            description = "text (key=value) or json, one flat object per line (env MESHPILOT_LOG_FORMAT; "
                     + "default: ${DEFAULT-VALUE}).")
     String logFormat;
 
@@ -40,9 +50,17 @@ public final class Meshpilot implements Runnable {
         System.exit(commandLine().execute(args));
     }
 
-    /** The whole command line, for tools and tests that read its options. */
-    public static CommandLine commandLine() {
+    /**
+     * The whole command line, for tools and tests that read its options.
+     *
+     * @param more further subcommands (the full CLI's sandbox and demo)
+     */
+    public static CommandLine commandLine(Object... more) {
         CommandLine commandLine = new CommandLine(new Meshpilot());
+        for (Object command : more) {
+            commandLine.addSubcommand(command);
+        }
+        everyCommand(commandLine);
         commandLine.setExecutionStrategy(parsed -> {
             Meshpilot top = parsed.asCommandLineList().get(0).getCommand();
             try {
@@ -56,10 +74,20 @@ public final class Meshpilot implements Runnable {
         return commandLine;
     }
 
+    /** kubectl's habits on every command, however it was declared: {@code -h/--help} and {@code -V/--version}. */
+    private static void everyCommand(CommandLine command) {
+        CommandLine.Model.CommandSpec spec = command.getCommandSpec();
+        if (spec.findOption("--help") == null) {
+            spec.mixinStandardHelpOptions(true);
+        }
+        spec.versionProvider(new Version());
+        command.getSubcommands().values().forEach(Meshpilot::everyCommand);
+    }
+
     private static String defaultLevel(CommandLine.ParseResult parsed) {
-        boolean demo = parsed.asCommandLineList().stream()
-                .anyMatch(command -> command.getCommand() instanceof DemoCommand);
-        return demo ? "warn" : "info";
+        boolean quiet = parsed.asCommandLineList().stream()
+                .anyMatch(command -> QUIET_BY_DEFAULT.contains(command.getCommandName()));
+        return quiet ? "warn" : "info";
     }
 
     @Override

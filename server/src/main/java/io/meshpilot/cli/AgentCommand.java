@@ -1,6 +1,7 @@
 package io.meshpilot.cli;
 
 import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.meshpilot.agent.AgentSettings;
 import io.meshpilot.agent.RegionAgent;
 import io.meshpilot.agent.kubernetes.KubernetesCalls;
@@ -18,7 +19,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-@Command(name = "agent", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(name = "agent", sortOptions = false,
         description = "Run the region agent: publish this region's Service health, apply its directives.")
 final class AgentCommand implements Callable<Integer> {
 
@@ -134,7 +135,14 @@ final class AgentCommand implements Callable<Integer> {
                 new AgentSettings.Leadership(leaderElection, leaseNamespace, leaseName, leaseDuration,
                         leaseDuration.multipliedBy(2).dividedBy(3), leaseDuration.dividedBy(7), true),
                 new AgentSettings.Http("0.0.0.0", httpPort));
-        return UntilStopped.run(RegionAgent.start(settings, Clock.systemUTC()));
+        RegionAgent agent;
+        try {
+            agent = RegionAgent.start(settings, Clock.systemUTC());
+        } catch (KubernetesClientException e) {
+            throw new IllegalStateException("cannot reach the Kubernetes API server at "
+                    + settings.kubernetes().getMasterUrl() + ": " + Failures.describe(e), e);
+        }
+        return UntilStopped.run(agent);
     }
 
     private String agentId() throws IOException {
