@@ -229,6 +229,9 @@ final class PolicyCommand implements Runnable {
     static void print(PrintWriter out, PolicyStatus status) {
         print(out, status.scope(), (status.accepted() ? "accepted" : "rejected") + " (record "
                 + status.policyPartition() + "@" + status.policyOffset() + ")", status.errors());
+        if (status.warnings() != null) {
+            status.warnings().forEach(warning -> out.println("  warning: " + warning));
+        }
     }
 
     private static void print(PrintWriter out, String scope, String verdict, List<FieldError> errors) {
