@@ -101,7 +101,7 @@ class ControlPlaneChartTest {
 
         GenericKubernetesResource rule = manifests.generic("PrometheusRule").get(0);
         assertThat(rule.getAdditionalProperties().get("spec"))
-                .isEqualTo(HelmChart.readYaml(ProjectFiles.alertRules()));
+                .isEqualTo(HelmChart.readYaml(ProjectFiles.alertRules("meshpilot-control-plane")));
         ConfigMap dashboard = manifests.one(ConfigMap.class);
         assertThat(dashboard.getMetadata().getLabels()).containsEntry("grafana_dashboard", "1");
         ObjectMapper json = new ObjectMapper();
