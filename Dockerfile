@@ -7,7 +7,8 @@
 FROM eclipse-temurin:17-jdk AS build
 WORKDIR /src
 COPY . .
-RUN ./mvnw -B -ntp -q -DskipTests package
+# Maven's downloads (and the wrapper's Maven) stay in BuildKit's cache between builds, not in a layer.
+RUN --mount=type=cache,target=/root/.m2 ./mvnw -B -ntp -q -DskipTests package
 
 FROM gcr.io/distroless/java17-debian12:nonroot
 COPY --from=build /src/cli/target/meshpilot.jar /opt/meshpilot/meshpilot.jar
