@@ -109,6 +109,8 @@ class ControlPlaneChartTest {
                 .isEqualTo(json.readTree(ProjectFiles.dashboard().toFile()));
         GenericKubernetesResource monitor = manifests.generic("ServiceMonitor").get(0);
         assertThat((String) monitor.get("spec", "jobLabel")).isEqualTo("app.kubernetes.io/name");
+        assertThat((Boolean) monitor.get("spec", "endpoints", 0, "honorLabels"))
+                .as("the per-Service series keep their namespace and service labels").isTrue();
         assertThat(manifests.one(Deployment.class).getSpec().getTemplate().getMetadata().getLabels())
                 .containsEntry("app.kubernetes.io/name", "meshpilot-control-plane");
     }
