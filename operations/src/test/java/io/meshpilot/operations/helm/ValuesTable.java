@@ -40,7 +40,7 @@ final class ValuesTable {
         JsonNode schema = schema(chart);
         walk(schema, "", (key, node) -> table.append("| `").append(key).append("` | ")
                 .append(type(schema, node)).append(" | ").append(defaultOf(defaults, key)).append(" | ")
-                .append(node.path("description").asText().replace("|", "\\|")).append(" |\n"));
+                .append(markdown(node.path("description").asText())).append(" |\n"));
         return table.toString();
     }
 
@@ -69,6 +69,11 @@ final class ValuesTable {
         } else {
             row.add(path, node);
         }
+    }
+
+    /** Text safe in a Markdown table cell: no cell break, no {@code <name>} read as an HTML tag. */
+    private static String markdown(String text) {
+        return text.replace("|", "\\|").replace("<", "&lt;").replace(">", "&gt;");
     }
 
     private static String type(JsonNode schema, JsonNode node) {
