@@ -55,3 +55,12 @@ meshpilot.io/region: {{ include "meshpilot-agent.region" . }}
   resources: ["events"]
   verbs: ["create"]
 {{- end -}}
+
+{{/* A probe of the HTTP port: the values' timing (and any handler they set) over an httpGet of the path. */}}
+{{- define "meshpilot-agent.probe" -}}
+{{- $probe := deepCopy .probe -}}
+{{- if not (or $probe.httpGet $probe.exec $probe.tcpSocket $probe.grpc) -}}
+{{- $_ := set $probe "httpGet" (dict "path" .path "port" "http") -}}
+{{- end -}}
+{{- toYaml $probe -}}
+{{- end -}}

@@ -36,3 +36,12 @@ helm.sh/chart: {{ printf "%s-%s" .Chart.Name .Chart.Version }}
 {{- printf "%s:%s" .Values.image.repository (default .Chart.AppVersion .Values.image.tag) -}}
 {{- end -}}
 {{- end -}}
+
+{{/* A probe of the HTTP port: the values' timing (and any handler they set) over an httpGet of the path. */}}
+{{- define "meshpilot-control-plane.probe" -}}
+{{- $probe := deepCopy .probe -}}
+{{- if not (or $probe.httpGet $probe.exec $probe.tcpSocket $probe.grpc) -}}
+{{- $_ := set $probe "httpGet" (dict "path" .path "port" "http") -}}
+{{- end -}}
+{{- toYaml $probe -}}
+{{- end -}}

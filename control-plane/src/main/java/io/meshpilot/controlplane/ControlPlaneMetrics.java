@@ -55,7 +55,8 @@ public final class ControlPlaneMetrics {
                 .register(registry);
         gauge(registry, "meshpilot_regions_stale", "Regions whose agent has not been heard within the default "
                 + "staleAfter.", staleRegions::get);
-        gauge(registry, "meshpilot_global_outages", "Services this replica owns with no healthy target.",
+        gauge(registry, "meshpilot_global_outage_services", "Services this replica owns with no healthy region "
+                + "at all (in a global outage now).",
                 globalOutages::get);
         gauge(registry, "meshpilot_control_plane_owned_partitions", "Partitions of the region topics this replica "
                 + "decides for.", ownedPartitions::get);

@@ -25,7 +25,7 @@ public final class RecordMetrics implements SendListener {
     public RecordMetrics(PrometheusRegistry registry, Topics topics) {
         this.topics = topics;
         sent = Counter.builder().name("meshpilot_records_sent_total")
-                .help("Records sent to Kafka, by what the topic carries and outcome (ok, error).")
+                .help("Records sent to Kafka, by what the topic carries and outcome (success, error).")
                 .labelNames("topic", "outcome").register(registry);
         received = Counter.builder().name("meshpilot_records_received_total")
                 .help("Records read from Kafka, by what the topic carries.")
@@ -45,7 +45,7 @@ public final class RecordMetrics implements SendListener {
      */
     public RecordMetrics writes(String... roles) {
         for (String role : roles) {
-            sent.initLabelValues(role, "ok");
+            sent.initLabelValues(role, "success");
             sent.initLabelValues(role, "error");
         }
         return this;
@@ -72,7 +72,7 @@ public final class RecordMetrics implements SendListener {
 
     @Override
     public void sent(String topic) {
-        sent.labelValues(topics.role(topic), "ok").inc();
+        sent.labelValues(topics.role(topic), "success").inc();
     }
 
     @Override

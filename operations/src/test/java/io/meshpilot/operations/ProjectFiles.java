@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 
 /** The files of this repository the operations tests check: the charts, the monitoring files and the docs. */
 public final class ProjectFiles {
@@ -31,8 +32,17 @@ public final class ProjectFiles {
         }
     }
 
-    public static Path alertRules() {
-        return resolve("helm/meshpilot-control-plane/files/meshpilot-alerts.yml");
+    /** The charts, each shipping the alert rules of its component. */
+    public static final List<String> CHARTS = List.of("meshpilot-control-plane", "meshpilot-agent");
+
+    /** The alert rules a chart ships: {@code meshpilot-agent} or {@code meshpilot-control-plane}. */
+    public static Path alertRules(String chart) {
+        return resolve("helm/" + chart + "/files/" + chart + "-alerts.yml");
+    }
+
+    /** Both charts' alert rules. */
+    public static List<Path> alertRules() {
+        return CHARTS.stream().map(ProjectFiles::alertRules).toList();
     }
 
     public static Path dashboard() {

@@ -39,7 +39,7 @@ class AgentOperationsIT {
             assertThat(metrics.value("meshpilot_agent_managed_services")).isEqualTo(1);
             assertThat(metrics.value("meshpilot_agent_directives_total{result=\"applied\"}")).isEqualTo(1);
             assertThat(metrics.value("meshpilot_records_received_total{topic=\"directives\"}")).isEqualTo(1);
-            assertThat(metrics.value("meshpilot_records_sent_total{outcome=\"ok\",topic=\"health\"}")).isPositive();
+            assertThat(metrics.value("meshpilot_records_sent_total{outcome=\"success\",topic=\"health\"}")).isPositive();
             assertThat(metrics.value("meshpilot_kubernetes_requests_total{operation=\"patch-service\","
                     + "outcome=\"success\"}")).isEqualTo(1);
             assertThat(metrics.value("meshpilot_agent_reaction_seconds_count")).isEqualTo(1);

@@ -83,7 +83,8 @@ public final class Sandbox implements AutoCloseable {
         }
         this.clock = clock;
         controlPlaneSettings = ControlPlaneSettings.of(kafka, settings.topics(), "sandbox-0")
-                .withRegionDiscoveryInterval(Duration.ofSeconds(2)).withHttp("127.0.0.1", settings.httpPort());
+                .withRegionDiscoveryInterval(Duration.ofSeconds(2)).withHttp("127.0.0.1", settings.httpPort())
+                .withPerServiceMetrics(true);
         startControlPlane();
         resources.push(this::stopControlPlane);
         writeStateFile("kafka.properties", "bootstrap.servers=" + kafka.bootstrapServers() + "\n");

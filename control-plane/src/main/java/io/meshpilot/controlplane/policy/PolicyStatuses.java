@@ -65,9 +65,15 @@ public final class PolicyStatuses {
         answered.add(status.policyPartition() + "@" + status.policyOffset());
     }
 
-    /** How many scopes' latest policy record was rejected. */
-    public int rejectedScopes() {
-        return (int) latest.values().stream().filter(judged -> !judged.errors().isEmpty()).count();
+    /** The scopes whose latest policy record was rejected. */
+    public Set<String> rejectedScopes() {
+        Set<String> rejected = new HashSet<>();
+        latest.forEach((scope, judged) -> {
+            if (!judged.errors().isEmpty()) {
+                rejected.add(scope);
+            }
+        });
+        return rejected;
     }
 
     /** This replica writes the statuses from now on: answer what is still unanswered. */

@@ -8,23 +8,23 @@ import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.prometheus.metrics.model.snapshots.Unit;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Gauges of what every replica knows from the topics: per region, how many Services are in each state, how many have
- * a directive their agent failed to apply or refused, and how long ago its agent was heard; how many policy scopes
- * stand rejected; optionally one series per Service and region (off by default: its cardinality grows with the
+ * a directive their agent failed to apply or refused, and when its agent was last heard; which policy scopes stand
+ * rejected; optionally one series per Service and region (off by default: its cardinality grows with the
  * Services). Counted on the event loop at each refresh; read from a snapshot by any scraping thread.
  */
 public final class WorldGauges {
 
     /** What a refresh counted. */
     private record Snapshot(Map<String, Map<String, Integer>> servicesByState, Map<String, Integer> unapplied,
-            Map<String, Double> heartbeatAge, int rejectedPolicies, Map<ServiceKey, Map<String, String>> perService) {
+            Map<String, Double> lastHeartbeat, Set<String> rejectedPolicies, Map<ServiceKey, Map<String, String>> perService) {
     }
 
     private final WorldModel world;
@@ -34,7 +34,7 @@ public final class WorldGauges {
     private final Clock clock;
     private final boolean perService;
     private final AtomicReference<Snapshot> snapshot =
-            new AtomicReference<>(new Snapshot(Map.of(), Map.of(), Map.of(), 0, Map.of()));
+            new AtomicReference<>(new Snapshot(Map.of(), Map.of(), Map.of(), Set.of(), Map.of()));
 
     public WorldGauges(WorldModel world, RegionLiveness liveness, PolicyBook policies, PolicyStatuses policyStatuses,
             Clock clock, boolean perService, PrometheusRegistry registry) {
@@ -74,7 +74,7 @@ public final class WorldGauges {
                 }
             });
         }
-        snapshot.set(new Snapshot(byState, unapplied, heartbeatAges(now), policyStatuses.rejectedScopes(),
+        snapshot.set(new Snapshot(byState, unapplied, lastHeartbeats(), policyStatuses.rejectedScopes(),
                 services));
     }
 
@@ -82,11 +82,11 @@ public final class WorldGauges {
         return records.status() != null && records.status().result() != DirectiveStatus.Result.APPLIED;
     }
 
-    private Map<String, Double> heartbeatAges(Instant now) {
-        Map<String, Double> ages = new HashMap<>();
-        world.regions().forEach(region -> liveness.lastHeard(region).ifPresent(heard ->
-                ages.put(region, Math.max(0, Duration.between(heard, now).toMillis() / 1000.0))));
-        return ages;
+    private Map<String, Double> lastHeartbeats() {
+        Map<String, Double> heard = new HashMap<>();
+        world.regions().forEach(region -> liveness.lastHeard(region).ifPresent(at ->
+                heard.put(region, at.toEpochMilli() / 1000.0)));
+        return heard;
     }
 
     private void register(PrometheusRegistry registry) {
@@ -102,15 +102,17 @@ public final class WorldGauges {
                 .callback(callback -> snapshot.get().unapplied().forEach((region, count) ->
                         callback.call(count, region)))
                 .register(registry);
-        GaugeWithCallback.builder().name("meshpilot_region_heartbeat_age_seconds").unit(Unit.SECONDS)
-                .help("How long ago each region's leading agent was last heard.")
+        GaugeWithCallback.builder().name("meshpilot_region_last_heartbeat_timestamp_seconds").unit(Unit.SECONDS)
+                .help("When each region's leading agent was last heard, in seconds since the epoch.")
                 .labelNames("region")
-                .callback(callback -> snapshot.get().heartbeatAge().forEach((region, age) ->
-                        callback.call(age, region)))
+                .callback(callback -> snapshot.get().lastHeartbeat().forEach((region, at) ->
+                        callback.call(at, region)))
                 .register(registry);
-        GaugeWithCallback.builder().name("meshpilot_policies_rejected")
-                .help("Policy scopes whose latest record was rejected (the last accepted policy stays in force).")
-                .callback(callback -> callback.call(snapshot.get().rejectedPolicies()))
+        GaugeWithCallback.builder().name("meshpilot_policy_rejected")
+                .help("1 for each policy scope whose latest record was rejected (the last accepted policy stays in "
+                        + "force).")
+                .labelNames("scope")
+                .callback(callback -> snapshot.get().rejectedPolicies().forEach(scope -> callback.call(1, scope)))
                 .register(registry);
         if (perService) {
             GaugeWithCallback.builder().name("meshpilot_service_region_state")

@@ -61,7 +61,7 @@ class WorldGaugesTest {
     }
 
     @Test
-    void aSilentRegionCountsAsStaleWithItsHeartbeatAge() {
+    void aSilentRegionCountsAsStaleWithWhenItWasLastHeard() {
         directive(HELLO, "us", "local-healthy");
         time.advance(Duration.ofSeconds(20));
         heard("eu");
@@ -69,8 +69,10 @@ class WorldGaugesTest {
         MetricsPage page = refreshedPage(false);
 
         assertThat(page.value("meshpilot_region_services{region=\"us\",state=\"stale\"}")).isEqualTo(1);
-        assertThat(page.value("meshpilot_region_heartbeat_age_seconds{region=\"us\"}")).isEqualTo(20);
-        assertThat(page.value("meshpilot_region_heartbeat_age_seconds{region=\"eu\"}")).isEqualTo(0);
+        assertThat(page.value("meshpilot_region_last_heartbeat_timestamp_seconds{region=\"us\"}"))
+                .isEqualTo(time.instant().minusSeconds(20).toEpochMilli() / 1000.0);
+        assertThat(page.value("meshpilot_region_last_heartbeat_timestamp_seconds{region=\"eu\"}"))
+                .isEqualTo(time.instant().toEpochMilli() / 1000.0);
     }
 
     @Test
@@ -86,7 +88,8 @@ class WorldGaugesTest {
 
         assertThat(page.value("meshpilot_region_directives_unapplied{region=\"us\"}")).isEqualTo(1);
         assertThat(page.value("meshpilot_region_directives_unapplied{region=\"eu\"}")).isEqualTo(0);
-        assertThat(page.value("meshpilot_policies_rejected")).isEqualTo(1);
+        assertThat(page.value("meshpilot_policy_rejected{scope=\"default/echo\"}")).isEqualTo(1);
+        assertThat(page.has("meshpilot_policy_rejected{scope=\"*\"}")).isFalse();
     }
 
     @Test

@@ -160,6 +160,17 @@ class AgentChartTest {
     }
 
     @Test
+    void thePrometheusRuleShipsTheAgentsAlertRulesUnchangedAndOnlyWhenAskedFor() {
+        Manifests manifests = chart.render(List.of(), Map.of("region", "eu", "kafka.bootstrapServers", "k:9092",
+                "prometheusRule.enabled", true));
+
+        GenericKubernetesResource rule = manifests.generic("PrometheusRule").get(0);
+        assertThat(rule.getAdditionalProperties().get("spec"))
+                .isEqualTo(HelmChart.readYaml(ProjectFiles.alertRules("meshpilot-agent")));
+        assertThat(defaults().kinds()).doesNotContain("PrometheusRule", "ServiceMonitor");
+    }
+
+    @Test
     void anInvalidRegionFailsTheSchemaNamingTheSetting() {
         assertThatThrownBy(() -> chart.template(List.of(), Map.of("region", "US_East",
                 "kafka.bootstrapServers", "k:9092")))

@@ -101,7 +101,7 @@ class ControlPlaneChartTest {
 
         GenericKubernetesResource rule = manifests.generic("PrometheusRule").get(0);
         assertThat(rule.getAdditionalProperties().get("spec"))
-                .isEqualTo(HelmChart.readYaml(ProjectFiles.alertRules()));
+                .isEqualTo(HelmChart.readYaml(ProjectFiles.alertRules("meshpilot-control-plane")));
         ConfigMap dashboard = manifests.one(ConfigMap.class);
         assertThat(dashboard.getMetadata().getLabels()).containsEntry("grafana_dashboard", "1");
         ObjectMapper json = new ObjectMapper();
@@ -109,6 +109,8 @@ class ControlPlaneChartTest {
                 .isEqualTo(json.readTree(ProjectFiles.dashboard().toFile()));
         GenericKubernetesResource monitor = manifests.generic("ServiceMonitor").get(0);
         assertThat((String) monitor.get("spec", "jobLabel")).isEqualTo("app.kubernetes.io/name");
+        assertThat((Boolean) monitor.get("spec", "endpoints", 0, "honorLabels"))
+                .as("the per-Service series keep their namespace and service labels").isTrue();
         assertThat(manifests.one(Deployment.class).getSpec().getTemplate().getMetadata().getLabels())
                 .containsEntry("app.kubernetes.io/name", "meshpilot-control-plane");
     }

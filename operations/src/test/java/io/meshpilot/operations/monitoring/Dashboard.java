@@ -41,6 +41,14 @@ record Dashboard(JsonNode json, List<Panel> panels) {
 
     /** An expression as Prometheus can run it: Grafana's variables replaced by what Grafana would put there. */
     static String runnable(String expression) {
-        return expression.replace("$__rate_interval", "1m");
+        return expression.replace("$__rate_interval", "1m").replace("$region", ".*").replace("$namespace", ".*")
+                .replace("$service", ".*");
+    }
+
+    /** The names of the dashboard's template variables, in order. */
+    List<String> variables() {
+        List<String> names = new ArrayList<>();
+        json.path("templating").path("list").forEach(variable -> names.add(variable.path("name").asText()));
+        return names;
     }
 }

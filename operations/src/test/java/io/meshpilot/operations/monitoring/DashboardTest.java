@@ -39,6 +39,22 @@ class DashboardTest {
     }
 
     @Test
+    void regionNamespaceAndServiceVariablesFilterThePanelsThatHaveThoseLabels() {
+        assertThat(dashboard.variables()).containsExactly("datasource", "region", "namespace", "service");
+        for (String expr : dashboard.expressions()) {
+            if (expr.contains("meshpilot_region_") || expr.contains("meshpilot_agent_")
+                    || expr.contains("meshpilot_kubernetes_")) {
+                assertThat(expr).as("a region-labelled query").contains("region=~\"$region\"");
+            }
+            if (expr.contains("meshpilot_service_region_state")) {
+                assertThat(expr).contains("region=~\"$region\"", "namespace=~\"$namespace\"",
+                        "service=~\"$service\"");
+            }
+        }
+        assertThat(MetricNames.in(dashboard.expressions())).contains("meshpilot_service_region_state");
+    }
+
+    @Test
     void panelsHaveUniqueIdsAndDoNotOverlap() {
         Set<Integer> ids = new HashSet<>();
         Set<String> cells = new HashSet<>();

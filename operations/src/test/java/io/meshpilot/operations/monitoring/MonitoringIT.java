@@ -20,10 +20,16 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Stream;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -41,9 +47,13 @@ class MonitoringIT {
     private static final Duration WAIT = Duration.ofSeconds(60);
 
     private static Sandbox sandbox;
+    private static EmbeddedKafkaBroker kafka;
+    private static Topics topics;
 
     @BeforeAll
-    static void startSandbox(EmbeddedKafkaBroker kafka, Topics topics, @TempDir Path stateDir) {
+    static void startSandbox(EmbeddedKafkaBroker broker, Topics prefixed, @TempDir Path stateDir) {
+        kafka = broker;
+        topics = prefixed;
         sandbox = Sandbox.start(new SandboxSettings(List.of("us", "eu"), Optional.of(kafka.bootstrapServers()),
                 topics, stateDir, 2, 0), Clock.systemUTC());
     }
@@ -59,8 +69,10 @@ class MonitoringIT {
     void everyMetricTheDashboardAndTheRulesQueryIsExportedAndEveryExportedMetricIsDocumented() {
         Set<String> queried = MetricNames.in(Stream.concat(
                 Dashboard.read(ProjectFiles.dashboard()).expressions().stream(),
-                AlertRules.read(ProjectFiles.alertRules()).expressions().stream()).toList());
+                ProjectFiles.alertRules().stream().flatMap(rules -> AlertRules.read(rules).expressions().stream()))
+                .toList());
         assertThat(queried).hasSizeGreaterThan(20);
+        rejectAPolicy();
 
         await("every queried metric exported").atMost(WAIT).untilAsserted(() ->
                 assertThat(exportedSeriesNames()).as("series the sandbox exports").containsAll(queried));
@@ -79,7 +91,8 @@ class MonitoringIT {
             throws IOException {
         Path config = directory.resolve("prometheus.yml");
         Files.writeString(config, Files.readString(sandbox.stateDir().resolve("prometheus.yml"))
-                + "rule_files: [\"" + ProjectFiles.alertRules() + "\"]\n");
+                + "rule_files: [\"" + ProjectFiles.alertRules("meshpilot-control-plane") + "\", \""
+                + ProjectFiles.alertRules("meshpilot-agent") + "\"]\n");
 
         try (PrometheusServer prometheus = PrometheusServer.start(config, directory)) {
             await("every target up").atMost(WAIT).untilAsserted(() ->
@@ -119,7 +132,7 @@ class MonitoringIT {
     }
 
     private static void assertEveryRuleEvaluatedWithoutError(PrometheusServer prometheus) {
-        int rules = AlertRules.read(ProjectFiles.alertRules()).alerts().size();
+        int rules = ProjectFiles.alertRules().stream().mapToInt(file -> AlertRules.read(file).alerts().size()).sum();
         await("every rule evaluated").atMost(WAIT).untilAsserted(() -> {
             List<String> health = new ArrayList<>();
             for (JsonNode group : prometheus.api("/api/v1/rules").path("groups")) {
@@ -130,6 +143,20 @@ class MonitoringIT {
             }
             assertThat(health).hasSize(rules).allSatisfy(line -> assertThat(line).endsWith(": ok "));
         });
+    }
+
+    /** A policy the control plane rejects, so the series of a rejected scope exist too. */
+    private static void rejectAPolicy() {
+        Map<String, Object> config = Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
+                ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class,
+                ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class);
+        try (KafkaProducer<String, String> producer = new KafkaProducer<>(config)) {
+            producer.send(new ProducerRecord<>(topics.policies(), "monitoring/never-deployed",
+                    "{\"apiVersion\":\"meshpilot.io/v1\",\"kind\":\"TrafficPolicy\",\"mode\":\"sideways\"}"))
+                    .get(30, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            throw new AssertionError("cannot write the policy", e);
+        }
     }
 
     private static Set<String> exportedSeriesNames() {

@@ -32,7 +32,7 @@ public final class KubernetesCallMetrics {
                 .help("API-server calls by operation and outcome (success, error, rejected by the circuit breaker "
                         + "or the rate limiter).")
                 .labelNames("operation", "outcome").register(registry);
-        latency = Histogram.builder().name("meshpilot_kubernetes_request_seconds")
+        latency = Histogram.builder().name("meshpilot_kubernetes_request_duration_seconds")
                 .help("Time of one API-server call attempt, by operation.")
                 .classicOnly().classicUpperBounds(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10)
                 .labelNames("operation").register(registry);

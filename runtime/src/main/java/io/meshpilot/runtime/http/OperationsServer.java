@@ -1,8 +1,7 @@
 package io.meshpilot.runtime.http;
 
 import io.meshpilot.runtime.Await;
-import io.prometheus.metrics.expositionformats.ExpositionFormats;
-import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
+import io.prometheus.metrics.exporter.common.PrometheusScrapeHandler;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -11,7 +10,6 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.List;
@@ -22,13 +20,11 @@ import java.util.function.Consumer;
  * The operations endpoints of a component on Vert.x Web: {@code GET /healthz} (the event loop answers and no fatal
  * check fails; otherwise 503 with the problems),
  * {@code GET /readyz} (every readiness check passes; otherwise 503 with the problems) and {@code GET /metrics}
- * (Prometheus text format). A component adds its own routes, such as the control plane's API. Binds to the given
+ * (the Prometheus client's scrape handler: Prometheus text, OpenMetrics or protobuf as the scraper's {@code Accept}
+ * asks, gzip when it accepts it, {@code name[]} filters). A component adds its own routes, such as the control plane's API. Binds to the given
  * host and port (0 picks a free one).
  */
 public final class OperationsServer implements AutoCloseable {
-
-    private static final PrometheusTextFormatWriter TEXT_FORMAT =
-            ExpositionFormats.init().getPrometheusTextFormatWriter();
 
     private final HttpServer server;
 
@@ -41,7 +37,8 @@ public final class OperationsServer implements AutoCloseable {
         Router router = Router.router(vertx);
         router.get("/healthz").handler(context -> alive(context, readiness.fatalProblems()));
         router.get("/readyz").handler(context -> ready(context, readiness.problems()));
-        router.get("/metrics").handler(context -> metrics(context, registry));
+        PrometheusScrapeHandler scrape = new PrometheusScrapeHandler(registry);
+        router.get("/metrics").handler(context -> metrics(context, scrape));
         routes.accept(router);
         router.route().last().handler(context -> json(context, 404,
                 new JsonObject().put("message", "no such endpoint: " + context.request().path())));
@@ -70,15 +67,12 @@ public final class OperationsServer implements AutoCloseable {
         }
     }
 
-    private static void metrics(RoutingContext context, PrometheusRegistry registry) {
-        ByteArrayOutputStream text = new ByteArrayOutputStream(16 * 1024);
+    private static void metrics(RoutingContext context, PrometheusScrapeHandler scrape) {
         try {
-            TEXT_FORMAT.write(text, registry.scrape());
+            scrape.handleRequest(new ScrapeExchange(context));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        context.response().putHeader("Content-Type", TEXT_FORMAT.getContentType())
-                .end(Buffer.buffer(text.toByteArray()));
     }
 
     /** Ends a request with a JSON body; the components' own routes answer the same way. */

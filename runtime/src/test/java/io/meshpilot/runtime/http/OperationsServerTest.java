@@ -60,8 +60,41 @@ class OperationsServerTest {
         assertThat(get("/readyz").statusCode()).isEqualTo(503);
     }
 
-    private HttpResponse<String> get(String path) throws Exception {
-        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + path))
-                .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
+    @Test
+    void metricsAreServedAsPrometheusTextOpenMetricsAndGzip() throws Exception {
+        HttpResponse<String> text = get("/metrics");
+        assertThat(text.headers().firstValue("Content-Type")).hasValueSatisfying(type ->
+                assertThat(type).startsWith("text/plain; version=0.0.4"));
+        assertThat(text.body()).contains("meshpilot_build_info{component=\"agent\"");
+
+        HttpResponse<String> openMetrics = get("/metrics", "Accept",
+                "application/openmetrics-text; version=1.0.0; charset=utf-8");
+        assertThat(openMetrics.headers().firstValue("Content-Type")).hasValueSatisfying(type ->
+                assertThat(type).startsWith("application/openmetrics-text"));
+        assertThat(openMetrics.body()).contains("# TYPE meshpilot_build info").endsWith("# EOF\n");
+
+        HttpResponse<byte[]> gzipped = http.send(request("/metrics").header("Accept-Encoding", "gzip").build(),
+                HttpResponse.BodyHandlers.ofByteArray());
+        assertThat(gzipped.headers().firstValue("Content-Encoding")).hasValue("gzip");
+        try (var in = new java.util.zip.GZIPInputStream(new java.io.ByteArrayInputStream(gzipped.body()))) {
+            assertThat(new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8))
+                    .contains("meshpilot_build_info");
+        }
+
+        assertThat(get("/metrics?name%5B%5D=meshpilot_build_info").body()).contains("meshpilot_build_info")
+                .doesNotContain("jvm_");
+    }
+
+    private HttpRequest.Builder request(String path) {
+        return HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + path))
+                .timeout(Duration.ofSeconds(5));
+    }
+
+    private HttpResponse<String> get(String path, String... headers) throws Exception {
+        HttpRequest.Builder request = request(path);
+        for (int i = 0; i < headers.length; i += 2) {
+            request.header(headers[i], headers[i + 1]);
+        }
+        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
     }
 }
