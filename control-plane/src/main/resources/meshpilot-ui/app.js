@@ -21,7 +21,7 @@ const view = {
   connected: false,
 };
 // For tests and measurements: when the grid was first rendered, how many updates were applied.
-window.meshView = { gridRenderedAt: null, updates: 0, lastUpdateAt: null, events: 0 };
+window.meshView = { gridRenderedAt: null, renders: 0, updates: 0, lastUpdateAt: null, events: 0 };
 
 const main = document.getElementById('main');
 
@@ -170,6 +170,7 @@ function renderGrid() {
     : `Services ${first + 1}–${first + view.rows.size} of ${view.total}`;
   document.getElementById('previous').disabled = view.page === 0;
   document.getElementById('next').disabled = !view.next;
+  window.meshView.renders++;
   if (window.meshView.gridRenderedAt === null) {
     window.meshView.gridRenderedAt = performance.now();
     performance.mark('meshpilot-grid-rendered');

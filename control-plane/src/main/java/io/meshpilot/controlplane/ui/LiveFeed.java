@@ -76,6 +76,10 @@ final class LiveFeed {
         clients.removeIf(client -> client.response == response);
     }
 
+    int decisionsKept() {
+        return decisions.size();
+    }
+
     int clients() {
         return clients.size();
     }

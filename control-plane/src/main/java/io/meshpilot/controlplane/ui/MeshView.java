@@ -55,11 +55,16 @@ public final class MeshView {
     }
 
     public void routes(Router router) {
-        router.get("/ui").handler(context -> context.redirect("/ui/"));
+        router.get("/ui").handler(context -> {
+            if (context.request().path().equals("/ui")) {
+                context.redirect("/ui/");
+            } else {
+                asset(context, "index.html");
+            }
+        });
         router.get("/ui/overview").handler(context -> loop.runOnContext(ignored ->
                 OperationsServer.json(context, 200, overview())));
         router.get("/ui/events").handler(this::events);
-        router.get("/ui/").handler(context -> asset(context, "index.html"));
         router.get("/ui/:file").handler(context -> asset(context, context.pathParam("file")));
     }
 
@@ -104,6 +109,6 @@ public final class MeshView {
         return new JsonObject().put("at", now.toString()).put("services", world.size()).put("regions", regions)
                 .put("namespaces", new JsonArray(namespaces.stream().toList()))
                 .put("states", new JsonArray(java.util.List.of(RegionStates.ALL)))
-                .put("viewers", feed.clients());
+                .put("viewers", feed.clients()).put("decisions", feed.decisionsKept());
     }
 }
