@@ -346,6 +346,7 @@ function follow() {
   events.addEventListener('services', event => {
     window.meshView.events++;
     const change = JSON.parse(event.data);
+    soonOverview();
     if (view.service) {
       if (change.items.some(item => item.namespace + '/' + item.name === view.service)) loadService(view.service);
       return;
@@ -358,6 +359,14 @@ function follow() {
     view.connected = null;
     setStatus('down', 'reconnecting…');
   };
+}
+
+let overviewDue = null;
+// The header's counts follow changes, at most about once a second (computing them walks every Service).
+function soonOverview() {
+  if (overviewDue === null) {
+    overviewDue = setTimeout(() => { overviewDue = null; loadOverview().catch(() => {}); }, 1000);
+  }
 }
 
 function refresh() {

@@ -47,10 +47,10 @@ async function main() {
       return { seenAt, reloaded: !(await page.evaluate(() => window.notReloaded === true)),
         updates: await page.evaluate(() => window.meshView.updates) };
     },
-    async screenshot({ path, selector }) {
+    async screenshot({ path, selector, fullPage }) {
       await page.waitForTimeout(1300); // let the change highlight fade, so the picture shows the steady state
       if (selector) await page.locator(selector).screenshot({ path });
-      else await page.screenshot({ path, fullPage: true });
+      else await page.screenshot({ path, fullPage: fullPage !== false });
       return { path };
     },
     // Follows the Service's link from the grid; returns the routes each region's card lists.
