@@ -92,7 +92,7 @@ class MeshViewScaleIT {
                 LongSummaryStatistics fromDecision = new LongSummaryStatistics();
                 for (int i = 0; i < UPDATES; i++) {
                     long before = System.currentTimeMillis();
-                    health(sender, topics, "us", i, NONE_READY).toCompletableFuture().join();
+                    health(sender, topics, "us", i * NAMESPACES, NONE_READY).toCompletableFuture().join();
                     JsonObject seen = call(browser, new JsonObject().put("cmd", "awaitCell").put("key", key(i))
                             .put("region", "us").put("label", "failed over").put("timeoutMs", WAIT.toMillis()));
                     assertThat(seen.getBoolean("reloaded")).isFalse();
