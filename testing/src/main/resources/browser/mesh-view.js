@@ -42,7 +42,14 @@ async function main() {
       const handle = await page.waitForFunction(({ key, region, label }) => {
         const cell = document.querySelector(`#grid tr[data-key="${key}"] td.cell[data-region="${region}"] .label`);
         return cell && cell.textContent === label ? Date.now() : false;
-      }, { key, region, label }, { timeout: timeoutMs || 30000, polling: 'raf' });
+      }, { key, region, label }, { timeout: timeoutMs || 30000, polling: 'raf' }).catch(async error => {
+        const seen = await page.evaluate(({ key, region }) => {
+          const cell = document.querySelector(`#grid tr[data-key="${key}"] td.cell[data-region="${region}"]`);
+          return JSON.stringify({ cell: cell ? cell.innerText : null, meshView: window.meshView,
+            status: document.getElementById('status').textContent });
+        }, { key, region });
+        throw new Error(error.message + '; the page shows ' + seen);
+      });
       const seenAt = await handle.jsonValue();
       return { seenAt, reloaded: !(await page.evaluate(() => window.notReloaded === true)),
         updates: await page.evaluate(() => window.meshView.updates) };

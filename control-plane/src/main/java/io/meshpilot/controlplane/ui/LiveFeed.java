@@ -24,7 +24,7 @@ import java.util.TreeSet;
  * records changed ({@code services}), or {@code resync} when too many changed to send one by one; every Decision
  * read back from the decisions topic ({@code decision}), the last {@value #KEPT_DECISIONS} of them to each client
  * that connects. Confined to the control plane's event loop; each client's writes go through its own HTTP context.
- * A client that cannot keep up is disconnected (the browser reconnects and reloads what it shows).
+ * A client that cannot keep up is disconnected (see {@link Client}).
  */
 final class LiveFeed {
 
@@ -64,7 +64,7 @@ final class LiveFeed {
     }
 
     void connect(HttpServerResponse response, Context http) {
-        Client client = new Client(response, http);
+        Client client = new Client(response, http, clock);
         clients.add(client);
         StringBuilder hello = new StringBuilder("retry: 1000\n\n").append(frame("hello", new JsonObject()
                 .put("at", clock.instant().toString())));
@@ -120,32 +120,47 @@ final class LiveFeed {
         return "event: " + event + "\ndata: " + data.encode() + "\n\n";
     }
 
-    /** One browser's stream. Sends on its connection's context; false once it is closed or too far behind. */
+    /**
+     * One browser's stream. Sends on its connection's context; false once it is closed. A client whose connection
+     * stays full for {@link #BEHIND_LIMIT_MILLIS} is ended (its browser reconnects and reloads what it shows).
+     */
     private static final class Client {
+
+        static final long BEHIND_LIMIT_MILLIS = 10_000;
 
         private final HttpServerResponse response;
         private final Context http;
+        private final Clock clock;
+        private long behindSince;
 
-        Client(HttpServerResponse response, Context http) {
+        Client(HttpServerResponse response, Context http, Clock clock) {
             this.response = response;
             this.http = http;
+            this.clock = clock;
         }
 
         boolean send(String frame) {
             if (response.closed()) {
                 return false;
             }
-            http.runOnContext(ignored -> {
-                if (response.closed()) {
-                    return;
-                }
-                if (response.writeQueueFull()) {
-                    response.end();
-                } else {
-                    response.write(frame);
-                }
-            });
+            http.runOnContext(ignored -> write(frame));
             return true;
+        }
+
+        private void write(String frame) {
+            if (response.closed()) {
+                return;
+            }
+            if (!response.writeQueueFull()) {
+                behindSince = 0;
+            } else if (behindSince == 0) {
+                behindSince = clock.millis();
+                response.drainHandler(drained -> behindSince = 0);
+            } else if (clock.millis() - behindSince > BEHIND_LIMIT_MILLIS) {
+                response.end();
+                return;
+            }
+            response.write(frame);
         }
     }
 }
