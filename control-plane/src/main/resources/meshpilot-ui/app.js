@@ -21,7 +21,8 @@ const view = {
   connected: false,
 };
 // For tests and measurements: when the grid was first rendered, how many updates were applied.
-window.meshView = { gridRenderedAt: null, renders: 0, updates: 0, lastUpdateAt: null, events: 0 };
+window.meshView = { gridRenderedAt: null, renders: 0, renderMs: null, applyMs: 0, renderedQuery: null, updates: 0, lastUpdateAt: null, events: 0,
+  currentQuery: () => gridQuery() };
 
 const main = document.getElementById('main');
 
@@ -137,11 +138,16 @@ function columns() {
   return view.filters.region ? [view.filters.region] : view.regions;
 }
 
-async function loadGrid() {
+function gridQuery() {
   const query = new URLSearchParams({ limit: PAGE_SIZE });
   Object.entries(view.filters).forEach(([name, value]) => value && query.set(name, value));
   const cursor = view.cursors[view.page];
   if (cursor) query.set('page', cursor);
+  return query.toString();
+}
+
+async function loadGrid() {
+  const query = gridQuery();
   let body;
   try {
     body = await getJson('/api/v1/services?' + query);
@@ -149,7 +155,9 @@ async function loadGrid() {
     setStatus('down', 'cannot read the API: ' + error.message);
     return;
   }
-  if (!document.getElementById('grid')) return; // navigated away meanwhile
+  // Navigated away, or the filters or page changed while this was on its way: a newer answer will come.
+  if (!document.getElementById('grid') || query !== gridQuery()) return;
+  window.meshView.renderedQuery = query;
   view.rows = new Map(body.items.map(item => [item.namespace + '/' + item.name, item]));
   view.total = body.total;
   view.next = body.next || null;
@@ -159,6 +167,7 @@ async function loadGrid() {
 function renderGrid() {
   const grid = document.getElementById('grid');
   if (!grid) return;
+  const started = performance.now();
   const regions = columns();
   grid.tHead.innerHTML = `<tr><th class="service">Service</th>${regions.map(region =>
     `<th scope="col">${escape(region)}</th>`).join('')}</tr>`;
@@ -171,6 +180,7 @@ function renderGrid() {
   document.getElementById('previous').disabled = view.page === 0;
   document.getElementById('next').disabled = !view.next;
   window.meshView.renders++;
+  window.meshView.renderMs = performance.now() - started;
   if (window.meshView.gridRenderedAt === null) {
     window.meshView.gridRenderedAt = performance.now();
     performance.mark('meshpilot-grid-rendered');
@@ -185,6 +195,7 @@ function rowHtml(item) {
 }
 
 function updateRows(items, removed) {
+  const started = performance.now();
   let unknownRegion = false;
   for (const item of items) {
     const key = item.namespace + '/' + item.name;
@@ -206,6 +217,7 @@ function updateRows(items, removed) {
     const row = document.querySelector(`#grid tr[data-key="${CSS.escape(key)}"]`);
     if (row) row.classList.add('removed');
   }
+  window.meshView.applyMs = Math.max(window.meshView.applyMs, performance.now() - started);
   if (unknownRegion) loadOverview().then(() => { gridPage(); loadGrid(); });
 }
 

@@ -24,6 +24,7 @@ async function main() {
       await page.evaluate(() => { window.notReloaded = true; });
       return page.evaluate(() => ({
         gridMs: window.meshView.gridRenderedAt,
+        renderMs: window.meshView.renderMs,
         rows: document.querySelectorAll('#grid tbody tr[data-key]').length,
         range: document.getElementById('range').textContent,
       }));
@@ -52,7 +53,8 @@ async function main() {
       });
       const seenAt = await handle.jsonValue();
       return { seenAt, reloaded: !(await page.evaluate(() => window.notReloaded === true)),
-        updates: await page.evaluate(() => window.meshView.updates) };
+        updates: await page.evaluate(() => window.meshView.updates),
+        applyMs: await page.evaluate(() => window.meshView.applyMs) };
     },
     async screenshot({ path, selector, fullPage }) {
       await page.waitForTimeout(1300); // let the change highlight fade, so the picture shows the steady state
@@ -83,7 +85,8 @@ async function main() {
     async filter({ name, value }) {
       const before = await page.evaluate(() => window.meshView.renders);
       await page.selectOption(`#filters select[name="${name}"]`, value);
-      await page.waitForFunction(before => window.meshView.renders > before, before, { timeout: 30000 });
+      await page.waitForFunction(before => window.meshView.renders > before
+        && window.meshView.renderedQuery === window.meshView.currentQuery(), before, { timeout: 30000 });
       return page.$$eval('#grid tbody tr[data-key]', rows => rows.map(row => row.dataset.key));
     },
     async problems() {

@@ -80,11 +80,27 @@ class MeshViewBrowserIT {
             call(browser, new JsonObject().put("cmd", "screenshot")
                     .put("path", screenshots.resolve("mesh-view-service.png").toString()));
 
+            call(browser, new JsonObject().put("cmd", "grid"));
+            assertThat(filter(browser, "region", "eu")).containsExactly(HELLO_WORLD);
+            assertThat(call(browser, new JsonObject().put("cmd", "cells").put("key", HELLO_WORLD)).fieldNames())
+                    .containsExactly("eu");
+            assertThat(filter(browser, "state", "healthy")).containsExactly(HELLO_WORLD);
+            assertThat(filter(browser, "region", "")).containsExactly(HELLO_WORLD);
+            assertThat(filter(browser, "state", "drained")).isEmpty();
+            assertThat(filter(browser, "state", "degraded")).containsExactly(HELLO_WORLD);
+            assertThat(filter(browser, "namespace", "default")).containsExactly(HELLO_WORLD);
+
             JsonObject problems = call(browser, new JsonObject().put("cmd", "problems"));
             assertThat(problems.getJsonArray("problems")).as("page errors").isEmpty();
             assertThat(problems.getJsonArray("outside")).as("requests to anything but the control plane").isEmpty();
             browser.send("{\"cmd\":\"quit\"}");
         }
+    }
+
+    /** Chooses a filter in the page's form; returns the Services the grid then shows. */
+    private static List<Object> filter(BrowserScript browser, String name, String value) {
+        browser.send(new JsonObject().put("cmd", "filter").put("name", name).put("value", value).encode());
+        return new io.vertx.core.json.JsonArray(browser.await("ok ", WAIT)).getList();
     }
 
     private static JsonObject awaitCell(String region, String label) {
