@@ -72,7 +72,7 @@ final class DecisionTail {
 
     /** The topic's partitions, once it exists (closing the poller wakes this up). */
     private static List<TopicPartition> partitions(KafkaConsumer<String, byte[]> consumer, String topic) {
-        while (true) {
+        for (int attempt = 0; ; attempt++) {
             try {
                 List<PartitionInfo> found = consumer.partitionsFor(topic, METADATA_TIMEOUT);
                 if (found != null && !found.isEmpty()) {
@@ -81,7 +81,9 @@ final class DecisionTail {
             } catch (TimeoutException e) {
                 // not there yet
             }
-            LOG.atInfo().addKeyValue("topic", topic).log("live view waiting for the decisions topic to exist");
+            if (attempt == 0) {
+                LOG.atInfo().addKeyValue("topic", topic).log("live view waiting for the decisions topic to exist");
+            }
             backOff();
         }
     }
