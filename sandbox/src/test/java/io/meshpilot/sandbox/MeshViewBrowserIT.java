@@ -19,7 +19,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -36,6 +38,7 @@ class MeshViewBrowserIT {
     private static final String HELLO_WORLD = WalkthroughWorkload.NAMESPACE + "/" + WalkthroughWorkload.SERVICE;
 
     @Test
+    @Timeout(value = 10, unit = TimeUnit.MINUTES) // the first run on a machine installs Chromium and playwright-core
     void showsEveryRegionFailsOverLiveAndReadsTheRoutes(EmbeddedKafkaBroker kafka, Topics topics,
             @TempDir Path stateDir) {
         SandboxSettings settings = new SandboxSettings(List.of("us", "eu"), Optional.of(kafka.bootstrapServers()),
