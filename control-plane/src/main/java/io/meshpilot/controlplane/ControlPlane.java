@@ -8,6 +8,7 @@ import io.meshpilot.controlplane.ownership.Claims;
 import io.meshpilot.controlplane.ownership.OwnershipLoop;
 import io.meshpilot.controlplane.policy.PolicyBook;
 import io.meshpilot.controlplane.policy.PolicyStatuses;
+import io.meshpilot.controlplane.ui.MeshView;
 import io.meshpilot.controlplane.world.WorldGauges;
 import io.meshpilot.controlplane.world.RegionLiveness;
 import io.meshpilot.controlplane.world.WorldModel;
@@ -90,6 +91,7 @@ public final class ControlPlane implements AutoCloseable {
         WorldModel world = new WorldModel();
         RegionLiveness liveness = new RegionLiveness();
         PolicyBook policies = new PolicyBook();
+        MeshView view = new MeshView(loop, world, liveness, policies, clock);
         Outbox outbox = new Outbox();
         PolicyStatuses statuses = new PolicyStatuses(outbox, topics, clock);
         decisions = new DecisionLoop(world, liveness, policies, Timers.on(loop), clock, outbox, topics, metrics);
@@ -115,12 +117,17 @@ public final class ControlPlane implements AutoCloseable {
             loop.owner().setPeriodic(GAUGE_REFRESH.toMillis(), timer -> gauges.refresh());
         });
         ServicesApi api = new ServicesApi(loop, world, liveness, policies, clock);
+        resources.add(view.tailDecisions(settings.kafka().consumer(settings.replicaId() + "-ui-decisions",
+                Optional.empty()), topics.decisions()));
         http = resources.add(OperationsServer.start(vertx, settings.httpHost(), settings.httpPort(), registry,
                 new Readiness()
                         .check("kafka", () -> observing.get() ? Optional.empty()
                                 : Optional.of("has not read the topics yet"))
                         .fatalCheck("ownership", ownership::failure),
-                api::routes));
+                router -> {
+                    api.routes(router);
+                    view.routes(router);
+                }));
         LOG.atInfo().addKeyValue("group", settings.groupId()).addKeyValue("replica", settings.replicaId())
                 .addKeyValue("prefix", topics.prefix()).addKeyValue("http", http.port())
                 .log("control plane started");

@@ -22,13 +22,13 @@ import java.util.Optional;
  * force with its reason and time, the agent's status, the state the reason stands for, and the backends its clients
  * reach per the Cilium routing model (stale regions by what was last known, as Cilium keeps them).
  */
-final class ServiceView {
+public final class ServiceView {
 
     private ServiceView() {
     }
 
     /** One line per Service for the list. */
-    static JsonObject summary(ServiceKey service, Map<String, RegionRecords> records, RegionLiveness liveness,
+    public static JsonObject summary(ServiceKey service, Map<String, RegionRecords> records, RegionLiveness liveness,
             Policy policy, Instant now) {
         JsonArray regions = new JsonArray();
         records.forEach((region, known) -> {

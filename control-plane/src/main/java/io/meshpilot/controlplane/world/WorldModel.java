@@ -13,6 +13,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.function.Consumer;
 import java.util.function.UnaryOperator;
 
 /**
@@ -25,6 +26,12 @@ public final class WorldModel {
     private final NavigableMap<ServiceKey, Map<String, RegionRecords>> services = new TreeMap<>();
     private final Map<ServiceKey, Integer> partitions = new HashMap<>();
     private final Set<String> regions = new TreeSet<>();
+    private Consumer<ServiceKey> changeListener = service -> { };
+
+    /** Also tells this listener (on the event loop, as the change happens) of every Service whose records change. */
+    public void onChange(Consumer<ServiceKey> listener) {
+        this.changeListener = listener;
+    }
 
     /** A region is known once any of its topics is seen. */
     public boolean addRegion(String region) {
@@ -62,6 +69,7 @@ public final class WorldModel {
         } else {
             byRegion.put(region, changed);
         }
+        changeListener.accept(service);
     }
 
     /**

@@ -1,0 +1,166 @@
+package io.meshpilot.controlplane.ui;
+
+import io.meshpilot.controlplane.api.ServiceView;
+import io.meshpilot.controlplane.policy.PolicyBook;
+import io.meshpilot.controlplane.world.RegionLiveness;
+import io.meshpilot.controlplane.world.RegionRecords;
+import io.meshpilot.controlplane.world.WorldModel;
+import io.meshpilot.schemas.ServiceKey;
+import io.vertx.core.Context;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * The live view's Server-Sent Events stream: every {@value #FLUSH_MILLIS} ms, the summaries of the Services whose
+ * records changed ({@code services}), or {@code resync} when too many changed to send one by one; every Decision
+ * read back from the decisions topic ({@code decision}), the last {@value #KEPT_DECISIONS} of them to each client
+ * that connects. Confined to the control plane's event loop; each client's writes go through its own HTTP context.
+ * A client that cannot keep up is disconnected (see {@link Client}).
+ */
+final class LiveFeed {
+
+    static final long FLUSH_MILLIS = 200;
+    static final int MAX_SUMMARIES = 500;
+    static final int KEPT_DECISIONS = 100;
+    private static final long PING_EVERY_FLUSHES = 15_000 / FLUSH_MILLIS;
+
+    private final WorldModel world;
+    private final RegionLiveness liveness;
+    private final PolicyBook policies;
+    private final Clock clock;
+    private final Set<ServiceKey> changed = new TreeSet<>();
+    private final Set<Client> clients = new HashSet<>();
+    private final Deque<JsonObject> decisions = new ArrayDeque<>();
+    private long flushes;
+
+    LiveFeed(WorldModel world, RegionLiveness liveness, PolicyBook policies, Clock clock) {
+        this.world = world;
+        this.liveness = liveness;
+        this.policies = policies;
+        this.clock = clock;
+    }
+
+    void changed(ServiceKey service) {
+        if (!clients.isEmpty()) {
+            changed.add(service);
+        }
+    }
+
+    void decision(JsonObject decision) {
+        decisions.addLast(decision);
+        if (decisions.size() > KEPT_DECISIONS) {
+            decisions.removeFirst();
+        }
+        broadcast(frame("decision", decision));
+    }
+
+    void connect(HttpServerResponse response, Context http) {
+        Client client = new Client(response, http, clock);
+        clients.add(client);
+        StringBuilder hello = new StringBuilder("retry: 1000\n\n").append(frame("hello", new JsonObject()
+                .put("at", clock.instant().toString())));
+        decisions.forEach(decision -> hello.append(frame("decision", decision)));
+        client.send(hello.toString());
+    }
+
+    void disconnect(HttpServerResponse response) {
+        clients.removeIf(client -> client.response == response);
+    }
+
+    int decisionsKept() {
+        return decisions.size();
+    }
+
+    int clients() {
+        return clients.size();
+    }
+
+    void flush() {
+        flushes++;
+        if (changed.isEmpty()) {
+            if (flushes % PING_EVERY_FLUSHES == 0) {
+                broadcast(": ping\n\n");
+            }
+            return;
+        }
+        if (changed.size() > MAX_SUMMARIES) {
+            changed.clear();
+            broadcast(frame("resync", new JsonObject().put("reason", "more than " + MAX_SUMMARIES + " changes")));
+            return;
+        }
+        Instant now = clock.instant();
+        JsonArray items = new JsonArray();
+        JsonArray removed = new JsonArray();
+        for (ServiceKey service : changed) {
+            Map<String, RegionRecords> records = world.service(service);
+            if (records.isEmpty()) {
+                removed.add(service.toString());
+            } else {
+                items.add(ServiceView.summary(service, records, liveness, policies.resolve(service), now));
+            }
+        }
+        changed.clear();
+        broadcast(frame("services", new JsonObject().put("items", items).put("removed", removed)));
+    }
+
+    private void broadcast(String frame) {
+        clients.removeIf(client -> !client.send(frame));
+    }
+
+    private static String frame(String event, JsonObject data) {
+        return "event: " + event + "\ndata: " + data.encode() + "\n\n";
+    }
+
+    /**
+     * One browser's stream. Sends on its connection's context; false once it is closed. A client whose connection
+     * stays full for {@link #BEHIND_LIMIT_MILLIS} is ended (its browser reconnects and reloads what it shows).
+     */
+    private static final class Client {
+
+        static final long BEHIND_LIMIT_MILLIS = 10_000;
+
+        private final HttpServerResponse response;
+        private final Context http;
+        private final Clock clock;
+        private long behindSince;
+
+        Client(HttpServerResponse response, Context http, Clock clock) {
+            this.response = response;
+            this.http = http;
+            this.clock = clock;
+        }
+
+        boolean send(String frame) {
+            if (response.closed()) {
+                return false;
+            }
+            http.runOnContext(ignored -> write(frame));
+            return true;
+        }
+
+        private void write(String frame) {
+            if (response.closed()) {
+                return;
+            }
+            if (!response.writeQueueFull()) {
+                behindSince = 0;
+            } else if (behindSince == 0) {
+                behindSince = clock.millis();
+                response.drainHandler(drained -> behindSince = 0);
+            } else if (clock.millis() - behindSince > BEHIND_LIMIT_MILLIS) {
+                response.end();
+                return;
+            }
+            response.write(frame);
+        }
+    }
+}
