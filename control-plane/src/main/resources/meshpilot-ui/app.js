@@ -58,8 +58,12 @@ function describe(cell) {
     case 'degraded':
       if (cell.affinity === 'remote') return { cls: 'failedover', glyph: '↪', label: 'failed over' };
       if (cell.reason === 'failover-pending') return { cls: 'pendingfailover', glyph: '⧗', label: 'failover pending' };
+      if (cell.reason === 'insufficient-capacity') return { cls: 'outage', glyph: '✗', label: 'degraded, targets too small' };
+      if (cell.reason === 'last-resort-export') return { cls: 'outage', glyph: '✗', label: 'degraded, exported as last resort' };
       return { cls: 'outage', glyph: '✗', label: 'degraded, no target' };
-    case 'drained': return { cls: 'drained', glyph: '⏏', label: 'drained' };
+    case 'drained':
+      if (cell.reason === 'drain-overridden') return { cls: 'healthy', glyph: '⏏', label: 'drain overridden: serving' };
+      return { cls: 'drained', glyph: '⏏', label: 'drained' };
     case 'stale': return { cls: 'stale', glyph: '?', label: 'stale (agent silent)' };
     case 'pending': return { cls: 'pending', glyph: '…', label: 'pending' };
     case 'unmanaged': return { cls: 'unmanaged', glyph: '–', label: 'unmanaged' };
