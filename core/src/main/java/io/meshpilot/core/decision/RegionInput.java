@@ -30,10 +30,6 @@ public record RegionInput(String region, EndpointTally endpoints, Instant observ
         this(region, endpoints, observedAt, lastHeard, Optional.empty(), true, Optional.empty());
     }
 
-    public RegionInput withApplied(Optional<Map<String, String>> annotations) {
-        return new RegionInput(region, endpoints, observedAt, lastHeard, annotations, exportable, cacheTtl);
-    }
-
     /** Whether the region's data is unknown: its agent not heard within {@code staleAfter}. */
     public boolean stale(Instant now, Duration staleAfter) {
         return lastHeard.isEmpty() || lastHeard.get().plus(staleAfter).isBefore(now);

@@ -41,14 +41,4 @@ public record RegionOutcome(String region, RegionState state, Instant since, boo
         return annotations.isEmpty() ? Optional.empty()
                 : CiliumServiceConfig.fromAnnotations(annotations).map(CiliumServiceConfig::affinity);
     }
-
-    RegionOutcome published(Map<String, String> now, boolean exportingNow, Set<String> awaited) {
-        return new RegionOutcome(region, state, since, away, exportingNow, now, reason, hold, capacity,
-                capacitySince, awaited);
-    }
-
-    RegionOutcome because(Reason changed, Map<String, String> now, boolean exportingNow, boolean held) {
-        return new RegionOutcome(region, state, since, away, exportingNow, now, changed, held, capacity,
-                capacitySince, awaiting);
-    }
 }
