@@ -73,7 +73,7 @@ public final class DecisionEngine {
         Targets targets = Targets.choose(policy, regions);
         targets.admit(policy, regions);
         Reachability model = new Reachability(regions, now);
-        boolean staleExported = NoBlackhole.repair(regions, model);
+        NoBlackhole.repair(regions, model);
         MakeBeforeBreak.sequence(regions, model);
         List<RegionOutcome> outcomes = new ArrayList<>(regions.size());
         Optional<Instant> reviewAt = Optional.empty();
@@ -81,7 +81,7 @@ public final class DecisionEngine {
             outcomes.add(region.outcome());
             reviewAt = earliest(reviewAt, region.reviewAt);
         }
-        return new ServiceDecision(policy, outcomes, targets.chosen.isEmpty() || staleExported, reviewAt);
+        return new ServiceDecision(policy, outcomes, targets.chosen.isEmpty(), reviewAt);
     }
 
     /** Fail static: the last directive stays and is not published again; Cilium forgets it after its cacheTTL. */

@@ -37,7 +37,7 @@ final class Judgement {
         boolean sameState = previous.isPresent() && previous.get().state() == state;
         RegionPlan plan = new RegionPlan(region, state, sameState ? previous.get().since() : now, peak, peakAt,
                 previous, meets);
-        if (!meets && !stale && peak > ready && policy.healthy(region.endpoints(), 0)) {
+        if (!meets && !stale && policy.healthy(region.endpoints(), 0)) {
             plan.review(peakAt.plus(policy.capacityWindow()));
         }
         return plan;

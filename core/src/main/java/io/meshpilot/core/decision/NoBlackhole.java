@@ -10,19 +10,14 @@ import java.util.Optional;
  * one. Where the planned exports leave a region's clients with nothing, the region with the most reachable backends
  * that does not export starts exporting again ({@code last-resort-export}), fresh regions before stale ones; a stale
  * region so re-exported gets its directive published (applied if its agent is alive but cut off from Kafka, or when
- * it is heard again).
+ * it is heard again). That only happens with no fresh target, which is a global outage already.
  */
 final class NoBlackhole {
 
     private NoBlackhole() {
     }
 
-    /** @return whether a stale region had to be re-exported (counted as a global outage) */
-    static boolean repair(List<RegionPlan> regions, Reachability model) {
-        boolean staleExported = false;
-        if (!model.anyBackend()) {
-            return false;
-        }
+    static void repair(List<RegionPlan> regions, Reachability model) {
         for (int round = 0; round < regions.size(); round++) {
             Optional<RegionPlan> stranded = regions.stream().filter(region -> Reachability.config(
                     region.annotations).global() && !model.reaches(region, plan -> plan.exporting)).findFirst();
@@ -34,7 +29,6 @@ final class NoBlackhole {
                 break;
             }
             RegionPlan region = source.get();
-            staleExported |= region.stale();
             region.hold = false;
             region.exporting = true;
             region.annotations = Reachability.exporting(region.annotations);
@@ -42,7 +36,6 @@ final class NoBlackhole {
                 region.reason = Reason.LAST_RESORT_EXPORT;
             }
         }
-        return staleExported;
     }
 
     private static List<RegionPlan> candidates(List<RegionPlan> regions, RegionPlan stranded, Reachability model) {

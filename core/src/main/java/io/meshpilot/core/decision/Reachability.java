@@ -25,10 +25,6 @@ final class Reachability {
         this.now = now;
     }
 
-    boolean anyBackend() {
-        return regions.stream().anyMatch(region -> region.active() > 0);
-    }
-
     /** Whether the clients in {@code from} reach a backend when each region exports as {@code exports} says. */
     boolean reaches(RegionPlan from, Predicate<RegionPlan> exports) {
         List<ClusterService> view = new ArrayList<>(regions.size());

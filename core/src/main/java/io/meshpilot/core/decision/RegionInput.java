@@ -30,6 +30,11 @@ public record RegionInput(String region, EndpointTally endpoints, Instant observ
         this(region, endpoints, observedAt, lastHeard, Optional.empty(), true, Optional.empty());
     }
 
+    /** This region, in a Namespace Cilium does not export. */
+    public RegionInput withoutExport() {
+        return new RegionInput(region, endpoints, observedAt, lastHeard, applied, false, cacheTtl);
+    }
+
     /** Whether the region's data is unknown: its agent not heard within {@code staleAfter}. */
     public boolean stale(Instant now, Duration staleAfter) {
         return lastHeard.isEmpty() || lastHeard.get().plus(staleAfter).isBefore(now);

@@ -94,7 +94,6 @@ final class Targets {
             double need = region.load() * policy.capacityFactor();
             if (region.state == RegionState.DRAINED) {
                 if (anyTarget) {
-                    region.decide(true, false, Reason.DRAINED);
                     remaining -= need;
                 } else {
                     region.decide(false, true, Reason.DRAIN_OVERRIDDEN);
@@ -103,7 +102,6 @@ final class Targets {
                 boolean stay = region.wasAway();
                 region.decide(stay, true, Reason.NO_HEALTHY_TARGET);
             } else if (region.wasAway() || remaining >= need) {
-                region.decide(true, false, region.reason);
                 remaining -= need;
             } else {
                 region.decide(false, false, Reason.INSUFFICIENT_CAPACITY);

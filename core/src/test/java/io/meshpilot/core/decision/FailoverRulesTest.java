@@ -66,6 +66,10 @@ class FailoverRulesTest {
                 fresh("eu", 3, 3, T0));
         assertThat(high.region("us").orElseThrow().capacity()).isEqualTo(6);
         assertThat(high.region("us").orElseThrow().capacitySince()).isEqualTo(T0.plusSeconds(1));
+        ServiceDecision again = decide(window, T0.plusSeconds(2), Optional.of(high), fresh("us", 6, 6, T0),
+                fresh("eu", 3, 3, T0));
+        assertThat(again.region("us").orElseThrow().capacitySince()).as("reaching the peak again restarts its window")
+                .isEqualTo(T0.plusSeconds(2));
     }
 
     @Test
@@ -90,6 +94,7 @@ class FailoverRulesTest {
         assertThat(policy(1, 0.0).healthy(EndpointTally.NONE, 0)).isFalse();
         assertThat(policy(1, 0.0).healthy(new EndpointTally(1, 1, 0, 1, 0), 0)).isTrue();
         assertThat(policy(1, 0.0).healthy(new EndpointTally(1, 1, 0, 1, 1))).isTrue();
+        assertThat(policy(2, 0.0).healthy(new EndpointTally(1, 1, 0, 1, 1))).isFalse();
     }
 
     @Test
@@ -103,6 +108,10 @@ class FailoverRulesTest {
         assertThatThrownBy(() -> base.withCapacity(Duration.ZERO, -0.5)).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> base.withCapacity(Duration.ZERO, Double.NaN))
                 .isInstanceOf(IllegalArgumentException.class);
+        assertThat(policy(1, 1.0).minReadyRatio()).isEqualTo(1.0);
+        assertThat(policy(1, 0.0).minReadyRatio()).isZero();
+        assertThatThrownBy(() -> policy(1, 1.01)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> policy(1, -0.01)).isInstanceOf(IllegalArgumentException.class);
         assertThat(Policy.DEFAULT.capacityWindow()).isEqualTo(Duration.ofMinutes(5));
         assertThat(Policy.DEFAULT.capacityFactor()).isEqualTo(1.0);
     }
@@ -142,6 +151,33 @@ class FailoverRulesTest {
         assertThat(drained.region("ap").orElseThrow().reason()).isEqualTo(Reason.DRAINED);
         assertThat(drained.region("us").orElseThrow().reason()).as("the drain took eu's capacity")
                 .isEqualTo(Reason.INSUFFICIENT_CAPACITY);
+    }
+
+    @Test
+    void aRegionAlreadyAwayKeepsItsShareOfTheTargetsBeforeANewOne() {
+        Policy policy = policy(3, 0);
+        ServiceDecision away = decide(policy, T0, Optional.empty(), fresh("us", 0, 3, T0), fresh("eu", 3, 3, T0),
+                fresh("ap", 3, 3, T0).withoutExport());
+        Instant later = T0.plusSeconds(5);
+        ServiceDecision decision = decide(policy, later, Optional.of(away), fresh("us", 0, 3, later),
+                fresh("eu", 3, 3, later), fresh("ap", 0, 3, later).withoutExport());
+
+        assertThat(decision.region("us").orElseThrow().away()).isTrue();
+        assertThat(decision.region("ap").orElseThrow().reason()).isEqualTo(Reason.INSUFFICIENT_CAPACITY);
+    }
+
+    @Test
+    void aDrainedRegionThatIsDegradedServesWhenNothingElseCan() {
+        Policy drainUs = new Policy("*", Mode.AUTO, 2, 0, Duration.ZERO, Duration.ofSeconds(30),
+                Duration.ofSeconds(15), List.of(), 0, Set.of("us"));
+        ServiceDecision decision = decide(drainUs, T0, Optional.empty(), fresh("us", 1, 3, T0),
+                fresh("eu", 0, 3, T0));
+
+        assertThat(decision.region("us").orElseThrow()).satisfies(us -> {
+            assertThat(us.reason()).isEqualTo(Reason.DRAIN_OVERRIDDEN);
+            assertThat(us.annotations()).isEqualTo(LOCAL_SHARED);
+        });
+        assertThat(decision.globalOutage()).isTrue();
     }
 
     @Test
@@ -237,10 +273,38 @@ class FailoverRulesTest {
         assertThat(decision.region("us").orElseThrow().reason()).isEqualTo(Reason.LAST_RESORT_EXPORT);
         assertThat(decision.region("ap").orElseThrow().hold()).isTrue();
 
+        ServiceDecision remembered = decide(policy, later, withdrawn, ttl(heardAt("us", 1, 3, T0),
+                Duration.ofSeconds(60)), heardAt("ap", 0, 3, T0), fresh("eu", 0, 3, later));
+        assertThat(remembered.region("us").orElseThrow().reason()).as("within Cilium's cache TTL")
+                .isEqualTo(Reason.LAST_RESORT_EXPORT);
+
         ServiceDecision forgotten = decide(policy, later, withdrawn, ttl(heardAt("us", 1, 3, T0),
                 Duration.ofSeconds(20)), heardAt("ap", 0, 3, T0), fresh("eu", 0, 3, later));
         assertThat(forgotten.region("us").orElseThrow().hold()).as("Cilium forgot us's backends").isTrue();
         assertThat(forgotten.reviewAt()).isEmpty();
+    }
+
+    @Test
+    void ofTwoStaleRegionsTheOneWithMoreBackendsIsExported() {
+        Policy policy = policy(3, 0);
+        Optional<ServiceDecision> withdrawn = Optional.of(decide(policy, T0, Optional.empty(),
+                fresh("ap", 1, 3, T0), fresh("us", 2, 3, T0), fresh("eu", 3, 3, T0)));
+        Instant later = T0.plusSeconds(30);
+        ServiceDecision decision = decide(policy, later, withdrawn, heardAt("ap", 1, 3, T0),
+                heardAt("us", 2, 3, T0), fresh("eu", 0, 3, later));
+
+        assertThat(decision.region("us").orElseThrow().reason()).isEqualTo(Reason.LAST_RESORT_EXPORT);
+        assertThat(decision.region("ap").orElseThrow().hold()).isTrue();
+    }
+
+    @Test
+    void aStaleRegionWithNoBackendIsNotReviewedForItsCacheTtl() {
+        Policy policy = policy(1, 0);
+        ServiceDecision first = decide(policy, T0, Optional.empty(), fresh("us", 3, 3, T0), fresh("eu", 3, 3, T0));
+        Instant later = T0.plusSeconds(20);
+        ServiceDecision decision = decide(policy, later, Optional.of(first), fresh("us", 3, 3, later),
+                ttl(heardAt("eu", 0, 3, T0), Duration.ofSeconds(60)));
+        assertThat(decision.reviewAt()).isEmpty();
     }
 
     @Test
