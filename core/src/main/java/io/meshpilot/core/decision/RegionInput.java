@@ -8,9 +8,16 @@ import java.util.Optional;
 
 /**
  * What the engine knows of one region for one Service: the endpoints its agent last reported (the Service exists
- * there), and when the region's agent was last heard (empty: never).
+ * there), when the region's agent was last heard (empty: never), and whether Cilium can export the Service from
+ * there at all (false when its Namespace is not global for ClusterMesh: such a region can never be a target).
  */
-public record RegionInput(String region, EndpointTally endpoints, Instant observedAt, Optional<Instant> lastHeard) {
+public record RegionInput(String region, EndpointTally endpoints, Instant observedAt, Optional<Instant> lastHeard,
+        boolean exportable) {
+
+    /** A region whose Service Cilium can export. */
+    public RegionInput(String region, EndpointTally endpoints, Instant observedAt, Optional<Instant> lastHeard) {
+        this(region, endpoints, observedAt, lastHeard, true);
+    }
 
     public RegionInput {
         Objects.requireNonNull(region, "region");
