@@ -121,7 +121,7 @@ func localState(c Conditions) string {
 	case loadbalancer.BackendStateActive:
 		return "active"
 	case loadbalancer.BackendStateTerminating:
-		return "terminating"
+		return "fallback" // Cilium's BackendStateTerminating: used only when nothing is active
 	case loadbalancer.BackendStateTerminatingNotServing:
 		return "terminating-not-serving"
 	case loadbalancer.BackendStateMaintenance:
@@ -143,7 +143,7 @@ func annotations(m map[string]string) AnnotationResult {
 	svc := &loadbalancer.Service{Annotations: m}
 	affinity, err := annotation.GetAnnotationServiceAffinity(svc)
 	if affinity == annotation.ServiceAffinityNone {
-		affinity = "none"
+		affinity = "balanced"
 	}
 	return AnnotationResult{
 		Global:   annotation.GetAnnotationIncludeExternal(svc),
