@@ -24,6 +24,8 @@ public record CiliumServiceConfig(boolean global, boolean shared, Affinity affin
     public static final String GLOBAL_ALIAS = "io.cilium/global-service";
     public static final String SHARED_ALIAS = "io.cilium/shared-service";
     public static final String AFFINITY_ALIAS = "io.cilium/service-affinity";
+    /** The Cilium annotations meshpilot writes (a directive carries no others). */
+    public static final Set<String> WRITTEN = Set.of(GLOBAL, SHARED, AFFINITY);
     /** The Cilium annotations meshpilot owns on a managed Service; it never writes the aliases, only removes them. */
     public static final Set<String> OWNED = Set.of(GLOBAL, SHARED, AFFINITY, GLOBAL_ALIAS, SHARED_ALIAS,
             AFFINITY_ALIAS);

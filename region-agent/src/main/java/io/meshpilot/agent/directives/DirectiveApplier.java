@@ -162,8 +162,8 @@ public final class DirectiveApplier {
         if (!directive.region().equals(region)) {
             return Optional.of("directive for region " + directive.region() + " reached the agent of " + region);
         }
-        if (!CiliumServiceConfig.OWNED.containsAll(directive.annotations().keySet())) {
-            return Optional.of("annotations outside the owned set " + CiliumServiceConfig.OWNED.stream().sorted()
+        if (!CiliumServiceConfig.WRITTEN.containsAll(directive.annotations().keySet())) {
+            return Optional.of("annotations outside the written set " + CiliumServiceConfig.WRITTEN.stream().sorted()
                     .toList() + ": " + directive.annotations().keySet().stream().sorted().toList());
         }
         return Optional.empty();
