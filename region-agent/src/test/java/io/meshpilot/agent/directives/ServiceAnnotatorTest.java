@@ -18,9 +18,11 @@ class ServiceAnnotatorTest {
             Instant.EPOCH);
 
     @Test
-    void writesEveryOwnedAnnotationInOnePatchRemovingTheAbsentOnes() {
+    void writesEveryOwnedAnnotationInOnePatchRemovingTheAbsentOnesAndTheLegacyAliases() {
         assertThat(ServiceAnnotator.patch(BALANCED)).isEqualTo("{\"metadata\":{\"annotations\":{"
-                + "\"service.cilium.io/affinity\":null,\"service.cilium.io/global\":\"true\","
+                + "\"io.cilium/global-service\":null,\"io.cilium/service-affinity\":null,"
+                + "\"io.cilium/shared-service\":null,\"service.cilium.io/affinity\":null,"
+                + "\"service.cilium.io/global\":\"true\","
                 + "\"service.cilium.io/shared\":\"false\",\"meshpilot.io/directive-version\":\"9\"}}}");
     }
 
