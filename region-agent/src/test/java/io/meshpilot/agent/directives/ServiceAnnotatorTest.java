@@ -18,12 +18,18 @@ class ServiceAnnotatorTest {
             Instant.EPOCH);
 
     @Test
-    void writesEveryOwnedAnnotationInOnePatchRemovingTheAbsentOnesAndTheLegacyAliases() {
-        assertThat(ServiceAnnotator.patch(BALANCED)).isEqualTo("{\"metadata\":{\"annotations\":{"
-                + "\"io.cilium/global-service\":null,\"io.cilium/service-affinity\":null,"
-                + "\"io.cilium/shared-service\":null,\"service.cilium.io/affinity\":null,"
-                + "\"service.cilium.io/global\":\"true\","
+    void writesEveryOwnedAnnotationInOnePatchRemovingTheAbsentOnes() {
+        assertThat(ServiceAnnotator.patch(service(Map.of()), BALANCED)).isEqualTo("{\"metadata\":{\"annotations\":{"
+                + "\"service.cilium.io/affinity\":null,\"service.cilium.io/global\":\"true\","
                 + "\"service.cilium.io/shared\":\"false\",\"meshpilot.io/directive-version\":\"9\"}}}");
+    }
+
+    @Test
+    void removesTheLegacyAliasesTheServiceCarries() {
+        assertThat(ServiceAnnotator.patch(service(Map.of("io.cilium/service-affinity", "remote")), BALANCED))
+                .isEqualTo("{\"metadata\":{\"annotations\":{\"io.cilium/service-affinity\":null,"
+                        + "\"service.cilium.io/affinity\":null,\"service.cilium.io/global\":\"true\","
+                        + "\"service.cilium.io/shared\":\"false\",\"meshpilot.io/directive-version\":\"9\"}}}");
     }
 
     @Test
