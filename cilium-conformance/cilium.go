@@ -132,7 +132,7 @@ func localState(c Conditions) string {
 }
 
 // exported: the clustermesh-apiserver's service sync (operator/watchers/service_sync.go, Convert) skips an endpoint
-// that is neither ready nor serving. That package cannot be built here (see README), so this one line is transcribed;
+// that is neither ready nor serving. That package cannot be built as a dependency (README.md), so this line is transcribed;
 // the conditions themselves come from Cilium's parser.
 func exported(c Conditions) bool {
 	bc := k8s.ParseEndpointConditionsV1(slimConditions(c))
