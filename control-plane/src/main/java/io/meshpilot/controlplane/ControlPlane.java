@@ -95,6 +95,7 @@ public final class ControlPlane implements AutoCloseable {
         Outbox outbox = new Outbox();
         PolicyStatuses statuses = new PolicyStatuses(outbox, topics, clock);
         decisions = new DecisionLoop(world, liveness, policies, Timers.on(loop), clock, outbox, topics, metrics);
+        decisions.cacheTtls(settings.cacheTtls());
         claims = new Claims(decisions, statuses);
         RecordIntake intake = new RecordIntake(topics, world, liveness, policies, statuses, decisions, outbox,
                 metrics, recordMetrics, clock);

@@ -25,9 +25,12 @@ public record AgentSettings(
         Leadership leadership,
         Http http) {
 
-    /** Which Services the agent manages and how it reports their health. */
+    /**
+     * Which Services the agent manages and how it reports their health: also whether it mirrors Cilium's namespace
+     * export gating (reading Namespaces only then) and whether it watches MCS-API ServiceExports.
+     */
     public record Watch(Map<String, String> managedLabels, List<String> namespaces, Duration publishWindow,
-            Duration resyncInterval, Duration heartbeatInterval) {
+            Duration resyncInterval, Duration heartbeatInterval, NamespaceExport namespaceExport, boolean mcsApi) {
 
         public static final Watch DEFAULT = new Watch(Map.of(KubernetesContract.MANAGED_LABEL, "true"), List.of(),
                 Duration.ofMillis(100), Duration.ofMinutes(10), Duration.ofSeconds(5));
@@ -35,6 +38,7 @@ public record AgentSettings(
         public Watch {
             managedLabels = Map.copyOf(managedLabels);
             namespaces = List.copyOf(namespaces);
+            Objects.requireNonNull(namespaceExport, "--clustermesh-namespace-export");
             if (managedLabels.isEmpty()) {
                 throw new IllegalArgumentException("--selector must name at least one label");
             }
@@ -44,6 +48,47 @@ public record AgentSettings(
             positive(publishWindow, "--publish-window");
             positive(resyncInterval, "--resync-interval");
             positive(heartbeatInterval, "--heartbeat-interval");
+        }
+
+        /** Not mirroring namespace gating, no MCS-API. */
+        public Watch(Map<String, String> managedLabels, List<String> namespaces, Duration publishWindow,
+                Duration resyncInterval, Duration heartbeatInterval) {
+            this(managedLabels, namespaces, publishWindow, resyncInterval, heartbeatInterval, NamespaceExport.IGNORED,
+                    false);
+        }
+
+        public Watch withNamespaceExport(NamespaceExport changed) {
+            return new Watch(managedLabels, namespaces, publishWindow, resyncInterval, heartbeatInterval, changed,
+                    mcsApi);
+        }
+
+        public Watch withMcsApi(boolean changed) {
+            return new Watch(managedLabels, namespaces, publishWindow, resyncInterval, heartbeatInterval,
+                    namespaceExport, changed);
+        }
+    }
+
+    /**
+     * How this cluster's Cilium gates export by Namespace (1.19+): the Namespace annotation
+     * {@code clustermesh.cilium.io/global} over Cilium's {@code clustermesh-default-global-namespace}.
+     */
+    public enum NamespaceExport {
+        /** Not mirrored: every Service reads as exportable and Namespaces are never read (least privilege). */
+        IGNORED,
+        /** {@code clustermesh-default-global-namespace=true} (Cilium's default): unannotated Namespaces export. */
+        GLOBAL_BY_DEFAULT,
+        /** {@code clustermesh-default-global-namespace=false}: only Namespaces annotated {@code true} export. */
+        LOCAL_BY_DEFAULT;
+
+        /** Parses {@code ignored}, {@code global-by-default} or {@code local-by-default}. */
+        public static NamespaceExport parse(String value) {
+            for (NamespaceExport mode : values()) {
+                if (mode.name().toLowerCase(java.util.Locale.ROOT).replace('_', '-').equals(value)) {
+                    return mode;
+                }
+            }
+            throw new IllegalArgumentException("--clustermesh-namespace-export must be ignored, global-by-default or "
+                    + "local-by-default, not '" + value + "'");
         }
     }
 

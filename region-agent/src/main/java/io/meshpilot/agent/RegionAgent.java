@@ -8,6 +8,7 @@ import io.fabric8.kubernetes.client.vertx5.Vertx5HttpClientFactory;
 import io.meshpilot.agent.directives.DirectiveApplier;
 import io.meshpilot.agent.directives.DirectiveIntake;
 import io.meshpilot.agent.health.HealthPublisher;
+import io.meshpilot.agent.health.McsApiNotice;
 import io.meshpilot.agent.health.ServiceWatch;
 import io.meshpilot.agent.kubernetes.KubernetesCallMetrics;
 import io.meshpilot.agent.kubernetes.KubernetesCalls;
@@ -60,6 +61,7 @@ public final class RegionAgent implements AutoCloseable {
     private Heartbeats heartbeats;
     private OperationsServer http;
     private KafkaLink link;
+    private Runnable tellMcsExports = () -> { };
 
     private RegionAgent(AgentSettings settings, Clock clock) {
         this.settings = settings;
@@ -108,6 +110,10 @@ public final class RegionAgent implements AutoCloseable {
                         watch::service, publisher::takeFirstChange, clock)));
         applier = intake.applier();
         watch.observeServices(applier::observed);
+        McsApiNotice mcsApi = new McsApiNotice(client, calls, loop, watch::service, leading::get,
+                settings.agentId(), clock);
+        watch.observeMcsExports(mcsApi::exported);
+        tellMcsExports = () -> watch.mcsExportedServices().forEach(mcsApi::exported);
 
         heartbeats = resources.add(new Heartbeats(loop, sender, link, settings.topics().heartbeat(region()),
                 region(), settings.agentId(), () -> metrics.managedServicesNow(), clock));
@@ -147,6 +153,7 @@ public final class RegionAgent implements AutoCloseable {
         }
         LOG.atInfo().addKeyValue("region", region()).log("leading the region");
         applier.activate();
+        tellMcsExports.run();
         loop.executeBlocking(() -> TopicSnapshot.liveKeys(settings.kafka().consumer(settings.agentId() + "-snapshot",
                 Optional.empty()), settings.topics().health(region()), Duration.ofSeconds(30)), false)
                 .onComplete(keys -> {

@@ -107,7 +107,7 @@ class AgentDirectivesIT {
                         && s.service().equals(SERVICE)).singleElement()
                         .satisfies(s -> rejected(s, "directive for region eu reached the agent of us"));
                 assertThat(status.documents(DirectiveStatus.class)).filteredOn(s -> s.version() == 2)
-                        .singleElement().satisfies(s -> rejected(s, "annotations outside the owned set "
+                        .singleElement().satisfies(s -> rejected(s, "annotations outside the written set "
                                 + "[service.cilium.io/affinity, service.cilium.io/global, service.cilium.io/shared]: "
                                 + "[service.cilium.io/lb-l7]"));
                 assertThat(status.latest(KEY, DirectiveStatus.class)).hasValueSatisfying(s -> {

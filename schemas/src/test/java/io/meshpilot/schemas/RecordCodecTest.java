@@ -63,6 +63,23 @@ class RecordCodecTest {
     }
 
     @Test
+    void readsAnOlderAgentsHealthWithCiliumsDefaultsForTheNewFields() {
+        ServiceHealth health = valid(decodeHealth(HEALTH));
+
+        assertThat(health.endpoints()).isEqualTo(new EndpointCounts(2, 2, 0, 2, 0, 2, 2));
+        assertThat(health.exportable()).isTrue();
+        assertThat(health.mcsApiExport()).isFalse();
+    }
+
+    @Test
+    void roundTripsTheExportViewsOfHealth() {
+        ServiceHealth health = new ServiceHealth("us", "default", "hello-world",
+                new EndpointCounts(1, 3, 2, 1, 1, 3, 4), Samples.AT, "agent-us-0", false, true);
+
+        assertThat(codec.decode(codec.encode(health), ServiceHealth.class)).isEqualTo(new Decoded.Valid<>(health));
+    }
+
+    @Test
     void rejectsBytesThatAreNotJson() {
         assertThat(errorsOf(decodeHealth("{\"apiVersion\": meshpilot"))).singleElement().satisfies(error -> {
             assertThat(error.field()).isEqualTo("$");

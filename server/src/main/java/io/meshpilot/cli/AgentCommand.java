@@ -63,6 +63,18 @@ final class AgentCommand implements Callable<Integer> {
                     + "(env MESHPILOT_RESYNC_INTERVAL; default: ${DEFAULT-VALUE}).")
     Duration resyncInterval;
 
+    @Option(names = "--clustermesh-namespace-export", paramLabel = "MODE",
+            defaultValue = "${env:MESHPILOT_CLUSTERMESH_NAMESPACE_EXPORT:-ignored}",
+            description = "Mirror Cilium's namespace export gating (Cilium 1.19+): ignored (Namespaces are not read), "
+                    + "global-by-default or local-by-default, as Cilium's clustermesh-default-global-namespace is "
+                    + "true or false (env MESHPILOT_CLUSTERMESH_NAMESPACE_EXPORT; default: ${DEFAULT-VALUE}).")
+    String namespaceExport;
+
+    @Option(names = "--mcs-api", negatable = true, defaultValue = "${env:MESHPILOT_MCS_API:-false}",
+            description = "Watch MCS-API ServiceExports and flag managed Services also exported through them "
+                    + "(env MESHPILOT_MCS_API; default: ${DEFAULT-VALUE}).")
+    boolean mcsApi;
+
     @Option(names = "--heartbeat-interval", paramLabel = "DURATION", converter = DurationConverter.class,
             defaultValue = "${env:MESHPILOT_HEARTBEAT_INTERVAL:-5s}",
             description = "How often the agent sends a heartbeat (env MESHPILOT_HEARTBEAT_INTERVAL; "
@@ -130,7 +142,8 @@ final class AgentCommand implements Callable<Integer> {
         AgentSettings settings = new AgentSettings(region, agentId(), kafka.topics(), kafka.settings(),
                 kubernetesConfig(),
                 new AgentSettings.Watch(labels(selector), namespaces == null ? List.of() : namespaces,
-                        publishWindow, resyncInterval, heartbeatInterval),
+                        publishWindow, resyncInterval, heartbeatInterval,
+                        AgentSettings.NamespaceExport.parse(namespaceExport), mcsApi),
                 new KubernetesCalls.Policy(requestTimeout, attempts, backoff, breakerOpen, writeRate),
                 new AgentSettings.Leadership(leaderElection, leaseNamespace, leaseName, leaseDuration,
                         leaseDuration.multipliedBy(2).dividedBy(3), leaseDuration.dividedBy(7), true),

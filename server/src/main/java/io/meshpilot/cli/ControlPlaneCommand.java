@@ -42,6 +42,12 @@ final class ControlPlaneCommand implements Callable<Integer> {
                     + "(env MESHPILOT_PER_SERVICE_METRICS; default: off, so cardinality does not grow with Services).")
     boolean perServiceMetrics;
 
+    @Option(names = "--cilium-cache-ttl", paramLabel = "REGION=DURATION", split = ",",
+            defaultValue = "${env:MESHPILOT_CILIUM_CACHE_TTL:-}",
+            description = "Each region's Cilium clustermesh.cacheTTL (1.19+), e.g. us=5m,eu=5m; a region not listed "
+                    + "keeps unreachable regions' backends for ever, Cilium's default (env MESHPILOT_CILIUM_CACHE_TTL).")
+    java.util.List<String> cacheTtls;
+
     private String replicaId() {
         if (replicaId != null && !replicaId.isBlank()) {
             return replicaId;
@@ -53,11 +59,31 @@ final class ControlPlaneCommand implements Callable<Integer> {
         }
     }
 
+    private io.meshpilot.core.routing.CacheTtls cacheTtls() {
+        java.util.Map<String, Duration> byRegion = new java.util.LinkedHashMap<>();
+        for (String entry : cacheTtls == null ? java.util.List.<String>of() : cacheTtls) {
+            if (entry.isBlank()) {
+                continue;
+            }
+            int equals = entry.indexOf('=');
+            if (equals <= 0) {
+                throw new IllegalArgumentException("--cilium-cache-ttl takes REGION=DURATION, got '" + entry + "'");
+            }
+            try {
+                byRegion.put(entry.substring(0, equals).trim(),
+                        new DurationConverter().convert(entry.substring(equals + 1).trim()));
+            } catch (picocli.CommandLine.TypeConversionException e) {
+                throw new IllegalArgumentException("--cilium-cache-ttl: " + e.getMessage());
+            }
+        }
+        return new io.meshpilot.core.routing.CacheTtls(byRegion);
+    }
+
     @Override
     public Integer call() {
         String group = groupId != null && !groupId.isBlank() ? groupId : kafka.topicPrefix + ".control-plane";
         ControlPlaneSettings settings = new ControlPlaneSettings(kafka.settings(), kafka.topics(), group,
-                replicaId(), regionDiscoveryInterval, "0.0.0.0", httpPort, perServiceMetrics);
+                replicaId(), regionDiscoveryInterval, "0.0.0.0", httpPort, perServiceMetrics, cacheTtls());
         return UntilStopped.run(ControlPlane.start(settings, Clock.systemUTC()));
     }
 }

@@ -7,6 +7,7 @@ import io.meshpilot.core.decision.Policy;
 import io.meshpilot.core.routing.CiliumServiceConfig;
 import io.meshpilot.core.routing.ClusterService;
 import io.meshpilot.core.routing.RoutingModel;
+import io.meshpilot.schemas.EndpointCounts;
 import io.meshpilot.schemas.ServiceKey;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -93,7 +94,9 @@ public final class ServiceView {
         records.forEach((region, known) -> {
             if (known.health() != null) {
                 CiliumServiceConfig config = config(known).orElse(CiliumServiceConfig.LOCAL_ONLY);
-                clusters.add(new ClusterService(region, config, known.health().endpoints().active()));
+                EndpointCounts counts = known.health().endpoints();
+                clusters.add(new ClusterService(region, config, counts.active(), counts.fallback(),
+                        counts.exported(), known.health().exportable(), Optional.empty()));
             }
         });
         return clusters;

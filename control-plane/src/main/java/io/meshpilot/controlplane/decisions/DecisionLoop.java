@@ -13,6 +13,7 @@ import io.meshpilot.core.decision.RegionInput;
 import io.meshpilot.core.decision.RegionOutcome;
 import io.meshpilot.core.decision.ServiceDecision;
 import io.meshpilot.core.health.EndpointTally;
+import io.meshpilot.core.routing.CacheTtls;
 import io.meshpilot.schemas.Decision;
 import io.meshpilot.schemas.DirectiveStatus;
 import io.meshpilot.schemas.EndpointCounts;
@@ -64,7 +65,7 @@ public final class DecisionLoop {
     private final Map<String, Long> silenceTimers = new HashMap<>();
     private final Set<String> withdrawing = new HashSet<>();
     private java.util.function.IntConsumer ownedListener = partition -> { };
-    private Map<String, Duration> cacheTtls = Map.of();
+    private CacheTtls cacheTtls = CacheTtls.NEVER;
 
     public DecisionLoop(WorldModel world, RegionLiveness liveness, PolicyBook policies, Timers timers, Clock clock,
             Outbox outbox, Topics topics, ControlPlaneMetrics metrics) {
@@ -78,9 +79,9 @@ public final class DecisionLoop {
         this.metrics = metrics;
     }
 
-    /** How long Cilium keeps an unreachable region's backends ({@code clustermesh.cacheTTL}), per region. */
-    public void cacheTtls(Map<String, Duration> perRegion) {
-        this.cacheTtls = Map.copyOf(perRegion);
+    /** How long each region's Cilium keeps an unreachable cluster's backends ({@code clustermesh.cacheTTL}). */
+    public void cacheTtls(CacheTtls perRegion) {
+        this.cacheTtls = perRegion;
     }
 
     /** Also tells this listener of every partition this replica starts deciding for. */
@@ -205,8 +206,8 @@ public final class DecisionLoop {
         records.forEach((region, known) -> {
             if (known.health() != null) {
                 inputs.add(new RegionInput(region, tally(known.health().endpoints()), known.health().observedAt(),
-                        liveness.lastHeard(region), confirmed(service, region, known), true,
-                        Optional.ofNullable(cacheTtls.get(region))));
+                        liveness.lastHeard(region), confirmed(service, region, known), known.health().exportable(),
+                        cacheTtl(region)));
             }
         });
         Instant now = clock.instant();
@@ -368,7 +369,13 @@ public final class DecisionLoop {
 
     static EndpointTally tally(EndpointCounts counts) {
         return new EndpointTally(counts.ready(), counts.serving(), counts.terminating(), counts.active(),
-                counts.total());
+                counts.fallback(), counts.exported(), counts.total());
+    }
+
+    /** How long the region's Cilium keeps an unreachable cluster's backends; empty: for ever. */
+    private Optional<Duration> cacheTtl(String region) {
+        Duration ttl = cacheTtls.of(region);
+        return ttl.isZero() ? Optional.empty() : Optional.of(ttl);
     }
 
     /** For tests and the API: the Services of owned partitions that match. */

@@ -306,6 +306,6 @@ class DecisionLoopInvariantsTest {
 
     private static EndpointTally tally(EndpointCounts counts) {
         return new EndpointTally(counts.ready(), counts.serving(), counts.terminating(), counts.active(),
-                counts.total());
+                counts.fallback(), counts.exported(), counts.total());
     }
 }

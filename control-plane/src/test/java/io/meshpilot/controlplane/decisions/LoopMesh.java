@@ -180,8 +180,9 @@ final class LoopMesh {
             }
         });
         List<String> stranded = new ArrayList<>();
-        boolean anyBackend = known.values().stream().anyMatch(counts -> counts.active() > 0);
-        boolean onlyWithdrawnStale = known.entrySet().stream().filter(entry -> entry.getValue().active() > 0)
+        boolean anyBackend = known.values().stream().anyMatch(counts -> counts.active() + counts.fallback() > 0);
+        boolean onlyWithdrawnStale = known.entrySet().stream()
+                .filter(entry -> entry.getValue().active() + entry.getValue().fallback() > 0)
                 .allMatch(entry -> stale(entry.getKey()) && !exports(applied.get(entry.getKey())));
         if (!anyBackend || onlyWithdrawnStale) {
             return stranded;
@@ -189,7 +190,7 @@ final class LoopMesh {
         for (String from : known.keySet()) {
             List<ClusterService> view = new ArrayList<>();
             known.forEach((region, counts) -> view.add(new ClusterService(region, config(applied.get(region)),
-                    counts.active())));
+                    counts.active(), counts.fallback(), counts.exported(), true, Optional.empty())));
             if (config(applied.get(from)).global() && RoutingModel.reachableFrom(from, view).isEmpty()) {
                 stranded.add(from);
             }
@@ -259,7 +260,8 @@ final class LoopMesh {
     }
 
     static EndpointCounts counts(EndpointTally tally) {
-        return new EndpointCounts(tally.ready(), tally.serving(), tally.terminating(), tally.active(), tally.total());
+        return new EndpointCounts(tally.ready(), tally.serving(), tally.terminating(), tally.active(), tally.fallback(),
+                tally.exported(), tally.total());
     }
 
     static CiliumServiceConfig config(Map<String, String> annotations) {

@@ -65,7 +65,7 @@ public final class DecisionEngine {
         Instant now = input.now();
         for (RegionPlan region : regions) {
             if (region.stale()) {
-                hold(region, now);
+                hold(region, regions, now);
             } else {
                 Judgement.intend(policy, region, now);
             }
@@ -84,16 +84,24 @@ public final class DecisionEngine {
         return new ServiceDecision(policy, outcomes, targets.chosen.isEmpty(), reviewAt);
     }
 
-    /** Fail static: the last directive stays and is not published again; Cilium forgets it after its cacheTTL. */
-    private static void hold(RegionPlan region, Instant now) {
+    /**
+     * Fail static: the last directive stays and is not published again; the others' Cilium forgets its backends after
+     * their cache TTL, when the decision is reviewed.
+     */
+    private static void hold(RegionPlan region, List<RegionPlan> regions, Instant now) {
         Optional<RegionOutcome> last = region.previous;
         region.hold = true;
         region.reason = Reason.REGION_STALE;
         region.away = last.map(RegionOutcome::away).orElse(false);
         region.annotations = last.map(RegionOutcome::annotations).orElse(Map.of());
         region.exporting = RegionPlan.exports(region.annotations);
-        region.input.revokedAt().filter(at -> region.exporting && region.ready() > 0 && now.isBefore(at))
-                .ifPresent(region::review);
+        if (region.exporting && region.input.endpoints().exported() > 0) {
+            for (RegionPlan importer : regions) {
+                if (importer != region) {
+                    region.input.forgottenBy(importer.input).filter(now::isBefore).ifPresent(region::review);
+                }
+            }
+        }
     }
 
     private static Optional<Instant> earliest(Optional<Instant> current, Optional<Instant> candidate) {

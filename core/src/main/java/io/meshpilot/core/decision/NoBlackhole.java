@@ -41,12 +41,13 @@ final class NoBlackhole {
     private static List<RegionPlan> candidates(List<RegionPlan> regions, RegionPlan stranded, Reachability model) {
         List<RegionPlan> candidates = new ArrayList<>();
         for (RegionPlan region : regions) {
-            if (region != stranded && !region.exporting && model.visible(region) > 0) {
+            if (region != stranded && !region.exporting && model.visible(region, stranded) > 0) {
                 candidates.add(region);
             }
         }
         candidates.sort(Comparator.comparing(RegionPlan::stale)
-                .thenComparing(Comparator.comparingInt(model::visible).reversed())
+                .thenComparing(Comparator.comparingInt((RegionPlan region) -> model.visible(region, stranded))
+                        .reversed())
                 .thenComparing(RegionPlan::region));
         return candidates;
     }

@@ -4,6 +4,8 @@ import io.meshpilot.core.routing.Affinity;
 import io.meshpilot.core.routing.CiliumServiceConfig;
 import io.meshpilot.core.routing.ClusterService;
 import io.meshpilot.core.routing.RoutingModel;
+import io.meshpilot.core.health.EndpointTally;
+import java.util.Optional;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -12,8 +14,9 @@ import java.util.function.Predicate;
 
 /**
  * What the Cilium routing model says of a set of plans: which regions' clients reach a backend. Each region is seen
- * from each other as Cilium sees it: its own active endpoints locally; from elsewhere, what it exports, nothing if
- * its namespace cannot export or if it is stale past {@code clustermesh.cacheTTL} (Cilium forgot its backends).
+ * from each other as Cilium sees it: locally its active endpoints (and the serving, terminating ones when none is
+ * active); from elsewhere what it exports, nothing if its Namespace cannot export or if it is stale past the
+ * viewer's {@code clustermesh.cacheTTL} (that Cilium forgot its backends).
  */
 final class Reachability {
 
@@ -33,15 +36,22 @@ final class Reachability {
             CiliumServiceConfig config = config(region.annotations);
             CiliumServiceConfig seen = new CiliumServiceConfig(config.global(), exports.test(region),
                     config.affinity());
-            view.add(new ClusterService(region.region(), seen, local ? region.active() : visible(region)));
+            EndpointTally endpoints = region.input.endpoints();
+            view.add(local ? new ClusterService(region.region(), seen, endpoints.active(), endpoints.fallback(), 0,
+                    true, Optional.empty())
+                    : new ClusterService(region.region(), seen, 0, 0, visible(region, from), true, Optional.empty()));
         }
         return !RoutingModel.reachableFrom(from.region(), view).isEmpty();
     }
 
-    /** The backends other regions' clients could reach in {@code region} if it exports. */
-    int visible(RegionPlan region) {
-        boolean revoked = region.stale() && region.input.revokedAt().map(at -> !now.isBefore(at)).orElse(false);
-        return !region.input.exportable() || revoked ? 0 : region.ready();
+    /**
+     * The backends {@code from}'s clients could reach in {@code region} if it exports: what it exports (ready or
+     * serving), none if its Namespace cannot export or if it is stale past {@code from}'s cache TTL.
+     */
+    int visible(RegionPlan region, RegionPlan from) {
+        boolean forgotten = region.stale() && region.input.forgottenBy(from.input).map(at -> !now.isBefore(at))
+                .orElse(false);
+        return !region.input.exportable() || forgotten ? 0 : region.input.endpoints().exported();
     }
 
     static CiliumServiceConfig config(Map<String, String> annotations) {

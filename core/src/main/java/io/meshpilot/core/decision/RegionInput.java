@@ -10,8 +10,9 @@ import java.util.Optional;
 /**
  * What the engine knows of one region for one Service: the endpoints its agent last reported (the Service exists
  * there), when the region's agent was last heard (empty: never), the owned annotations its agent last reported
- * applied for the directive in force (empty: none confirmed), whether Cilium can export the Service from there, and
- * how long Cilium keeps an unreachable cluster's backends ({@code clustermesh.cacheTTL}; empty: for ever).
+ * applied for the directive in force (empty: none confirmed), whether Cilium can export the Service from there (its
+ * Namespace is global for ClusterMesh), and how long this region's Cilium keeps the backends of a cluster it cannot
+ * reach ({@code clustermesh.cacheTTL}; empty: for ever, Cilium's default).
  */
 public record RegionInput(String region, EndpointTally endpoints, Instant observedAt, Optional<Instant> lastHeard,
         Optional<Map<String, String>> applied, boolean exportable, Optional<Duration> cacheTtl) {
@@ -40,11 +41,11 @@ public record RegionInput(String region, EndpointTally endpoints, Instant observ
         return lastHeard.isEmpty() || lastHeard.get().plus(staleAfter).isBefore(now);
     }
 
-    /** When Cilium forgets this region's backends if it is unreachable (never: empty). */
-    public Optional<Instant> revokedAt() {
-        if (cacheTtl.isEmpty()) {
-            return Optional.empty();
-        }
-        return Optional.of(lastHeard.orElse(observedAt).plus(cacheTtl.get()));
+    /**
+     * When the {@code importer}'s Cilium forgets this region's backends, this region being unreachable since it was
+     * last heard (never: empty).
+     */
+    public Optional<Instant> forgottenBy(RegionInput importer) {
+        return importer.cacheTtl().map(ttl -> lastHeard.orElse(observedAt).plus(ttl));
     }
 }

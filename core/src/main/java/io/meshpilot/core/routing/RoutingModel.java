@@ -1,69 +1,92 @@
 package io.meshpilot.core.routing;
 
+import java.time.Duration;
+import java.time.Instant;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 
 /**
- * Cilium ClusterMesh's documented load-balancing semantics, answering "from cluster X, which backends does a client
- * of the Service reach?" (SPEC §6):
+ * Cilium ClusterMesh's load balancing as Cilium's code decides it, answering "from cluster X, which backends does a
+ * client of the Service reach?" (SPEC §6; each rule is checked against Cilium itself by the conformance suite,
+ * docs/cilium.md):
  * <ul>
+ *   <li>X's own backends are its active ones, or its fallback ones (serving and terminating) when no active
+ *       backend is selected at all ({@code pkg/loadbalancer/reconciler});</li>
  *   <li>a Service that is not global in X reaches only X's own backends;</li>
- *   <li>a global Service reaches X's active backends plus the active ones of every other cluster where the Service is
- *       global and shared ({@code shared=false} stops a cluster exporting its backends, not its clients reaching
- *       others');</li>
- *   <li>{@code affinity=local} uses the local backends, and the remote ones only when no local one is active;
- *       {@code remote} the reverse; no affinity all of them.</li>
+ *   <li>a global Service also reaches the exported backends of every other cluster that exports it (global, shared
+ *       and in an exporting Namespace; {@code shared=false} stops a cluster exporting, not its clients reaching
+ *       others'), all active there;</li>
+ *   <li>{@code affinity=local} adds the remote backends only when X has no active one; {@code remote} uses X's
+ *       backends only when no remote one exists; no affinity uses all; {@link Affinity#LOCAL_ONLY} (how releases
+ *       before the fix read {@code none}) never the remote ones ({@code pkg/clustermesh/selectbackends.go}).</li>
  * </ul>
- * An unreachable cluster keeps exporting the backends Cilium last learnt: describe it by its last-known state.
+ * An unreachable cluster keeps exporting the backends Cilium last learnt, for ever, or until the importing cluster's
+ * {@code clustermesh.cacheTTL} runs out.
  */
 public final class RoutingModel {
 
     private RoutingModel() {
     }
 
-    /** The clusters whose backends clients in {@code from} reach, with how many backends each. */
+    /** The clusters whose backends clients in {@code from} reach, with how many backends each; nothing is revoked. */
     public static Map<String, Integer> reachableFrom(String from, Collection<ClusterService> clusters) {
-        Optional<ClusterService> local = clusters.stream().filter(service -> service.cluster().equals(from))
+        return reachableFrom(from, clusters, Instant.MIN, Duration.ZERO);
+    }
+
+    /**
+     * The clusters whose backends clients in {@code from} reach at {@code now}, with how many backends each, where
+     * {@code from}'s Cilium revokes an unreachable cluster's backends {@code cacheTtl} after it became unreachable
+     * ({@link Duration#ZERO}: never, Cilium's default).
+     */
+    public static Map<String, Integer> reachableFrom(String from, Collection<ClusterService> clusters, Instant now,
+            Duration cacheTtl) {
+        Objects.requireNonNull(now, "now");
+        Objects.requireNonNull(cacheTtl, "cacheTtl");
+        Optional<ClusterService> found = clusters.stream().filter(service -> service.cluster().equals(from))
                 .findFirst();
         Map<String, Integer> reached = new LinkedHashMap<>();
-        if (local.isEmpty()) {
+        if (found.isEmpty()) {
             return reached;
         }
-        int localBackends = local.get().activeBackends();
-        if (!local.get().config().global()) {
-            put(reached, from, localBackends);
-            return reached;
-        }
+        ClusterService local = found.get();
         Map<String, Integer> remote = new LinkedHashMap<>();
         clusters.stream()
                 .filter(service -> !service.cluster().equals(from))
-                .filter(service -> service.config().global() && service.config().shared())
+                .filter(ClusterService::exports)
+                .filter(service -> !revoked(service, now, cacheTtl))
                 .sorted(Comparator.comparing(ClusterService::cluster))
-                .forEach(service -> put(remote, service.cluster(), service.activeBackends()));
-        switch (local.get().config().affinity()) {
-            case LOCAL -> {
-                if (localBackends > 0) {
-                    put(reached, from, localBackends);
-                } else {
-                    reached.putAll(remote);
+                .forEach(service -> put(remote, service.cluster(), service.exportedBackends()));
+        boolean useLocal = true;
+        boolean useRemote = false;
+        if (local.config().global()) {
+            switch (local.config().affinity()) {
+                case LOCAL -> useRemote = local.activeBackends() == 0 && !remote.isEmpty();
+                case REMOTE -> {
+                    useRemote = true;
+                    useLocal = remote.isEmpty() && local.activeBackends() + local.fallbackBackends() > 0;
                 }
-            }
-            case REMOTE -> {
-                if (!remote.isEmpty()) {
-                    reached.putAll(remote);
-                } else {
-                    put(reached, from, localBackends);
-                }
-            }
-            case BALANCED -> {
-                put(reached, from, localBackends);
-                reached.putAll(remote);
+                case BALANCED -> useRemote = true;
+                case LOCAL_ONLY -> useRemote = false;
             }
         }
+        boolean anyActive = (useLocal && local.activeBackends() > 0) || (useRemote && !remote.isEmpty());
+        if (useLocal) {
+            put(reached, from, anyActive ? local.activeBackends() : local.fallbackBackends());
+        }
+        if (useRemote) {
+            reached.putAll(remote);
+        }
         return reached;
+    }
+
+    /** Whether {@code from}'s Cilium has revoked an unreachable cluster's cached backends by {@code now}. */
+    public static boolean revoked(ClusterService service, Instant now, Duration cacheTtl) {
+        return !cacheTtl.isZero() && service.unreachableSince()
+                .map(since -> !now.isBefore(since.plus(cacheTtl))).orElse(false);
     }
 
     private static void put(Map<String, Integer> reached, String cluster, int backends) {

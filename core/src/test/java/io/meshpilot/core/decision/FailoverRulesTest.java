@@ -273,13 +273,14 @@ class FailoverRulesTest {
         assertThat(decision.region("us").orElseThrow().reason()).isEqualTo(Reason.LAST_RESORT_EXPORT);
         assertThat(decision.region("ap").orElseThrow().hold()).isTrue();
 
-        ServiceDecision remembered = decide(policy, later, withdrawn, ttl(heardAt("us", 1, 3, T0),
-                Duration.ofSeconds(60)), heardAt("ap", 0, 3, T0), fresh("eu", 0, 3, later));
+        ServiceDecision remembered = decide(policy, later, withdrawn, heardAt("us", 1, 3, T0),
+                heardAt("ap", 0, 3, T0), ttl(fresh("eu", 0, 3, later), Duration.ofSeconds(60)));
         assertThat(remembered.region("us").orElseThrow().reason()).as("within Cilium's cache TTL")
                 .isEqualTo(Reason.LAST_RESORT_EXPORT);
 
-        ServiceDecision forgotten = decide(policy, later, withdrawn, ttl(heardAt("us", 1, 3, T0),
-                Duration.ofSeconds(20)), heardAt("ap", 0, 3, T0), fresh("eu", 0, 3, later));
+        ServiceDecision forgotten = decide(policy, later, withdrawn, heardAt("us", 1, 3, T0),
+                ttl(heardAt("ap", 0, 3, T0), Duration.ofSeconds(20)), ttl(fresh("eu", 0, 3, later),
+                        Duration.ofSeconds(20)));
         assertThat(forgotten.region("us").orElseThrow().hold()).as("Cilium forgot us's backends").isTrue();
         assertThat(forgotten.reviewAt()).isEmpty();
     }
@@ -302,8 +303,8 @@ class FailoverRulesTest {
         Policy policy = policy(1, 0);
         ServiceDecision first = decide(policy, T0, Optional.empty(), fresh("us", 3, 3, T0), fresh("eu", 3, 3, T0));
         Instant later = T0.plusSeconds(20);
-        ServiceDecision decision = decide(policy, later, Optional.of(first), fresh("us", 3, 3, later),
-                ttl(heardAt("eu", 0, 3, T0), Duration.ofSeconds(60)));
+        ServiceDecision decision = decide(policy, later, Optional.of(first), ttl(fresh("us", 3, 3, later),
+                Duration.ofSeconds(60)), heardAt("eu", 0, 3, T0));
         assertThat(decision.reviewAt()).isEmpty();
     }
 
@@ -312,15 +313,17 @@ class FailoverRulesTest {
         Policy policy = policy(1, 0);
         ServiceDecision first = decide(policy, T0, Optional.empty(), fresh("us", 0, 3, T0), fresh("eu", 3, 3, T0));
         Instant later = T0.plusSeconds(20);
-        ServiceDecision decision = decide(policy, later, Optional.of(first), fresh("us", 0, 3, later),
-                ttl(heardAt("eu", 3, 3, T0), Duration.ofSeconds(60)));
-        assertThat(decision.reviewAt()).contains(T0.plusSeconds(60));
+        ServiceDecision decision = decide(policy, later, Optional.of(first), ttl(fresh("us", 0, 3, later),
+                Duration.ofSeconds(60)), ttl(heardAt("eu", 3, 3, T0), Duration.ofSeconds(5)));
+        assertThat(decision.reviewAt()).as("us forgets eu; eu's own cache TTL is not about eu")
+                .contains(T0.plusSeconds(60));
 
         ServiceDecision forever = decide(policy, later, Optional.of(first), fresh("us", 0, 3, later),
                 heardAt("eu", 3, 3, T0));
         assertThat(forever.reviewAt()).isEmpty();
-        assertThat(ttl(heardAt("eu", 3, 3, T0), Duration.ofSeconds(60)).revokedAt()).contains(T0.plusSeconds(60));
-        assertThat(heardAt("eu", 3, 3, T0).revokedAt()).isEmpty();
+        assertThat(heardAt("eu", 3, 3, T0).forgottenBy(ttl(fresh("us", 0, 3, later), Duration.ofSeconds(60))))
+                .contains(T0.plusSeconds(60));
+        assertThat(heardAt("eu", 3, 3, T0).forgottenBy(fresh("us", 0, 3, later))).isEmpty();
     }
 
     // Make before break

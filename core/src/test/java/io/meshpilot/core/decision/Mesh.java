@@ -118,7 +118,7 @@ final class Mesh {
 
     /** The regions whose clients reach no backend although some region has one (SPEC §5b invariant 1). */
     List<String> blackholed() {
-        boolean anyBackend = endpoints.values().stream().anyMatch(tally -> tally.active() > 0);
+        boolean anyBackend = endpoints.values().stream().anyMatch(tally -> tally.active() + tally.fallback() > 0);
         List<String> stranded = new ArrayList<>();
         if (!anyBackend || onlyWithdrawnStaleBackends()) {
             return stranded;
@@ -130,8 +130,8 @@ final class Mesh {
             }
             List<ClusterService> view = new ArrayList<>();
             endpoints.forEach((region, tally) -> view.add(new ClusterService(region,
-                    config(applied.getOrDefault(region, Map.of())), region.equals(from) || !revoked(region)
-                            ? tally.active() : 0)));
+                    config(applied.getOrDefault(region, Map.of())), tally.active(), tally.fallback(),
+                    revoked(region) ? 0 : tally.exported(), true, Optional.empty())));
             if (RoutingModel.reachableFrom(from, view).isEmpty()) {
                 stranded.add(from);
             }
@@ -144,7 +144,8 @@ final class Mesh {
      * past Cilium's cacheTTL (Cilium forgot its backends; nothing brings them back until it is heard again).
      */
     private boolean onlyWithdrawnStaleBackends() {
-        return endpoints.entrySet().stream().filter(entry -> entry.getValue().active() > 0).allMatch(entry ->
+        return endpoints.entrySet().stream().filter(entry -> entry.getValue().active() + entry.getValue().fallback()
+                > 0).allMatch(entry ->
                 stale(entry.getKey()) && (!exports(applied.getOrDefault(entry.getKey(), Map.of()))
                         || revoked(entry.getKey())));
     }

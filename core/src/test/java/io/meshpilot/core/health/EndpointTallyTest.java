@@ -14,13 +14,14 @@ class EndpointTallyTest {
                 new Endpoint("pod-b", false, true, true),
                 new Endpoint("pod-c", false, false, false)));
 
-        assertThat(tally).isEqualTo(new EndpointTally(1, 2, 1, 1, 3));
+        // pod-b is serving and terminating: a fallback locally, exported; pod-c neither
+        assertThat(tally).isEqualTo(new EndpointTally(1, 2, 1, 1, 1, 2, 3));
     }
 
     @Test
     void countsAnEndpointWithoutConditionsAsReadyAndServing() {
         assertThat(EndpointTally.count(List.of(new Endpoint("pod-a", null, null, null))))
-                .isEqualTo(new EndpointTally(1, 1, 0, 1, 1));
+                .isEqualTo(new EndpointTally(1, 1, 0, 1, 0, 1, 1));
     }
 
     @Test
@@ -31,13 +32,30 @@ class EndpointTallyTest {
                 new Endpoint("pod-a", true, true, false),
                 new Endpoint("pod-b", true, true, false)));
 
-        assertThat(tally).isEqualTo(new EndpointTally(2, 2, 0, 2, 2));
+        assertThat(tally).isEqualTo(new EndpointTally(2, 2, 0, 2, 0, 2, 2));
     }
 
     @Test
-    void treatsServingAndNotTerminatingAsActiveButNotTerminatingOnes() {
-        assertThat(new Endpoint("draining", false, true, true).isActive()).isFalse();
-        assertThat(new Endpoint("warming", false, true, false).isActive()).isTrue();
+    void countsEndpointsAsCiliumDoesLocallyAndForExport() {
+        assertThat(new Endpoint("ready-terminating", true, true, true).localState()).isEqualTo(LocalState.ACTIVE);
+        assertThat(new Endpoint("draining", false, true, true).localState()).isEqualTo(LocalState.FALLBACK);
+        assertThat(new Endpoint("draining", false, true, true).isExported()).isTrue();
+        assertThat(new Endpoint("warming", false, true, false).localState()).isEqualTo(LocalState.MAINTENANCE);
+        assertThat(new Endpoint("warming", false, true, false).isExported()).isTrue();
+        assertThat(new Endpoint("gone", false, false, true).localState())
+                .isEqualTo(LocalState.TERMINATING_NOT_SERVING);
+        assertThat(new Endpoint("gone", false, false, true).isExported()).isFalse();
+    }
+
+    @Test
+    void readsAnAbsentServingConditionAsTrueEvenWhenNotReady() {
+        assertThat(new Endpoint("pod", false, null, true).isServing()).isTrue();
+        assertThat(new Endpoint("pod", false, null, true).isFallback()).isTrue();
+    }
+
+    @Test
+    void takesTheOlderFiveCountFormAsActiveExportedAndNothingFallingBack() {
+        assertThat(new EndpointTally(2, 2, 0, 2, 3)).isEqualTo(new EndpointTally(2, 2, 0, 2, 0, 2, 3));
     }
 
     @Test

@@ -92,6 +92,22 @@ class AgentChartTest {
     }
 
     @Test
+    void readsNamespacesAndServiceExportsOnlyWhenToldTo() {
+        Manifests manifests = chart.render(List.of(), Map.of("region", "us", "kafka.bootstrapServers", "k:9092",
+                "watch.clustermeshNamespaceExport", "local-by-default", "watch.mcsApi", "true"));
+
+        assertThat(manifests.all(ClusterRole.class)).filteredOn(role -> role.getMetadata().getName()
+                .endsWith("-clustermesh")).singleElement().satisfies(role -> assertThat(rules(role.getRules()))
+                        .containsExactlyInAnyOrder("/namespaces [get, list, watch]",
+                                "multicluster.x-k8s.io/serviceexports [get, list, watch]"));
+        assertThat(manifests.all(ClusterRoleBinding.class)).hasSize(2);
+        assertThat(manifests.env()).containsEntry("MESHPILOT_CLUSTERMESH_NAMESPACE_EXPORT", "local-by-default")
+                .containsEntry("MESHPILOT_MCS_API", "true");
+        assertThat(defaults().all(ClusterRole.class)).noneMatch(role -> role.getMetadata().getName()
+                .endsWith("-clustermesh"));
+    }
+
+    @Test
     void theWorkloadIsProbedRestrictedSizedAndProtected() {
         Manifests manifests = defaults();
 

@@ -149,7 +149,10 @@ public final class DirectiveApplier {
         if (carried.isPresent() && carried.getAsLong() > directive.version()) {
             skip(directive, "the Service carries a newer directive version " + carried.getAsLong());
         } else if (inSync(service.get(), directive)) {
-            failures.remove(directive.key());
+            if (failures.remove(directive.key()) != null) {
+                // a write reported as failed (e.g. timed out) had landed: the directive is in effect after all
+                status.report(directive, Result.APPLIED, null);
+            }
         } else if (carried.isPresent() && carried.getAsLong() == directive.version()) {
             apply(service.get(), directive, Change.DRIFT);
         } else {
@@ -162,8 +165,8 @@ public final class DirectiveApplier {
         if (!directive.region().equals(region)) {
             return Optional.of("directive for region " + directive.region() + " reached the agent of " + region);
         }
-        if (!CiliumServiceConfig.OWNED.containsAll(directive.annotations().keySet())) {
-            return Optional.of("annotations outside the owned set " + CiliumServiceConfig.OWNED.stream().sorted()
+        if (!CiliumServiceConfig.WRITTEN.containsAll(directive.annotations().keySet())) {
+            return Optional.of("annotations outside the written set " + CiliumServiceConfig.WRITTEN.stream().sorted()
                     .toList() + ": " + directive.annotations().keySet().stream().sorted().toList());
         }
         return Optional.empty();

@@ -59,17 +59,24 @@ final class ServiceAnnotator {
     Service apply(Service current, ServiceDirective directive, Change change) {
         Service patched = calls.write(PATCH_SERVICE, () -> client.services()
                 .inNamespace(directive.namespace()).withName(directive.service())
-                .patch(PatchContext.of(PatchType.JSON_MERGE), patch(directive)));
+                .patch(PatchContext.of(PatchType.JSON_MERGE), patch(current, directive)));
         String message = message(current, directive, change);
         calls.write(CREATE_EVENT, () -> client.v1().events().inNamespace(directive.namespace())
                 .resource(event(patched, directive, change, message)).create());
         return patched;
     }
 
-    static String patch(ServiceDirective directive) {
+    /**
+     * The merge patch: every annotation meshpilot writes, null where the directive leaves it out, and null for each
+     * legacy alias the Service carries (Cilium would read a leftover alias once the annotation is removed).
+     */
+    static String patch(Service current, ServiceDirective directive) {
         Map<String, String> annotations = new LinkedHashMap<>();
+        Map<String, String> carried = OwnedAnnotations.on(current);
         for (String owned : CiliumServiceConfig.OWNED.stream().sorted().toList()) {
-            annotations.put(owned, directive.annotations().get(owned));
+            if (CiliumServiceConfig.WRITTEN.contains(owned) || carried.containsKey(owned)) {
+                annotations.put(owned, directive.annotations().get(owned));
+            }
         }
         annotations.put(KubernetesContract.DIRECTIVE_VERSION_ANNOTATION, Long.toString(directive.version()));
         try {

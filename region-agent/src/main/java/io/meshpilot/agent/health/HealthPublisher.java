@@ -39,11 +39,11 @@ public final class HealthPublisher {
     private final Clock clock;
     private final Duration window;
     private final AgentMetrics metrics;
-    private final Map<ServiceKey, EndpointTally> published = new HashMap<>();
+    private final Map<ServiceKey, ServiceObservation> published = new HashMap<>();
     private final Set<ServiceKey> dirty = new LinkedHashSet<>();
     private final Map<ServiceKey, Instant> changedAt = new HashMap<>();
     private final Set<ServiceKey> unwithdrawn = new LinkedHashSet<>();
-    private Function<ServiceKey, Optional<EndpointTally>> current = key -> Optional.empty();
+    private Function<ServiceKey, Optional<ServiceObservation>> current = key -> Optional.empty();
     private Supplier<Set<ServiceKey>> managed = Set::of;
     private boolean active;
     private boolean flushScheduled;
@@ -60,8 +60,8 @@ public final class HealthPublisher {
         this.metrics = metrics;
     }
 
-    /** Where the publisher reads the Services' current health: their tally, empty when a Service is not managed. */
-    void source(Function<ServiceKey, Optional<EndpointTally>> currentHealth, Supplier<Set<ServiceKey>> services) {
+    /** Where the publisher reads the Services' current health: empty when a Service is not managed. */
+    void source(Function<ServiceKey, Optional<ServiceObservation>> currentHealth, Supplier<Set<ServiceKey>> services) {
         this.current = currentHealth;
         this.managed = services;
     }
@@ -122,7 +122,7 @@ public final class HealthPublisher {
             return;
         }
         for (ServiceKey service : Set.copyOf(dirty)) {
-            Optional<EndpointTally> tally = current.apply(service);
+            Optional<ServiceObservation> tally = current.apply(service);
             if (tally.isPresent()) {
                 publish(service, tally.get());
             } else if (published.containsKey(service)) {
@@ -132,13 +132,14 @@ public final class HealthPublisher {
         dirty.clear();
     }
 
-    private void publish(ServiceKey service, EndpointTally endpoints) {
+    private void publish(ServiceKey service, ServiceObservation endpoints) {
         if (Objects.equals(published.get(service), endpoints)) {
             return;
         }
         published.put(service, endpoints);
-        ServiceHealth health = new ServiceHealth(region, service.namespace(), service.name(), counts(endpoints),
-                clock.instant(), agentId);
+        ServiceHealth health = new ServiceHealth(region, service.namespace(), service.name(),
+                counts(endpoints.endpoints()), clock.instant(), agentId, endpoints.exportable(),
+                endpoints.mcsApiExport());
         sender.send(topic, service.toString(), health).whenComplete((metadata, failure) -> {
             if (failure != null) {
                 loop.runOnContext(ignored -> forget(service, endpoints, failure));
@@ -160,13 +161,14 @@ public final class HealthPublisher {
         }));
     }
 
-    private void forget(ServiceKey service, EndpointTally endpoints, Throwable failure) {
+    private void forget(ServiceKey service, ServiceObservation endpoints, Throwable failure) {
         LOG.atWarn().addKeyValue("service", service).addKeyValue("error", failure.toString())
                 .log("cannot publish health; sent again when Kafka answers");
         published.remove(service, endpoints);
     }
 
     static EndpointCounts counts(EndpointTally tally) {
-        return new EndpointCounts(tally.ready(), tally.serving(), tally.terminating(), tally.active(), tally.total());
+        return new EndpointCounts(tally.ready(), tally.serving(), tally.terminating(), tally.active(),
+                tally.fallback(), tally.exported(), tally.total());
     }
 }

@@ -1,30 +1,39 @@
 package io.meshpilot.agent.health;
 
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.FilterWatchListDeletable;
 import io.fabric8.kubernetes.client.dsl.MixedOperation;
+import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.meshpilot.agent.AgentMetrics;
 import io.meshpilot.agent.AgentSettings;
-import io.meshpilot.core.health.EndpointTally;
+import io.meshpilot.core.health.EndpointSliceSelection;
+import io.meshpilot.core.routing.ClusterMeshNamespace;
 import io.meshpilot.schemas.ServiceKey;
 import io.vertx.core.Context;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Consumer;
 
 /**
  * Watches the managed Services of this region (by label, in every namespace or the configured ones) and every
- * EndpointSlice of a Service, with fabric8 informers, and tells the health publisher and the directive applier what
- * changed. Informer events are handed to the agent's event loop, which owns all state.
+ * EndpointSlice of a Service except those Cilium writes for remote backends, with fabric8 informers, and tells the
+ * health publisher and the directive applier what changed; also, when configured, the Namespaces (Cilium's export
+ * gating) and MCS-API ServiceExports. Informer events are handed to the agent's event loop, which owns all state.
  */
 public final class ServiceWatch implements AutoCloseable {
 
@@ -36,7 +45,17 @@ public final class ServiceWatch implements AutoCloseable {
     private final ServiceInventory inventory = new ServiceInventory();
     private final List<SharedIndexInformer<Service>> services = new ArrayList<>();
     private final List<SharedIndexInformer<EndpointSlice>> slices = new ArrayList<>();
+    private final List<SharedIndexInformer<Namespace>> namespaces = new ArrayList<>();
+    private final List<SharedIndexInformer<GenericKubernetesResource>> exports = new ArrayList<>();
+    private final Map<String, Map<String, String>> namespaceAnnotations = new HashMap<>();
+    private final Set<ServiceKey> mcsExported = new HashSet<>();
     private volatile Consumer<Service> serviceObserver = service -> { };
+    private volatile Consumer<ServiceKey> mcsObserver = service -> { };
+
+    /** The MCS-API's ServiceExport (multicluster.x-k8s.io/v1alpha1), read to tell whether a Service is exported. */
+    public static final ResourceDefinitionContext SERVICE_EXPORT = new ResourceDefinitionContext.Builder()
+            .withGroup("multicluster.x-k8s.io").withVersion("v1alpha1").withKind("ServiceExport")
+            .withPlural("serviceexports").withNamespaced(true).build();
 
     public ServiceWatch(KubernetesClient client, Context loop, AgentSettings.Watch settings,
             HealthPublisher publisher, AgentMetrics metrics) {
@@ -53,6 +72,11 @@ public final class ServiceWatch implements AutoCloseable {
         this.serviceObserver = observer;
     }
 
+    /** Also tells this observer, on the event loop, of every managed Service seen becoming MCS-API exported. */
+    public void observeMcsExports(Consumer<ServiceKey> observer) {
+        this.mcsObserver = observer;
+    }
+
     /** Starts the informers; completes once all have listed what exists. */
     public CompletionStage<Void> start() {
         for (FilterWatchListDeletable<Service, ?, ?> scope : scopes(client.services())) {
@@ -60,12 +84,30 @@ public final class ServiceWatch implements AutoCloseable {
                     .inform(handler(this::serviceSeen, this::serviceGone), 0));
         }
         for (FilterWatchListDeletable<EndpointSlice, ?, ?> scope : scopes(client.discovery().v1().endpointSlices())) {
-            slices.add(scope.withLabel(EndpointSliceReader.SERVICE_NAME_LABEL)
+            // as Cilium's own watchers do: never the slices Cilium writes for other clusters' backends
+            slices.add(scope.withLabel(EndpointSliceSelection.SERVICE_NAME)
+                    .withoutLabel(EndpointSliceSelection.MANAGED_BY, EndpointSliceSelection.CILIUM_MESH_CONTROLLER)
                     .inform(handler(this::sliceSeen, this::sliceGone), 0));
+        }
+        if (settings.namespaceExport() != AgentSettings.NamespaceExport.IGNORED) {
+            if (settings.namespaces().isEmpty()) {
+                namespaces.add(client.namespaces().inform(handler(this::namespaceSeen, this::namespaceGone), 0));
+            } else {
+                settings.namespaces().forEach(name -> namespaces.add(client.namespaces().withName(name)
+                        .inform(handler(this::namespaceSeen, this::namespaceGone), 0)));
+            }
+        }
+        if (settings.mcsApi()) {
+            for (FilterWatchListDeletable<GenericKubernetesResource, ?, ?> scope
+                    : scopes(client.genericKubernetesResources(SERVICE_EXPORT))) {
+                exports.add(scope.inform(handler(this::exportSeen, this::exportGone), 0));
+            }
         }
         List<CompletableFuture<Void>> started = new ArrayList<>();
         services.forEach(informer -> started.add(informer.start().toCompletableFuture()));
         slices.forEach(informer -> started.add(informer.start().toCompletableFuture()));
+        namespaces.forEach(informer -> started.add(informer.start().toCompletableFuture()));
+        exports.forEach(informer -> started.add(informer.start().toCompletableFuture()));
         return CompletableFuture.allOf(started.toArray(CompletableFuture[]::new));
     }
 
@@ -79,7 +121,9 @@ public final class ServiceWatch implements AutoCloseable {
     /** Whether every informer has listed what exists; safe from any thread. */
     public boolean synced() {
         return !services.isEmpty() && services.stream().allMatch(SharedIndexInformer::hasSynced)
-                && slices.stream().allMatch(SharedIndexInformer::hasSynced);
+                && slices.stream().allMatch(SharedIndexInformer::hasSynced)
+                && namespaces.stream().allMatch(SharedIndexInformer::hasSynced)
+                && exports.stream().allMatch(SharedIndexInformer::hasSynced);
     }
 
     /** The managed Service with this key as the informers last saw it, if any; safe from any thread. */
@@ -89,9 +133,68 @@ public final class ServiceWatch implements AutoCloseable {
                 .filter(Objects::nonNull).findFirst();
     }
 
-    /** The Service's endpoint tally if it is managed; call on the event loop. */
-    public Optional<EndpointTally> tally(ServiceKey key) {
-        return inventory.isManaged(key) ? Optional.of(inventory.tally(key)) : Optional.empty();
+    /** The managed Services also exported through the MCS-API; call on the event loop. */
+    public Set<ServiceKey> mcsExportedServices() {
+        return mcsExported.stream().filter(inventory::isManaged).collect(java.util.stream.Collectors.toSet());
+    }
+
+    /** What to publish of the Service if it is managed; call on the event loop. */
+    Optional<ServiceObservation> tally(ServiceKey key) {
+        return inventory.isManaged(key)
+                ? Optional.of(new ServiceObservation(inventory.tally(key), exportable(key), mcsExported.contains(key)))
+                : Optional.empty();
+    }
+
+    /**
+     * Whether this cluster's Cilium exports the Service as far as its Namespace goes; a Namespace not yet seen does
+     * not (Cilium does not export until it knows it).
+     */
+    private boolean exportable(ServiceKey key) {
+        AgentSettings.NamespaceExport mode = settings.namespaceExport();
+        if (mode == AgentSettings.NamespaceExport.IGNORED) {
+            return true;
+        }
+        Map<String, String> annotations = namespaceAnnotations.get(key.namespace());
+        return annotations != null
+                && ClusterMeshNamespace.isGlobal(annotations, mode == AgentSettings.NamespaceExport.GLOBAL_BY_DEFAULT);
+    }
+
+    private void namespaceSeen(Namespace namespace) {
+        Map<String, String> annotations = new HashMap<>();
+        if (namespace.getMetadata().getAnnotations() != null) {
+            namespace.getMetadata().getAnnotations().forEach((name, value) -> {
+                if (value != null) {
+                    annotations.put(name, value);
+                }
+            });
+        }
+        namespaceAnnotations.put(namespace.getMetadata().getName(), annotations);
+        changedIn(namespace.getMetadata().getName());
+    }
+
+    private void namespaceGone(Namespace namespace) {
+        namespaceAnnotations.remove(namespace.getMetadata().getName());
+        changedIn(namespace.getMetadata().getName());
+    }
+
+    private void changedIn(String namespace) {
+        inventory.managedServices().stream().filter(key -> key.namespace().equals(namespace))
+                .forEach(publisher::changed);
+    }
+
+    private void exportSeen(GenericKubernetesResource export) {
+        ServiceKey key = keyOf(export);
+        if (mcsExported.add(key) && inventory.isManaged(key)) {
+            publisher.changed(key);
+            mcsObserver.accept(key);
+        }
+    }
+
+    private void exportGone(GenericKubernetesResource export) {
+        ServiceKey key = keyOf(export);
+        if (mcsExported.remove(key)) {
+            changedIfManaged(key);
+        }
     }
 
     private void serviceSeen(Service service) {
@@ -99,6 +202,9 @@ public final class ServiceWatch implements AutoCloseable {
         if (inventory.manage(key)) {
             metrics.managedServices(inventory.managedServices().size());
             publisher.changed(key);
+            if (mcsExported.contains(key)) {
+                mcsObserver.accept(key);
+            }
         }
         serviceObserver.accept(service);
     }
@@ -112,6 +218,11 @@ public final class ServiceWatch implements AutoCloseable {
     }
 
     private void sliceSeen(EndpointSlice slice) {
+        Map<String, String> labels = slice.getMetadata().getLabels();
+        if (labels == null || !EndpointSliceSelection.counts(labels)) {
+            sliceGone(slice); // relabelled out of the selection: its endpoints are not this region's
+            return;
+        }
         EndpointSliceReader.serviceOf(slice).ifPresent(key -> {
             inventory.putSlice(key, slice.getMetadata().getName(), EndpointSliceReader.endpoints(slice));
             changedIfManaged(key);
@@ -158,5 +269,7 @@ public final class ServiceWatch implements AutoCloseable {
     public void close() {
         services.forEach(SharedIndexInformer::close);
         slices.forEach(SharedIndexInformer::close);
+        namespaces.forEach(SharedIndexInformer::close);
+        exports.forEach(SharedIndexInformer::close);
     }
 }

@@ -19,7 +19,7 @@ class ServiceAnnotatorTest {
 
     @Test
     void writesEveryOwnedAnnotationInOnePatchRemovingTheAbsentOnes() {
-        assertThat(ServiceAnnotator.patch(BALANCED)).isEqualTo("{\"metadata\":{\"annotations\":{"
+        assertThat(ServiceAnnotator.patch(service(Map.of()), BALANCED)).isEqualTo("{\"metadata\":{\"annotations\":{"
                 + "\"service.cilium.io/affinity\":null,\"service.cilium.io/global\":\"true\","
                 + "\"service.cilium.io/shared\":\"false\",\"meshpilot.io/directive-version\":\"9\"}}}");
     }
@@ -37,6 +37,14 @@ class ServiceAnnotatorTest {
                 .endsWith("drain-overridden, exporting until ap export (directive 10)");
         assertThat(io.meshpilot.schemas.KubernetesContract.WARNING_DECISION_REASONS).allSatisfy(reason ->
                 assertThat(io.meshpilot.core.decision.Reason.fromWire(reason)).as(reason).isPresent());
+    }
+
+    @Test
+    void removesTheLegacyAliasesTheServiceCarries() {
+        assertThat(ServiceAnnotator.patch(service(Map.of("io.cilium/service-affinity", "remote")), BALANCED))
+                .isEqualTo("{\"metadata\":{\"annotations\":{\"io.cilium/service-affinity\":null,"
+                        + "\"service.cilium.io/affinity\":null,\"service.cilium.io/global\":\"true\","
+                        + "\"service.cilium.io/shared\":\"false\",\"meshpilot.io/directive-version\":\"9\"}}}");
     }
 
     @Test
