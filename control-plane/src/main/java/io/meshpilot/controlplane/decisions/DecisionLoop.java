@@ -66,6 +66,7 @@ public final class DecisionLoop {
     private final Set<String> withdrawing = new HashSet<>();
     private java.util.function.IntConsumer ownedListener = partition -> { };
     private CacheTtls cacheTtls = CacheTtls.NEVER;
+    private final Map<ServiceRegion, Map<String, String>> lastApplied = new HashMap<>();
 
     public DecisionLoop(WorldModel world, RegionLiveness liveness, PolicyBook policies, Timers timers, Clock clock,
             Outbox outbox, Topics topics, ControlPlaneMetrics metrics) {
@@ -205,9 +206,10 @@ public final class DecisionLoop {
         List<RegionInput> inputs = new ArrayList<>();
         records.forEach((region, known) -> {
             if (known.health() != null) {
+                Applied applied = applied(service, region, known);
                 inputs.add(new RegionInput(region, tally(known.health().endpoints()), known.health().observedAt(),
-                        liveness.lastHeard(region), confirmed(service, region, known), known.health().exportable(),
-                        cacheTtl(region)));
+                        liveness.lastHeard(region), applied.annotations(), applied.settled(),
+                        known.health().exportable(), cacheTtl(region)));
             }
         });
         Instant now = clock.instant();
@@ -222,18 +224,25 @@ public final class DecisionLoop {
     }
 
     /**
-     * The annotations the region's agent reported applied, known only when it applied the directive in force and no
-     * newer one is in flight: make before break counts an export only once it is there.
+     * What the region's agent last reported applied: the annotations of the directive whose version it reported
+     * {@code Applied}, remembered while newer ones are in flight (make before break needs both what is there and
+     * whether something else is on its way).
      */
-    private Optional<Map<String, String>> confirmed(ServiceKey service, String region, RegionRecords known) {
+    private Applied applied(ServiceKey service, String region, RegionRecords known) {
+        ServiceRegion key = new ServiceRegion(service, region);
         ServiceDirective inForce = known.directive();
         DirectiveStatus status = known.status();
         boolean flying = inFlight.getOrDefault(service, Map.of()).containsKey(region);
-        if (inForce == null || status == null || flying || status.result() != DirectiveStatus.Result.APPLIED
-                || status.version() != inForce.version()) {
-            return Optional.empty();
+        boolean appliedInForce = inForce != null && status != null
+                && status.result() == DirectiveStatus.Result.APPLIED && status.version() == inForce.version();
+        if (appliedInForce) {
+            lastApplied.put(key, inForce.annotations());
         }
-        return Optional.of(inForce.annotations());
+        return new Applied(Optional.ofNullable(lastApplied.get(key)), appliedInForce && !flying);
+    }
+
+    /** What a region's agent last applied, and whether that is the directive in force. */
+    private record Applied(Optional<Map<String, String>> annotations, boolean settled) {
     }
 
     private void publishChanges(ServiceKey service, int partition, ServiceDecision decision,
@@ -340,6 +349,7 @@ public final class DecisionLoop {
 
     private void forget(ServiceKey service) {
         dropDecision(service);
+        lastApplied.keySet().removeIf(key -> key.service().equals(service));
         inFlight.remove(service);
         Long scheduled = reviews.remove(service);
         if (scheduled != null) {

@@ -51,10 +51,22 @@ class DecisionLoopInvariantsTest {
         }
     }
 
+    /**
+     * Histories that once broke an invariant: a withdrawal in flight made unsafe by a later health change
+     * (323042942290360779), and re-decisions that were not fixpoints (1303911074, -1286).
+     */
+    @Test
+    void historiesThatOnceBrokeAnInvariant() {
+        for (long seed : new long[] {323042942290360779L, 1303911074L, -1286L}) {
+            everyStepKeepsTheInvariants(seed);
+        }
+    }
+
     private static void check(LoopMesh mesh, Random random, String where) {
         List<String> strandedByTheChange = mesh.blackholed();
         mesh.afterEachApplication = region -> assertThat(strandedByTheChange)
-                .as("%s: applying %s stranded clients; applied %s", where, region, mesh.applied)
+                .as("%s: applying %s stranded clients; applied %s; health %s; decision %s", where, region,
+                        mesh.applied, mesh.health(), mesh.decision())
                 .containsAll(mesh.blackholed());
         if (random.nextBoolean()) {
             mesh.settle(random);

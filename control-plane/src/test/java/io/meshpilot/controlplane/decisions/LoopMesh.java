@@ -274,6 +274,14 @@ final class LoopMesh {
         return config.global() && config.shared();
     }
 
+    /** What the agents reported, per region, and whether each is stale. */
+    Map<String, String> health() {
+        Map<String, String> health = new TreeMap<>();
+        world.service(SERVICE).forEach((region, records) -> health.put(region, (stale(region) ? "stale " : "")
+                + (records.health() == null ? "none" : records.health().endpoints().toString())));
+        return health;
+    }
+
     Optional<RegionOutcome> outcome(String region) {
         return decision().flatMap(decision -> decision.region(region));
     }

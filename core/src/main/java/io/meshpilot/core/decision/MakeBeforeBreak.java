@@ -11,7 +11,9 @@ import java.util.TreeSet;
  * exports go out at once; a region whose export the decision withdraws keeps exporting ({@code awaiting} names the
  * regions it waits for) while withdrawing would leave some region's clients with nothing that surely exports: an
  * export counts only once its agent reported it applied and no withdrawal of it is in flight, so a stale region is
- * never relied on to export, nor to withdraw.
+ * never relied on to export, nor to withdraw. A region whose agent has not confirmed its directive may still export
+ * (a withdrawal published earlier, when it was safe, may not be applied yet), so it counts as withdrawing: if that is
+ * no longer safe it is told to export again, superseding the withdrawal in flight.
  */
 final class MakeBeforeBreak {
 
@@ -22,7 +24,7 @@ final class MakeBeforeBreak {
         List<RegionPlan> withdrawing = new ArrayList<>();
         Set<String> making = new TreeSet<>();
         for (RegionPlan region : regions) {
-            if (!region.exporting && (region.publishedExport() || region.confirmedExport())) {
+            if (!region.exporting && !region.hold && region.mayExport()) {
                 withdrawing.add(region);
             } else if (region.exporting && !region.surelyExports()) {
                 making.add(region.region());

@@ -10,12 +10,13 @@ import java.util.Optional;
 /**
  * What the engine knows of one region for one Service: the endpoints its agent last reported (the Service exists
  * there), when the region's agent was last heard (empty: never), the owned annotations its agent last reported
- * applied for the directive in force (empty: none confirmed), whether Cilium can export the Service from there (its
+ * applied (empty: none known) and whether that was the directive in force ({@code settled}: no newer one is in
+ * flight), whether Cilium can export the Service from there (its
  * Namespace is global for ClusterMesh), and how long this region's Cilium keeps the backends of a cluster it cannot
  * reach ({@code clustermesh.cacheTTL}; empty: for ever, Cilium's default).
  */
 public record RegionInput(String region, EndpointTally endpoints, Instant observedAt, Optional<Instant> lastHeard,
-        Optional<Map<String, String>> applied, boolean exportable, Optional<Duration> cacheTtl) {
+        Optional<Map<String, String>> applied, boolean settled, boolean exportable, Optional<Duration> cacheTtl) {
 
     public RegionInput {
         Objects.requireNonNull(region, "region");
@@ -28,12 +29,12 @@ public record RegionInput(String region, EndpointTally endpoints, Instant observ
 
     /** A region whose applied annotations are unknown, that can export, whose backends Cilium keeps for ever. */
     public RegionInput(String region, EndpointTally endpoints, Instant observedAt, Optional<Instant> lastHeard) {
-        this(region, endpoints, observedAt, lastHeard, Optional.empty(), true, Optional.empty());
+        this(region, endpoints, observedAt, lastHeard, Optional.empty(), false, true, Optional.empty());
     }
 
     /** This region, in a Namespace Cilium does not export. */
     public RegionInput withoutExport() {
-        return new RegionInput(region, endpoints, observedAt, lastHeard, applied, false, cacheTtl);
+        return new RegionInput(region, endpoints, observedAt, lastHeard, applied, settled, false, cacheTtl);
     }
 
     /** Whether the region's data is unknown: its agent not heard within {@code staleAfter}. */

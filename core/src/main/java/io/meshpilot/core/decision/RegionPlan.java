@@ -58,15 +58,21 @@ final class RegionPlan {
         return previous.map(outcome -> exports(outcome.annotations())).orElse(false);
     }
 
+
     /**
-     * Whether its backends are surely exported: its agent confirmed applying the directive in force, and it exports
-     * ({@link RegionInput#applied()} is empty while a newer directive is in flight).
+     * Whether its backends may be exported now: what its agent last applied exports, or the directive
+     * published last does.
      */
-    boolean surelyExports() {
-        return confirmedExport();
+    boolean mayExport() {
+        return input.applied().map(RegionPlan::exports).orElse(false) || publishedExport();
     }
 
-    /** Whether its agent confirmed applying annotations that export its backends. */
+    /** Whether its backends are exported whichever of its directives its agent applies. */
+    boolean surelyExports() {
+        return confirmedExport() && (input.settled() || publishedExport());
+    }
+
+    /** Whether the annotations its agent last reported applied export its backends. */
     boolean confirmedExport() {
         return input.applied().map(RegionPlan::exports).orElse(false);
     }

@@ -221,7 +221,8 @@ class FailoverRulesTest {
     @Test
     void aRegionThatCannotExportIsNeverATarget() {
         ServiceDecision decision = decide(policy(1, 0), T0, Optional.empty(), fresh("us", 0, 3, T0),
-                new RegionInput("eu", tally(3, 3), T0, Optional.of(T0), Optional.empty(), false, Optional.empty()));
+                new RegionInput("eu", tally(3, 3), T0, Optional.of(T0), Optional.empty(), false, false,
+                        Optional.empty()));
 
         assertThat(decision.globalOutage()).isTrue();
         assertThat(decision.region("eu").orElseThrow().reason()).isEqualTo(Reason.LOCAL_HEALTHY);
@@ -432,12 +433,12 @@ class FailoverRulesTest {
 
     private static RegionInput confirmed(RegionInput region, Map<String, String> applied) {
         return new RegionInput(region.region(), region.endpoints(), region.observedAt(), region.lastHeard(),
-                Optional.of(applied), region.exportable(), region.cacheTtl());
+                Optional.of(applied), true, region.exportable(), region.cacheTtl());
     }
 
     private static RegionInput ttl(RegionInput region, Duration cacheTtl) {
         return new RegionInput(region.region(), region.endpoints(), region.observedAt(), region.lastHeard(),
-                region.applied(), region.exportable(), Optional.of(cacheTtl));
+                region.applied(), region.settled(), region.exportable(), Optional.of(cacheTtl));
     }
 
     private static EndpointTally tally(int ready, int total) {

@@ -69,13 +69,9 @@ final class Mesh {
     DecisionInput input() {
         List<RegionInput> regions = new ArrayList<>();
         endpoints.forEach((region, tally) -> regions.add(new RegionInput(region, tally, lastHeard.get(region),
-                Optional.of(lastHeard.get(region)), confirmed(region), true, cacheTtl)));
+                Optional.of(lastHeard.get(region)), Optional.ofNullable(applied.get(region)),
+                confirmedLatest.contains(region), true, cacheTtl)));
         return new DecisionInput(policy, regions, previous, now);
-    }
-
-    /** What the agent reported applied, known only once it applied the directive in force, as the loop tells. */
-    private Optional<Map<String, String>> confirmed(String region) {
-        return confirmedLatest.contains(region) ? Optional.ofNullable(applied.get(region)) : Optional.empty();
     }
 
     ServiceDecision decide() {
