@@ -14,6 +14,7 @@ import io.meshpilot.core.decision.RegionOutcome;
 import io.meshpilot.core.decision.ServiceDecision;
 import io.meshpilot.core.health.EndpointTally;
 import io.meshpilot.core.routing.CacheTtls;
+import io.meshpilot.core.routing.CiliumServiceConfig;
 import io.meshpilot.schemas.Decision;
 import io.meshpilot.schemas.DirectiveStatus;
 import io.meshpilot.schemas.EndpointCounts;
@@ -67,6 +68,8 @@ public final class DecisionLoop {
     private java.util.function.IntConsumer ownedListener = partition -> { };
     private CacheTtls cacheTtls = CacheTtls.NEVER;
     private final Map<ServiceRegion, Map<String, String>> lastApplied = new HashMap<>();
+    /** The version of the latest directive published that withdraws a region's export. */
+    private final Map<ServiceRegion, Long> withdrawals = new HashMap<>();
 
     public DecisionLoop(WorldModel world, RegionLiveness liveness, PolicyBook policies, Timers timers, Clock clock,
             Outbox outbox, Topics topics, ControlPlaneMetrics metrics) {
@@ -208,7 +211,7 @@ public final class DecisionLoop {
             if (known.health() != null) {
                 Applied applied = applied(service, region, known);
                 inputs.add(new RegionInput(region, tally(known.health().endpoints()), known.health().observedAt(),
-                        liveness.lastHeard(region), applied.annotations(), applied.settled(),
+                        liveness.lastHeard(region), applied.annotations(), applied.withdrawalInFlight(),
                         known.health().exportable(), cacheTtl(region)));
             }
         });
@@ -225,24 +228,30 @@ public final class DecisionLoop {
 
     /**
      * What the region's agent last reported applied: the annotations of the directive whose version it reported
-     * {@code Applied}, remembered while newer ones are in flight (make before break needs both what is there and
-     * whether something else is on its way).
+     * {@code Applied}, remembered while newer ones are in flight; and whether a directive that withdraws the region's
+     * export was published since and is not applied yet (make before break counts an export only without one).
      */
     private Applied applied(ServiceKey service, String region, RegionRecords known) {
         ServiceRegion key = new ServiceRegion(service, region);
         ServiceDirective inForce = known.directive();
         DirectiveStatus status = known.status();
-        boolean flying = inFlight.getOrDefault(service, Map.of()).containsKey(region);
-        boolean appliedInForce = inForce != null && status != null
-                && status.result() == DirectiveStatus.Result.APPLIED && status.version() == inForce.version();
-        if (appliedInForce) {
+        long appliedVersion = status != null && status.result() == DirectiveStatus.Result.APPLIED ? status.version()
+                : -1;
+        if (inForce != null && appliedVersion == inForce.version()) {
             lastApplied.put(key, inForce.annotations());
         }
-        return new Applied(Optional.ofNullable(lastApplied.get(key)), appliedInForce && !flying);
+        boolean inForceWithdraws = inForce != null && !exports(inForce.annotations())
+                && appliedVersion < inForce.version();
+        boolean withdrawing = inForceWithdraws || withdrawals.getOrDefault(key, -1L) > appliedVersion;
+        return new Applied(Optional.ofNullable(lastApplied.get(key)), withdrawing);
     }
 
-    /** What a region's agent last applied, and whether that is the directive in force. */
-    private record Applied(Optional<Map<String, String>> annotations, boolean settled) {
+    private static boolean exports(Map<String, String> annotations) {
+        return CiliumServiceConfig.fromAnnotations(annotations).map(CiliumServiceConfig::exports).orElse(false);
+    }
+
+    /** What a region's agent last applied, and whether a withdrawal is on its way to it. */
+    private record Applied(Optional<Map<String, String>> annotations, boolean withdrawalInFlight) {
     }
 
     private void publishChanges(ServiceKey service, int partition, ServiceDecision decision,
@@ -260,6 +269,9 @@ public final class DecisionLoop {
                     version, outcome.annotations(), outcome.reason().wireName(), now, outcome.state().wireName(),
                     outcome.since(), List.copyOf(outcome.awaiting()));
             inFlight.computeIfAbsent(service, key -> new HashMap<>()).put(outcome.region(), directive);
+            if (!exports(directive.annotations())) {
+                withdrawals.put(new ServiceRegion(service, outcome.region()), version);
+            }
             outbox.add(new Outbox.Entry(record(topics.directives(outcome.region()), partition, service, directive),
                     Optional.of(directive), cause));
             count(outcome, previous.flatMap(earlier -> earlier.region(outcome.region())));
@@ -350,6 +362,7 @@ public final class DecisionLoop {
     private void forget(ServiceKey service) {
         dropDecision(service);
         lastApplied.keySet().removeIf(key -> key.service().equals(service));
+        withdrawals.keySet().removeIf(key -> key.service().equals(service));
         inFlight.remove(service);
         Long scheduled = reviews.remove(service);
         if (scheduled != null) {

@@ -10,13 +10,14 @@ import java.util.Optional;
 /**
  * What the engine knows of one region for one Service: the endpoints its agent last reported (the Service exists
  * there), when the region's agent was last heard (empty: never), the owned annotations its agent last reported
- * applied (empty: none known) and whether that was the directive in force ({@code settled}: no newer one is in
- * flight), whether Cilium can export the Service from there (its
+ * applied (empty: none known), whether a directive that withdraws its export was published since and is not
+ * applied yet, whether Cilium can export the Service from there (its
  * Namespace is global for ClusterMesh), and how long this region's Cilium keeps the backends of a cluster it cannot
  * reach ({@code clustermesh.cacheTTL}; empty: for ever, Cilium's default).
  */
 public record RegionInput(String region, EndpointTally endpoints, Instant observedAt, Optional<Instant> lastHeard,
-        Optional<Map<String, String>> applied, boolean settled, boolean exportable, Optional<Duration> cacheTtl) {
+        Optional<Map<String, String>> applied, boolean withdrawalInFlight, boolean exportable,
+        Optional<Duration> cacheTtl) {
 
     public RegionInput {
         Objects.requireNonNull(region, "region");
@@ -34,7 +35,7 @@ public record RegionInput(String region, EndpointTally endpoints, Instant observ
 
     /** This region, in a Namespace Cilium does not export. */
     public RegionInput withoutExport() {
-        return new RegionInput(region, endpoints, observedAt, lastHeard, applied, settled, false, cacheTtl);
+        return new RegionInput(region, endpoints, observedAt, lastHeard, applied, withdrawalInFlight, false, cacheTtl);
     }
 
     /** Whether the region's data is unknown: its agent not heard within {@code staleAfter}. */

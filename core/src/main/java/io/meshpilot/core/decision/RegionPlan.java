@@ -67,9 +67,12 @@ final class RegionPlan {
         return input.applied().map(RegionPlan::exports).orElse(false) || publishedExport();
     }
 
-    /** Whether its backends are exported whichever of its directives its agent applies. */
+    /**
+     * Whether its backends are surely exported: what its agent last applied exports, and no withdrawal is in flight
+     * (exports published since only add to it).
+     */
     boolean surelyExports() {
-        return confirmedExport() && (input.settled() || publishedExport());
+        return confirmedExport() && !input.withdrawalInFlight();
     }
 
     /** Whether the annotations its agent last reported applied export its backends. */

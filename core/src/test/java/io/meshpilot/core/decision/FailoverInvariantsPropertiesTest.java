@@ -157,7 +157,7 @@ class FailoverInvariantsPropertiesTest {
             boolean heard = !mesh.silent.get(region.region());
             regions.add(new RegionInput(region.region(), region.endpoints(), region.observedAt(),
                     heard ? region.lastHeard().map(at -> at.plus(later)) : region.lastHeard(), region.applied(),
-                    region.settled(), region.exportable(), region.cacheTtl()));
+                    region.withdrawalInFlight(), region.exportable(), region.cacheTtl()));
         }
         return new DecisionInput(mesh.policy, regions, mesh.previous, mesh.now.plus(later));
     }

@@ -433,12 +433,12 @@ class FailoverRulesTest {
 
     private static RegionInput confirmed(RegionInput region, Map<String, String> applied) {
         return new RegionInput(region.region(), region.endpoints(), region.observedAt(), region.lastHeard(),
-                Optional.of(applied), true, region.exportable(), region.cacheTtl());
+                Optional.of(applied), false, region.exportable(), region.cacheTtl());
     }
 
     private static RegionInput ttl(RegionInput region, Duration cacheTtl) {
         return new RegionInput(region.region(), region.endpoints(), region.observedAt(), region.lastHeard(),
-                region.applied(), region.settled(), region.exportable(), Optional.of(cacheTtl));
+                region.applied(), region.withdrawalInFlight(), region.exportable(), Optional.of(cacheTtl));
     }
 
     private static EndpointTally tally(int ready, int total) {

@@ -33,6 +33,8 @@ final class Mesh {
     final Map<String, PublishedDirective> topic = new HashMap<>();
     /** The regions whose agent reported applying the directive in force. */
     final java.util.Set<String> confirmedLatest = new java.util.HashSet<>();
+    /** The regions with a directive that withdraws their export published and not yet applied. */
+    final java.util.Set<String> withdrawalsInFlight = new java.util.HashSet<>();
     final Optional<Duration> cacheTtl;
     final DecisionEngine engine = new DecisionEngine();
     Policy policy;
@@ -70,7 +72,7 @@ final class Mesh {
         List<RegionInput> regions = new ArrayList<>();
         endpoints.forEach((region, tally) -> regions.add(new RegionInput(region, tally, lastHeard.get(region),
                 Optional.of(lastHeard.get(region)), Optional.ofNullable(applied.get(region)),
-                confirmedLatest.contains(region), true, cacheTtl)));
+                withdrawalsInFlight.contains(region), true, cacheTtl)));
         return new DecisionInput(policy, regions, previous, now);
     }
 
@@ -84,6 +86,9 @@ final class Mesh {
                 if (inForce == null || !inForce.annotations().equals(outcome.annotations())
                         || !inForce.reason().equals(outcome.reason().wireName())) {
                     confirmedLatest.remove(outcome.region());
+                    if (!exports(outcome.annotations())) {
+                        withdrawalsInFlight.add(outcome.region());
+                    }
                 }
                 published.put(outcome.region(), outcome.annotations());
                 topic.put(outcome.region(), new PublishedDirective(outcome.region(), outcome.annotations(),
@@ -107,6 +112,7 @@ final class Mesh {
             if (!silent.get(region) && !confirmedLatest.contains(region)) {
                 applied.put(region, published.get(region));
                 confirmedLatest.add(region);
+                withdrawalsInFlight.remove(region);
                 afterEach.run();
             }
         }
