@@ -60,11 +60,11 @@ final class RegionPlan {
 
 
     /**
-     * Whether its backends may be exported now: what its agent last applied exports, or the directive
-     * published last does.
+     * Whether its backends may be exported now: what its agent last applied exports (or nothing is known of it: the
+     * Service may carry hand-written annotations), or the directive published last does.
      */
     boolean mayExport() {
-        return input.applied().map(RegionPlan::exports).orElse(false) || publishedExport();
+        return input.applied().map(RegionPlan::exports).orElse(true) || publishedExport();
     }
 
     /**

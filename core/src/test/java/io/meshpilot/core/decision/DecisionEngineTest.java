@@ -139,12 +139,7 @@ class DecisionEngineTest {
         assertThat(eu.state()).isEqualTo(RegionState.STALE);
         assertThat(eu.hold()).isTrue();
         assertThat(eu.annotations()).isEqualTo(LOCAL_SHARED);
-        RegionOutcome us = decision.region("us").orElseThrow();
-        assertThat(us.reason()).isEqualTo(Reason.LOCAL_DEGRADED);
-        assertThat(us.affinity()).contains(io.meshpilot.core.routing.Affinity.REMOTE);
-        assertThat(us.annotations()).as("make before break: us exports until ap's export is confirmed")
-                .containsEntry("service.cilium.io/shared", "true");
-        assertThat(us.awaiting()).contains("ap");
+        assertOutcome(decision, "us", Reason.LOCAL_DEGRADED, RegionState.DEGRADED, REMOTE_UNSHARED);
         assertOutcome(decision, "ap", Reason.LOCAL_HEALTHY, RegionState.HEALTHY, LOCAL_SHARED);
     }
 

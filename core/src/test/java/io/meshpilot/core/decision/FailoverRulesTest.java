@@ -423,12 +423,13 @@ class FailoverRulesTest {
         return engine.decide(new DecisionInput(policy, new ArrayList<>(List.of(regions)), previous, now));
     }
 
+    /** A region heard now whose agent has applied the walkthrough's annotations (global, shared, local). */
     private static RegionInput fresh(String region, int ready, int total, Instant now) {
-        return new RegionInput(region, tally(ready, total), now, Optional.of(now));
+        return confirmed(new RegionInput(region, tally(ready, total), now, Optional.of(now)), LOCAL_SHARED);
     }
 
     private static RegionInput heardAt(String region, int ready, int total, Instant heard) {
-        return new RegionInput(region, tally(ready, total), heard, Optional.of(heard));
+        return confirmed(new RegionInput(region, tally(ready, total), heard, Optional.of(heard)), LOCAL_SHARED);
     }
 
     private static RegionInput confirmed(RegionInput region, Map<String, String> applied) {

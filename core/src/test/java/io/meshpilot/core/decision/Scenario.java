@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -20,6 +21,7 @@ final class Scenario {
     private Instant now = T0;
     private final List<RegionInput> regions = new ArrayList<>();
     private Optional<ServiceDecision> previous = Optional.empty();
+    private final Map<String, Map<String, String>> applied = new java.util.HashMap<>();
 
     Scenario policy(Policy changed) {
         this.policy = changed;
@@ -28,18 +30,19 @@ final class Scenario {
 
     /** A region whose agent was heard just now, with {@code ready} of {@code total} endpoints ready. */
     Scenario region(String name, int ready, int total) {
-        return put(new RegionInput(name, tally(ready, total), now, Optional.of(now)));
+        return put(applied(new RegionInput(name, tally(ready, total), now, Optional.of(now))));
     }
 
     /** A region whose agent was last heard {@code ago}. */
     Scenario silent(String name, int ready, int total, Duration ago) {
-        return put(new RegionInput(name, tally(ready, total), now.minus(ago), Optional.of(now.minus(ago))));
+        return put(applied(new RegionInput(name, tally(ready, total), now.minus(ago), Optional.of(now.minus(ago)))));
     }
 
     Scenario after(Duration elapsed) {
         now = now.plus(elapsed);
-        List<RegionInput> heard = regions.stream().map(region -> new RegionInput(region.region(), region.endpoints(),
-                region.observedAt(), region.lastHeard().map(last -> last.plus(elapsed)))).toList();
+        List<RegionInput> heard = regions.stream().map(region -> applied(new RegionInput(region.region(),
+                region.endpoints(), region.observedAt(), region.lastHeard().map(last -> last.plus(elapsed)))))
+                .toList();
         regions.clear();
         regions.addAll(heard);
         return this;
@@ -48,7 +51,26 @@ final class Scenario {
     ServiceDecision decide() {
         ServiceDecision decision = engine.decide(new DecisionInput(policy, regions, previous, now));
         previous = Optional.of(decision);
+        for (RegionOutcome outcome : decision.regions()) {
+            if (!outcome.hold()) {
+                applied.put(outcome.region(), outcome.annotations());
+            }
+        }
+        List<RegionInput> confirmed = regions.stream().map(this::applied).toList();
+        regions.clear();
+        regions.addAll(confirmed);
         return decision;
+    }
+
+    /**
+     * What the region's agent applied: the walkthrough's global, shared, local Service at first, then every directive
+     * as soon as it is decided (agents apply at once in these examples).
+     */
+    private RegionInput applied(RegionInput region) {
+        Map<String, String> annotations = applied.getOrDefault(region.region(), io.meshpilot.core.routing
+                .CiliumServiceConfig.global(true, io.meshpilot.core.routing.Affinity.LOCAL).annotations());
+        return new RegionInput(region.region(), region.endpoints(), region.observedAt(), region.lastHeard(),
+                Optional.of(annotations), false, region.exportable(), region.cacheTtl());
     }
 
     /** What a region reported for the last decision, as {@code ready/total}. */
