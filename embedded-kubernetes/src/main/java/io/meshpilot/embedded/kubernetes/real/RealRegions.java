@@ -1,0 +1,111 @@
+package io.meshpilot.embedded.kubernetes.real;
+
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Stream;
+
+/**
+ * Real regions shared by everything in this JVM: a region's control plane starts once (several seconds, several
+ * processes) and is emptied for each new user instead of restarted. One user per region at a time: sandboxes and
+ * tests in a JVM run one after another.
+ */
+public final class RealRegions {
+
+    private static final Set<String> SYSTEM_NAMESPACES = Set.of("default", "kube-system", "kube-public",
+            "kube-node-lease");
+    private static final Map<String, RealApiServer> REGIONS = new HashMap<>();
+    private static Path root;
+
+    private RealRegions() {
+    }
+
+    /**
+     * The region's control plane, started now or emptied of what an earlier user left in it: every namespace but the
+     * system ones, and every workload, Service, EndpointSlice, Event, Lease, ConfigMap, role and extra ServiceAccount
+     * in {@code default}.
+     */
+    public static synchronized RealApiServer acquire(String name, int index) {
+        RealApiServer region = REGIONS.get(name);
+        if (region != null && region.isRunning()) {
+            reset(region);
+            return region;
+        }
+        if (region != null) {
+            region.close();
+        }
+        region = RealApiServer.start(name, index, KubeBinaries.require(), root().resolve(name));
+        REGIONS.put(name, region);
+        return region;
+    }
+
+    private static synchronized Path root() {
+        if (root == null) {
+            try {
+                root = Files.createTempDirectory("meshpilot-kube-");
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot create a directory for the real regions", e);
+            }
+            Path created = root;
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                synchronized (RealRegions.class) {
+                    REGIONS.values().forEach(RealApiServer::close);
+                }
+                if (!Boolean.getBoolean("meshpilot.kube.keep")) {
+                    deleteQuietly(created);
+                }
+            }, "meshpilot-kube-regions"));
+        }
+        return root;
+    }
+
+    private static void reset(RealApiServer region) {
+        try (KubernetesClient client = region.newClient()) {
+            client.namespaces().list().getItems().stream().map(ns -> ns.getMetadata().getName())
+                    .filter(ns -> !SYSTEM_NAMESPACES.contains(ns))
+                    .forEach(ns -> client.namespaces().withName(ns).delete());
+            Poll.until("the namespaces of " + region.name() + " to be deleted", () -> client.namespaces().list()
+                    .getItems().stream().allMatch(namespace -> SYSTEM_NAMESPACES.contains(
+                            namespace.getMetadata().getName())));
+            String ns = "default";
+            client.apps().deployments().inNamespace(ns).delete();
+            client.apps().replicaSets().inNamespace(ns).delete();
+            Poll.until("the ReplicaSets of " + region.name() + " to be deleted",
+                    () -> client.apps().replicaSets().inNamespace(ns).list().getItems().isEmpty());
+            client.pods().inNamespace(ns).withGracePeriod(0).delete();
+            deleteAllBut(client.services().inNamespace(ns).list().getItems(), "kubernetes", client);
+            client.discovery().v1().endpointSlices().inNamespace(ns).delete();
+            client.v1().events().inNamespace(ns).delete();
+            client.leases().inNamespace(ns).delete();
+            client.configMaps().inNamespace(ns).delete();
+            client.rbac().roles().inNamespace(ns).delete();
+            client.rbac().roleBindings().inNamespace(ns).delete();
+            deleteAllBut(client.serviceAccounts().inNamespace(ns).list().getItems(), "default", client);
+            Poll.until("the pods of " + region.name() + " to be deleted",
+                    () -> client.pods().inNamespace(ns).list().getItems().isEmpty());
+        }
+    }
+
+    private static void deleteAllBut(List<? extends HasMetadata> objects, String kept, KubernetesClient client) {
+        objects.stream().filter(object -> !kept.equals(object.getMetadata().getName()))
+                .forEach(object -> client.resource(object).delete());
+    }
+
+    private static void deleteQuietly(Path dir) {
+        try (Stream<Path> paths = Files.walk(dir)) {
+            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(path);
+            }
+        } catch (IOException | UncheckedIOException e) {
+            // a leftover temporary directory is harmless
+        }
+    }
+}
