@@ -73,12 +73,13 @@ public final class Sandbox implements AutoCloseable {
         }
         List<String> names = settings.regions();
         for (int i = 0; i < names.size(); i++) {
-            SandboxRegion region = SandboxRegion.start(names.get(i), i + 1, settings.stateDir(), settings.replicas());
+            SandboxRegion region = SandboxRegion.start(names.get(i), i + 1, settings.stateDir(), settings.replicas(),
+                    settings.kubernetes());
             resources.push(region);
             regions.put(region.name(), region);
             region.startAgent(agents.apply(region.name(), AgentSettings.of(region.name(),
-                    "agent-" + region.name() + "-0", settings.topics(), kafka, region.apiServer().clientConfig())
-                    .withLeadership(AgentSettings.Leadership.fast("default"))
+                    "agent-" + region.name() + "-0", settings.topics(), kafka, region.agentClientConfig())
+                    .withLeadership(AgentSettings.Leadership.fast(region.agentNamespace()))
                     .withHttp(AgentSettings.Http.LOOPBACK)), clock);
         }
         this.clock = clock;
