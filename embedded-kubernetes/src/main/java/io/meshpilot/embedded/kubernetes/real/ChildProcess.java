@@ -5,14 +5,12 @@ import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 /**
  * A component of a real region (etcd, kube-apiserver, ...) run as a child process, its output in a log file. It runs
- * under a small shell wrapper that stops it when its standard input closes, so the component dies with the JVM even
- * when the JVM is killed and no shutdown hook runs.
+ * under a small shell wrapper that stops it when its standard input closes: the component dies with the JVM however
+ * the JVM ends (no shutdown hook, which could stop it before the sandbox's own hook has closed its agents).
  */
 final class ChildProcess implements AutoCloseable {
 
@@ -26,13 +24,6 @@ final class ChildProcess implements AutoCloseable {
             kill "$watcher" 2>/dev/null
             exit $status
             """;
-
-    private static final Set<ChildProcess> RUNNING = ConcurrentHashMap.newKeySet();
-
-    static {
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> List.copyOf(RUNNING).forEach(ChildProcess::close),
-                "meshpilot-kube-children"));
-    }
 
     private final String name;
     private final Process process;
@@ -50,9 +41,7 @@ final class ChildProcess implements AutoCloseable {
         try {
             Process process = new ProcessBuilder(wrapped).redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
-            ChildProcess child = new ChildProcess(name, process, log);
-            RUNNING.add(child);
-            return child;
+            return new ChildProcess(name, process, log);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start " + name + " (" + command.get(0) + ")", e);
         }
@@ -73,7 +62,6 @@ final class ChildProcess implements AutoCloseable {
     /** Stops the component (SIGTERM, then SIGKILL after 10 s) and waits for it. */
     @Override
     public void close() {
-        RUNNING.remove(this);
         try {
             process.getOutputStream().close();
             if (!process.waitFor(10, TimeUnit.SECONDS)) {

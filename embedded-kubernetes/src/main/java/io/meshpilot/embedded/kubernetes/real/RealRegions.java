@@ -23,6 +23,7 @@ public final class RealRegions {
     private static final Set<String> SYSTEM_NAMESPACES = Set.of("default", "kube-system", "kube-public",
             "kube-node-lease");
     private static final Map<String, RealApiServer> REGIONS = new HashMap<>();
+    private static final String PREFIX = "meshpilot-kube-";
     private static Path root;
 
     private RealRegions() {
@@ -47,24 +48,38 @@ public final class RealRegions {
         return region;
     }
 
+    /**
+     * {@code <tmp>/meshpilot-kube-<pid>}: the components' data and logs. The components stop when this JVM ends
+     * (see {@link ChildProcess}); what they leave is deleted by the next JVM that starts a region.
+     */
     private static synchronized Path root() {
         if (root == null) {
-            try {
-                root = Files.createTempDirectory("meshpilot-kube-");
+            Path tmp = Path.of(System.getProperty("java.io.tmpdir"));
+            try (Stream<Path> runs = Files.list(tmp)) {
+                runs.filter(RealRegions::leftByAnEndedJvm).forEach(RealRegions::deleteQuietly);
             } catch (IOException e) {
-                throw new UncheckedIOException("cannot create a directory for the real regions", e);
+                // an old run's directory is harmless
             }
-            Path created = root;
-            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-                synchronized (RealRegions.class) {
-                    REGIONS.values().forEach(RealApiServer::close);
-                }
-                if (!Boolean.getBoolean("meshpilot.kube.keep")) {
-                    deleteQuietly(created);
-                }
-            }, "meshpilot-kube-regions"));
+            root = tmp.resolve(PREFIX + ProcessHandle.current().pid());
+            try {
+                Files.createDirectories(root);
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot create " + root, e);
+            }
         }
         return root;
+    }
+
+    private static boolean leftByAnEndedJvm(Path dir) {
+        String name = dir.getFileName().toString();
+        if (!name.startsWith(PREFIX)) {
+            return false;
+        }
+        try {
+            return ProcessHandle.of(Long.parseLong(name.substring(PREFIX.length()))).isEmpty();
+        } catch (NumberFormatException e) {
+            return false;
+        }
     }
 
     private static void reset(RealApiServer region) {
