@@ -12,6 +12,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Real regions shared by everything in this JVM: a region's control plane starts once (several seconds, several
@@ -24,6 +26,7 @@ public final class RealRegions {
             "kube-node-lease");
     private static final Map<String, RealApiServer> REGIONS = new HashMap<>();
     private static final String PREFIX = "meshpilot-kube-";
+    private static final Logger LOG = LoggerFactory.getLogger(RealRegions.class);
     private static Path root;
 
     private RealRegions() {
@@ -41,9 +44,13 @@ public final class RealRegions {
             return region;
         }
         if (region != null) {
+            LOG.atWarn().addKeyValue("region", name).addKeyValue("logs", region.directory())
+                    .log("a component of the real region exited; starting the region again");
             region.close();
         }
-        region = RealApiServer.start(name, index, KubeBinaries.require(), root().resolve(name));
+        Path dir = root().resolve(name);
+        deleteQuietly(dir);
+        region = RealApiServer.start(name, index, KubeBinaries.require(), dir);
         REGIONS.put(name, region);
         return region;
     }
