@@ -34,6 +34,13 @@ class MeshpilotTest {
     }
 
     @Test
+    void refusesAKubernetesBackendThatIsNeitherRealNorEmbedded() {
+        assertThat(run("demo", "--kubernetes", "kind")).isEqualTo(2);
+        assertThat(err.toString()).startsWith("demo: --kubernetes must be real or embedded, got 'kind'")
+                .doesNotContain("\tat ");
+    }
+
+    @Test
     void namesTheSettingThatIsWrongWithoutAStackTrace() {
         assertThat(run("agent", "--kafka-bootstrap", "127.0.0.1:1", "--region", "US")).isEqualTo(2);
         assertThat(err.toString()).startsWith("agent: --region 'US' must be a DNS-1123 label")
