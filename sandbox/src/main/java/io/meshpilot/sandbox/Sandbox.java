@@ -4,6 +4,7 @@ import io.meshpilot.agent.AgentSettings;
 import io.meshpilot.controlplane.ControlPlane;
 import io.meshpilot.controlplane.ControlPlaneSettings;
 import io.meshpilot.embedded.kafka.EmbeddedKafkaBroker;
+import io.meshpilot.embedded.kubernetes.real.RealRegions;
 import io.meshpilot.kafka.KafkaSettings;
 import io.meshpilot.kafka.RecordSender;
 import io.meshpilot.kafka.TopicProvisioner;
@@ -72,6 +73,11 @@ public final class Sandbox implements AutoCloseable {
                     .provision(settings.regions());
         }
         List<String> names = settings.regions();
+        if (settings.kubernetes() == KubernetesBackend.REAL) {
+            Map<String, Integer> indexes = new LinkedHashMap<>();
+            names.forEach(name -> indexes.put(name, indexes.size() + 1));
+            RealRegions.startAll(indexes);
+        }
         for (int i = 0; i < names.size(); i++) {
             SandboxRegion region = SandboxRegion.start(names.get(i), i + 1, settings.stateDir(), settings.replicas(),
                     settings.kubernetes());

@@ -6,11 +6,14 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -59,6 +62,45 @@ public final class RealRegions {
      * {@code <tmp>/meshpilot-kube-<pid>}: the components' data and logs. The components stop when this JVM ends
      * (see {@link ChildProcess}); what they leave is deleted by the next JVM that starts a region.
      */
+    /**
+     * Starts, side by side, those of these regions (name to index) that are not running yet, so that a sandbox of
+     * several regions waits for the slowest, not for their sum; {@link #acquire} then hands them out.
+     */
+    public static void startAll(Map<String, Integer> regions) {
+        KubeBinaries binaries = KubeBinaries.require();
+        Path base = root();
+        List<CompletableFuture<RealApiServer>> starting = new ArrayList<>();
+        synchronized (RealRegions.class) {
+            regions.forEach((name, index) -> {
+                RealApiServer region = REGIONS.get(name);
+                if (region == null || !region.isRunning()) {
+                    if (region != null) {
+                        region.close();
+                        REGIONS.remove(name);
+                    }
+                    starting.add(CompletableFuture.supplyAsync(() -> {
+                        deleteQuietly(base.resolve(name));
+                        return RealApiServer.start(name, index, binaries, base.resolve(name));
+                    }));
+                }
+            });
+        }
+        RuntimeException failure = null;
+        for (CompletableFuture<RealApiServer> start : starting) {
+            try {
+                RealApiServer region = start.join();
+                synchronized (RealRegions.class) {
+                    REGIONS.put(region.name(), region);
+                }
+            } catch (CompletionException e) {
+                failure = e.getCause() instanceof RuntimeException cause ? cause : e;
+            }
+        }
+        if (failure != null) {
+            throw failure;
+        }
+    }
+
     private static synchronized Path root() {
         if (root == null) {
             Path tmp = Path.of(System.getProperty("java.io.tmpdir"));
