@@ -14,11 +14,14 @@ import java.util.concurrent.TimeUnit;
  */
 final class ChildProcess implements AutoCloseable {
 
-    /** Stops "$@" with SIGTERM when the JVM closes (or loses) the wrapper's standard input. */
+    /**
+     * Stops "$@" with SIGTERM when the JVM closes (or loses) the wrapper's standard input, and with SIGKILL 5 s later:
+     * kube-apiserver's graceful shutdown never ends once etcd, stopped at the same moment, is gone.
+     */
     private static final String WRAPPER = """
             exec 3<&0
             "$@" </dev/null 3<&- & child=$!
-            { read -r _ <&3; kill -TERM "$child"; } 2>/dev/null &
+            { read -r _ <&3; kill -TERM "$child"; sleep 5; kill -KILL "$child"; } 2>/dev/null &
             watcher=$!
             wait "$child"; status=$?
             kill "$watcher" 2>/dev/null
