@@ -10,6 +10,7 @@ import io.fabric8.kubernetes.api.model.rbac.Role;
 import io.fabric8.kubernetes.api.model.rbac.RoleBinding;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import io.meshpilot.sandbox.AgentIdentity;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -42,7 +43,7 @@ class SandboxAgentRbacTest {
     }
 
     private static HasMetadata withoutLabels(HasMetadata object) {
-        object.getMetadata().setLabels(null);
+        object.getMetadata().setLabels(new HashMap<>());
         return object;
     }
 
