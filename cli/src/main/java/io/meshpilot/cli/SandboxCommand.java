@@ -1,5 +1,6 @@
 package io.meshpilot.cli;
 
+import io.meshpilot.sandbox.KubernetesBackend;
 import io.meshpilot.sandbox.Sandbox;
 import io.meshpilot.sandbox.SandboxRegion;
 import io.meshpilot.sandbox.SandboxSettings;
@@ -42,15 +43,23 @@ final class SandboxCommand implements Callable<Integer> {
                     + "default: ${DEFAULT-VALUE}).")
     int httpPort;
 
+    @Option(names = "--kubernetes", paramLabel = "real|embedded", defaultValue = "${env:MESHPILOT_SANDBOX_KUBERNETES}",
+            description = "Each region's Kubernetes: real (kube-apiserver, etcd, controllers, KWOK; built once from Go "
+                    + "modules) or embedded (fabric8's mock server) (env MESHPILOT_SANDBOX_KUBERNETES; default: real "
+                    + "when its binaries are built, else embedded).")
+    String kubernetes;
+
     @Spec
     CommandSpec spec;
 
     @Override
     public Integer call() {
+        KubernetesBackend backend = KubernetesBackend.choose(kubernetes);
         Sandbox sandbox = Sandbox.start(new SandboxSettings(regions, Optional.ofNullable(kafka), Topics.defaults(),
-                stateDir, replicas, httpPort), Clock.systemUTC());
+                stateDir, replicas, httpPort, backend), Clock.systemUTC());
         var out = spec.commandLine().getOut();
         out.println("meshpilot sandbox is ready (" + sandbox.stateDir().resolve("ready") + "); Ctrl-C stops it.");
+        out.println("  Kubernetes:    " + backend.banner());
         out.println("  Kafka:         " + sandbox.bootstrapServers() + "   (" + sandbox.stateDir()
                 .resolve("kafka.properties") + ")");
         out.println("  topics:        " + Topics.defaults().prefix() + ".<region>.{health,heartbeat,directives,status}, "

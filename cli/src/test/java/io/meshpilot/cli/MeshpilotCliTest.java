@@ -18,6 +18,14 @@ class MeshpilotCliTest {
     private static final Pattern ENV = Pattern.compile("\\$\\{env:([A-Z0-9_]+)");
 
     private final StringWriter out = new StringWriter();
+    private final StringWriter err = new StringWriter();
+
+    @Test
+    void refusesAKubernetesBackendThatIsNeitherRealNorEmbedded() {
+        assertThat(run("demo", "--kubernetes", "kind")).isEqualTo(2);
+        assertThat(err.toString()).contains("--kubernetes must be real or embedded, got 'kind'")
+                .doesNotContain("\tat ");
+    }
 
     @Test
     void listsEveryCommandOfTheSpec() {
@@ -49,9 +57,10 @@ class MeshpilotCliTest {
 
     private int run(String... args) {
         out.getBuffer().setLength(0);
+        err.getBuffer().setLength(0);
         CommandLine commandLine = MeshpilotCli.commandLine();
         commandLine.setOut(new PrintWriter(out, true));
-        commandLine.setErr(new PrintWriter(new StringWriter(), true));
+        commandLine.setErr(new PrintWriter(err, true));
         return commandLine.execute(args);
     }
 }

@@ -87,7 +87,9 @@ class AgentDirectivesIT {
         try (AgentHarness region = new AgentHarness(kafka, topics, "us")) {
             region.createManagedService(SERVICE, 2);
             region.kubernetes.resource(KubernetesObjects.service(NAMESPACE, "unmanaged", Map.of())).create();
-            region.startAgent("agent-us-0");
+            RegionAgent agent = region.startAgent("agent-us-0");
+            // only the leader reports refusals; one read before it leads is not reported later
+            await().atMost(WAIT).until(agent::leading);
             TopicReader status = region.reader(topics.status("us"));
             TopicReader deadLetters = region.reader(topics.deadLetter());
 

@@ -4,7 +4,12 @@ import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.meshpilot.embedded.kafka.EmbeddedKafkaBroker;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.meshpilot.embedded.kubernetes.ApiFaults;
 import io.meshpilot.embedded.kubernetes.EmbeddedApiServer;
+import io.meshpilot.embedded.kubernetes.RegionApiServer;
+import io.meshpilot.embedded.kubernetes.real.RealApiServer;
+import io.meshpilot.embedded.kubernetes.real.RealRegions;
 import io.meshpilot.embedded.kubernetes.KubernetesObjects;
 import io.meshpilot.embedded.kubernetes.KubernetesObjects.Pod;
 import io.meshpilot.kafka.KafkaSettings;
@@ -24,8 +29,9 @@ import java.util.stream.IntStream;
 import org.apache.kafka.clients.admin.Admin;
 
 /**
- * One region for agent tests: an embedded API server, the region's topics on the shared broker, agents started on
- * demand, and readers of the topics. Closes all of it.
+ * One region for agent tests: a real API server (the JVM's shared real region, emptied for each test) or, where a
+ * test injects faults the real server cannot be asked for, the embedded one; the region's topics on the shared
+ * broker, agents started on demand, and readers of the topics. Closes all of it.
  */
 final class AgentHarness implements AutoCloseable {
 
@@ -38,12 +44,25 @@ final class AgentHarness implements AutoCloseable {
     final Topics topics;
     final String region;
     final KafkaSettings settings;
-    final EmbeddedApiServer apiServer;
+    final RegionApiServer apiServer;
     final KubernetesClient kubernetes;
     final RecordSender sender;
     private final List<AutoCloseable> closeables = new ArrayList<>();
 
+    /** On a real region. */
     AgentHarness(EmbeddedKafkaBroker kafka, Topics topics, String region) {
+        this(kafka, topics, region, true);
+    }
+
+    /**
+     * On fabric8's mock server, for the tests that inject 500s or slow answers with {@link ApiFaults}: a real API server
+     * cannot be asked for those.
+     */
+    static AgentHarness withFaults(EmbeddedKafkaBroker kafka, Topics topics, String region) {
+        return new AgentHarness(kafka, topics, region, false);
+    }
+
+    private AgentHarness(EmbeddedKafkaBroker kafka, Topics topics, String region, boolean real) {
         this.kafka = kafka;
         this.topics = topics;
         this.region = region;
@@ -51,7 +70,7 @@ final class AgentHarness implements AutoCloseable {
         try (Admin admin = Admin.create(settings.admin("test"))) {
             new TopicProvisioner(admin, topics, new TopicProvisioner.Layout(2, (short) 1)).provision(List.of(region));
         }
-        this.apiServer = EmbeddedApiServer.start(region);
+        this.apiServer = real ? RealRegions.acquire(region, 1) : EmbeddedApiServer.start(region);
         this.kubernetes = apiServer.newClient();
         this.sender = new RecordSender(settings.producer("test"), "test");
     }
@@ -61,6 +80,22 @@ final class AgentHarness implements AutoCloseable {
         return AgentSettings.of(region, agentId, topics, settings, apiServer.clientConfig())
                 .withLeadership(AgentSettings.Leadership.fast(NAMESPACE))
                 .withHttp(AgentSettings.Http.LOOPBACK);
+    }
+
+    ApiFaults faults() {
+        return ((EmbeddedApiServer) apiServer).faults();
+    }
+
+    RealApiServer realApiServer() {
+        return (RealApiServer) apiServer;
+    }
+
+    /** Creates the namespace if it is missing (a real API server refuses objects in one that does not exist). */
+    void namespace(String name) {
+        if (kubernetes.namespaces().withName(name).get() == null) {
+            kubernetes.resource(new NamespaceBuilder().withNewMetadata().withName(name).endMetadata().build())
+                    .create();
+        }
     }
 
     RegionAgent startAgent(String agentId) {
@@ -136,6 +171,8 @@ final class AgentHarness implements AutoCloseable {
         }
         sender.close();
         kubernetes.close();
-        apiServer.close();
+        if (apiServer instanceof EmbeddedApiServer) {
+            apiServer.close();
+        }
     }
 }

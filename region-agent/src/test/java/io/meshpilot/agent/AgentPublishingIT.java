@@ -92,6 +92,7 @@ class AgentPublishingIT {
     void watchesOnlyTheConfiguredNamespaces(EmbeddedKafkaBroker kafka, Topics topics) {
         try (AgentHarness region = new AgentHarness(kafka, topics, "us")) {
             for (String namespace : List.of("team-a", "team-b")) {
+                region.namespace(namespace);
                 region.kubernetes.resource(KubernetesObjects.service(namespace, "api",
                         Map.of("meshpilot.io/managed", "true"))).create();
             }

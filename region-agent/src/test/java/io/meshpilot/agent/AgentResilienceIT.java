@@ -23,7 +23,11 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-/** Issue 3, point 5: the agent survives its API server and Kafka failing, and shows it in its metrics. */
+/**
+ * Issue 3, point 5: the agent survives its API server and Kafka failing, and shows it in its metrics. The tests that
+ * need 500s, 409s or slow answers on demand run on fabric8's mock server with ApiFaults (a real kube-apiserver cannot
+ * be asked for them; a fault-injecting proxy in front of it is not built yet), the others on a real region.
+ */
 @ExtendWith(KafkaBrokerExtension.class)
 class AgentResilienceIT {
 
@@ -33,12 +37,12 @@ class AgentResilienceIT {
     @ParameterizedTest(name = "API server answers {0} to writes for a while")
     @ValueSource(ints = {500, 409, 503})
     void appliesTheDirectiveOnceTheApiServerAnswersAgain(int status, EmbeddedKafkaBroker kafka, Topics topics) {
-        try (AgentHarness region = new AgentHarness(kafka, topics, "us")) {
+        try (AgentHarness region = AgentHarness.withFaults(kafka, topics, "us")) {
             region.createManagedService(SERVICE, 2);
             RegionAgent agent = region.startAgent("agent-us-0", settings -> settings.withWrites(QUICK));
             TopicReader statuses = region.reader(topics.status("us"));
 
-            region.apiServer.faults().fail(ApiFaults.writesTo("services"), status, Duration.ofSeconds(2));
+            region.faults().fail(ApiFaults.writesTo("services"), status, Duration.ofSeconds(2));
             region.sendDirective(1, "remote");
 
             await().atMost(WAIT).until(() -> "remote".equals(region.annotations(SERVICE)
@@ -46,23 +50,23 @@ class AgentResilienceIT {
             await().atMost(WAIT).untilAsserted(() -> assertThat(statuses.latest(KEY, DirectiveStatus.class))
                     .hasValueSatisfying(s -> assertThat(s.result()).isEqualTo(Result.APPLIED)));
             MetricsPage metrics = MetricsPage.scrape(agent.httpPort());
-            assertThat(region.apiServer.faults().injected()).isPositive();
+            assertThat(region.faults().injected()).isPositive();
             assertThat(metrics.value("meshpilot_kubernetes_retries_total")).isPositive();
             assertThat(metrics.value("meshpilot_kubernetes_requests_total{operation=\"patch-service\","
                     + "outcome=\"error\"}")).isPositive();
             System.out.printf("injected %d x %d; observed %s retries, %s failed directive attempts%n",
-                    region.apiServer.faults().injected(), status, metrics.value("meshpilot_kubernetes_retries_total"),
+                    region.faults().injected(), status, metrics.value("meshpilot_kubernetes_retries_total"),
                     metrics.valueOrZero("meshpilot_agent_directives_total{result=\"failed\"}"));
         }
     }
 
     @Test
     void timesOutSlowAnswersAndRetries(EmbeddedKafkaBroker kafka, Topics topics) {
-        try (AgentHarness region = new AgentHarness(kafka, topics, "us")) {
+        try (AgentHarness region = AgentHarness.withFaults(kafka, topics, "us")) {
             region.createManagedService(SERVICE, 2);
             RegionAgent agent = region.startAgent("agent-us-0", settings -> settings.withWrites(QUICK));
 
-            region.apiServer.faults().slow(request -> request.getPath().contains("/events"), Duration.ofSeconds(2),
+            region.faults().slow(request -> request.getPath().contains("/events"), Duration.ofSeconds(2),
                     Duration.ofSeconds(1));
             region.sendDirective(1, "remote");
 
@@ -75,14 +79,14 @@ class AgentResilienceIT {
     @Test
     void opensTheCircuitBreakerOnAnOutageReportsFailureAndConvergesAfterIt(EmbeddedKafkaBroker kafka,
             Topics topics) {
-        try (AgentHarness region = new AgentHarness(kafka, topics, "us")) {
+        try (AgentHarness region = AgentHarness.withFaults(kafka, topics, "us")) {
             region.createManagedService(SERVICE, 2);
             RegionAgent agent = region.startAgent("agent-us-0", settings -> settings.withWrites(
                     new KubernetesCalls.Policy(Duration.ofMillis(500), 2, Duration.ofMillis(50), Duration.ofSeconds(1),
                             20)));
             TopicReader statuses = region.reader(topics.status("us"));
 
-            region.apiServer.faults().fail(ApiFaults.writesTo("services"), 500, Duration.ofSeconds(5));
+            region.faults().fail(ApiFaults.writesTo("services"), 500, Duration.ofSeconds(5));
             region.sendDirective(1, "remote");
 
             await().atMost(WAIT).untilAsserted(() -> assertThat(statuses.documents(DirectiveStatus.class))
@@ -123,12 +127,12 @@ class AgentResilienceIT {
 
     @Test
     void losesTheLeaseWhenItCannotRenewItAndWinsItBack(EmbeddedKafkaBroker kafka, Topics topics) {
-        try (AgentHarness region = new AgentHarness(kafka, topics, "us")) {
+        try (AgentHarness region = AgentHarness.withFaults(kafka, topics, "us")) {
             region.createManagedService(SERVICE, 2);
             RegionAgent agent = region.startAgent("agent-us-0");
             await().atMost(WAIT).until(agent::leading);
 
-            region.apiServer.faults().fail(ApiFaults.writesTo("leases"), 500, Duration.ofSeconds(4));
+            region.faults().fail(ApiFaults.writesTo("leases"), 500, Duration.ofSeconds(4));
             await().atMost(WAIT).until(() -> !agent.leading());
             await().atMost(WAIT).until(agent::leading);
 

@@ -6,7 +6,8 @@ import static org.awaitility.Awaitility.await;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.meshpilot.embedded.kafka.EmbeddedKafkaBroker;
-import io.meshpilot.embedded.kubernetes.EmbeddedApiServer;
+import io.meshpilot.embedded.kubernetes.real.RealApiServer;
+import io.meshpilot.embedded.kubernetes.real.RealRegions;
 import io.meshpilot.embedded.kubernetes.KubernetesObjects;
 import io.meshpilot.embedded.kubernetes.KubernetesObjects.Pod;
 import io.meshpilot.kafka.KafkaSettings;
@@ -30,25 +31,25 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
+/** The agent end to end on a real region (the JVM's shared one, emptied for each test). */
 @ExtendWith(KafkaBrokerExtension.class)
 class RegionAgentIT {
 
     private static final Duration WAIT = Duration.ofSeconds(30);
     private static final String KEY = "default/hello-world";
 
-    private EmbeddedApiServer apiServer;
+    private RealApiServer apiServer;
     private KubernetesClient kubernetes;
 
     @BeforeEach
     void startApiServer() {
-        apiServer = EmbeddedApiServer.start("us");
+        apiServer = RealRegions.acquire("us", 1);
         kubernetes = apiServer.newClient();
     }
 
     @AfterEach
     void stopApiServer() {
         kubernetes.close();
-        apiServer.close();
     }
 
     @Test

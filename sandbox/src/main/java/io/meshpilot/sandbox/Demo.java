@@ -61,11 +61,13 @@ public final class Demo {
 
     private final PrintStream out;
     private final Clock clock;
+    private final KubernetesBackend kubernetes;
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
-    public Demo(PrintStream out, Clock clock) {
+    public Demo(PrintStream out, Clock clock, KubernetesBackend kubernetes) {
         this.out = out;
         this.clock = clock;
+        this.kubernetes = kubernetes;
     }
 
     List<Step> steps() {
@@ -110,8 +112,8 @@ public final class Demo {
         Path stateDir = temporaryStateDir();
         long started = System.nanoTime();
         out.println("meshpilot demo: the Cilium Cluster Mesh walkthrough (clusters us and eu, service hello-world),");
-        out.println("and what meshpilot does beyond it. Starting the sandbox...");
-        try (Sandbox sandbox = Sandbox.start(SandboxSettings.walkthrough(stateDir), clock)) {
+        out.println("and what meshpilot does beyond it. Starting the sandbox (Kubernetes: " + kubernetes + ")...");
+        try (Sandbox sandbox = Sandbox.start(SandboxSettings.walkthrough(stateDir, kubernetes), clock)) {
             out.printf("Sandbox up in %.1f s: Kafka at %s, control plane at %s, kubeconfigs in %s%n%n",
                     seconds(started), sandbox.bootstrapServers(), sandbox.controlPlaneUrl(), stateDir);
             List<Step> steps = steps();

@@ -4,6 +4,7 @@ import io.meshpilot.agent.AgentSettings;
 import io.meshpilot.controlplane.ControlPlane;
 import io.meshpilot.controlplane.ControlPlaneSettings;
 import io.meshpilot.embedded.kafka.EmbeddedKafkaBroker;
+import io.meshpilot.embedded.kubernetes.real.RealRegions;
 import io.meshpilot.kafka.KafkaSettings;
 import io.meshpilot.kafka.RecordSender;
 import io.meshpilot.kafka.TopicProvisioner;
@@ -72,13 +73,19 @@ public final class Sandbox implements AutoCloseable {
                     .provision(settings.regions());
         }
         List<String> names = settings.regions();
+        if (settings.kubernetes() == KubernetesBackend.REAL) {
+            Map<String, Integer> indexes = new LinkedHashMap<>();
+            names.forEach(name -> indexes.put(name, indexes.size() + 1));
+            RealRegions.startAll(indexes);
+        }
         for (int i = 0; i < names.size(); i++) {
-            SandboxRegion region = SandboxRegion.start(names.get(i), i + 1, settings.stateDir(), settings.replicas());
+            SandboxRegion region = SandboxRegion.start(names.get(i), i + 1, settings.stateDir(), settings.replicas(),
+                    settings.kubernetes());
             resources.push(region);
             regions.put(region.name(), region);
             region.startAgent(agents.apply(region.name(), AgentSettings.of(region.name(),
-                    "agent-" + region.name() + "-0", settings.topics(), kafka, region.apiServer().clientConfig())
-                    .withLeadership(AgentSettings.Leadership.fast("default"))
+                    "agent-" + region.name() + "-0", settings.topics(), kafka, region.agentClientConfig())
+                    .withLeadership(AgentSettings.Leadership.fast(region.agentNamespace()))
                     .withHttp(AgentSettings.Http.LOOPBACK)), clock);
         }
         this.clock = clock;

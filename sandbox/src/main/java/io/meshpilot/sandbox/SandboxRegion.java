@@ -1,43 +1,65 @@
 package io.meshpilot.sandbox;
 
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
+import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.meshpilot.agent.AgentSettings;
 import io.meshpilot.agent.RegionAgent;
+import io.meshpilot.embedded.kubernetes.ApiFaults;
 import io.meshpilot.embedded.kubernetes.EmbeddedApiServer;
+import io.meshpilot.embedded.kubernetes.RegionApiServer;
+import io.meshpilot.embedded.kubernetes.real.RealApiServer;
+import io.meshpilot.embedded.kubernetes.real.RealRegions;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Optional;
 
-/** One sandbox region: its API server, a client of it, its workload simulator and its agent. */
+/**
+ * One sandbox region: its API server, a client of it, what stands in for its kubelets' readiness (the workload
+ * simulator on the embedded server, {@link UnreadyPods} on a real one) and its agent.
+ */
 public final class SandboxRegion implements AutoCloseable {
 
     private final String name;
-    private final EmbeddedApiServer apiServer;
+    private final RegionApiServer apiServer;
     private final KubernetesClient client;
-    private final WorkloadSimulator simulator;
+    private final AutoCloseable workload;
     private final Path kubeconfig;
+    private final Config agentClientConfig;
+    private final String agentNamespace;
     private RegionAgent agent;
     private AgentSettings agentSettings;
     private Clock clock;
 
-    private SandboxRegion(String name, EmbeddedApiServer apiServer, KubernetesClient client,
-            WorkloadSimulator simulator, Path kubeconfig) {
+    private SandboxRegion(String name, RegionApiServer apiServer, KubernetesClient client, AutoCloseable workload,
+            Path kubeconfig, Config agentClientConfig, String agentNamespace) {
         this.name = name;
+        this.agentClientConfig = agentClientConfig;
+        this.agentNamespace = agentNamespace;
         this.apiServer = apiServer;
         this.client = client;
-        this.simulator = simulator;
+        this.workload = workload;
         this.kubeconfig = kubeconfig;
     }
 
     /** Starts the region's API server and simulator, writes its kubeconfig and seeds the walkthrough's workload. */
-    static SandboxRegion start(String name, int index, Path stateDir, int replicas) {
-        EmbeddedApiServer apiServer = EmbeddedApiServer.start(name);
+    static SandboxRegion start(String name, int index, Path stateDir, int replicas, KubernetesBackend backend) {
+        if (backend == KubernetesBackend.EMBEDDED) {
+            EmbeddedApiServer apiServer = EmbeddedApiServer.start(name);
+            KubernetesClient client = apiServer.newClient();
+            WorkloadSimulator simulator = new WorkloadSimulator(client, index).start();
+            Path kubeconfig = apiServer.writeKubeconfig(stateDir.resolve(name + ".kubeconfig"));
+            WalkthroughWorkload.seed(client, name, replicas);
+            return new SandboxRegion(name, apiServer, client, simulator, kubeconfig, apiServer.clientConfig(),
+                    "default");
+        }
+        RealApiServer apiServer = RealRegions.acquire(name, index);
         KubernetesClient client = apiServer.newClient();
-        WorkloadSimulator simulator = new WorkloadSimulator(client, index).start();
+        UnreadyPods unready = new UnreadyPods(client).start();
         Path kubeconfig = apiServer.writeKubeconfig(stateDir.resolve(name + ".kubeconfig"));
+        Config agent = apiServer.clientConfig(AgentIdentity.install(client));
         WalkthroughWorkload.seed(client, name, replicas);
-        return new SandboxRegion(name, apiServer, client, simulator, kubeconfig);
+        return new SandboxRegion(name, apiServer, client, unready, kubeconfig, agent, AgentIdentity.NAMESPACE);
     }
 
     /** Starts the agent; a restart keeps its HTTP port, so what scrapes it finds it again. */
@@ -45,6 +67,19 @@ public final class SandboxRegion implements AutoCloseable {
         this.clock = agentClock;
         agent = RegionAgent.start(settings, agentClock);
         this.agentSettings = settings.withHttp(new AgentSettings.Http(settings.http().host(), agent.httpPort()));
+    }
+
+    /**
+     * What the region's agent connects with: on a real region its ServiceAccount's token (the chart's RBAC, see
+     * {@link AgentIdentity}), on the embedded server the admin's (it has no authorizer).
+     */
+    public Config agentClientConfig() {
+        return agentClientConfig;
+    }
+
+    /** Where the agent's leader Lease lives: the chart's release namespace on a real region. */
+    public String agentNamespace() {
+        return agentNamespace;
     }
 
     /** The agent's HTTP port (/metrics), kept across restarts. */
@@ -89,8 +124,16 @@ public final class SandboxRegion implements AutoCloseable {
         return client;
     }
 
-    public EmbeddedApiServer apiServer() {
+    public RegionApiServer apiServer() {
         return apiServer;
+    }
+
+    /** Faults to inject into the region's API server; only the embedded server takes them. */
+    public ApiFaults faults() {
+        if (apiServer instanceof EmbeddedApiServer embedded) {
+            return embedded.faults();
+        }
+        throw new UnsupportedOperationException("fault injection needs --kubernetes embedded");
     }
 
     public Path kubeconfig() {
@@ -102,8 +145,15 @@ public final class SandboxRegion implements AutoCloseable {
         if (agent != null) {
             agent.close();
         }
-        simulator.close();
+        try {
+            workload.close();
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot stop the workload of " + name, e);
+        }
         client.close();
-        apiServer.close();
+        if (apiServer instanceof EmbeddedApiServer) {
+            apiServer.close();
+        }
+        // a real region's control plane is shared in this JVM (RealRegions) and emptied for its next user
     }
 }

@@ -9,11 +9,11 @@ import java.util.Optional;
 
 /**
  * What the sandbox runs: its regions, an outside Kafka or the embedded broker, the topic prefix, where it writes
- * kubeconfigs, how many hello-world replicas each region starts with, and the control plane's HTTP port (0: any free
- * one).
+ * kubeconfigs, how many hello-world replicas each region starts with, the control plane's HTTP port (0: any free
+ * one), and which Kubernetes API server each region runs.
  */
 public record SandboxSettings(List<String> regions, Optional<String> kafkaBootstrap, Topics topics, Path stateDir,
-        int replicas, int httpPort) {
+        int replicas, int httpPort, KubernetesBackend kubernetes) {
 
     public static final Path DEFAULT_STATE_DIR = Path.of(".meshpilot", "sandbox");
 
@@ -36,10 +36,24 @@ public record SandboxSettings(List<String> regions, Optional<String> kafkaBootst
         if (httpPort < 0 || httpPort > 65535) {
             throw new IllegalArgumentException("--http-port must be within 0..65535, got " + httpPort);
         }
+        if (kubernetes == null) {
+            throw new IllegalArgumentException("--kubernetes must be real or embedded");
+        }
+    }
+
+    /** Regions on fabric8's mock server (the embedded backend). */
+    public SandboxSettings(List<String> regions, Optional<String> kafkaBootstrap, Topics topics, Path stateDir,
+            int replicas, int httpPort) {
+        this(regions, kafkaBootstrap, topics, stateDir, replicas, httpPort, KubernetesBackend.EMBEDDED);
+    }
+
+    public SandboxSettings withKubernetes(KubernetesBackend backend) {
+        return new SandboxSettings(regions, kafkaBootstrap, topics, stateDir, replicas, httpPort, backend);
     }
 
     /** The walkthrough's two clusters, us and eu, on the embedded broker, the API on a free port. */
-    public static SandboxSettings walkthrough(Path stateDir) {
-        return new SandboxSettings(List.of("us", "eu"), Optional.empty(), Topics.defaults(), stateDir, 2, 0);
+    public static SandboxSettings walkthrough(Path stateDir, KubernetesBackend kubernetes) {
+        return new SandboxSettings(List.of("us", "eu"), Optional.empty(), Topics.defaults(), stateDir, 2, 0,
+                kubernetes);
     }
 }

@@ -92,7 +92,7 @@ public final class WorkloadSimulator implements AutoCloseable {
         return pods;
     }
 
-    private static int unready(Deployment deployment) {
+    static int unready(Deployment deployment) {
         Map<String, String> annotations = deployment.getMetadata().getAnnotations();
         String value = annotations == null ? null : annotations.get(UNREADY_ANNOTATION);
         try {

@@ -8,14 +8,24 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import org.junit.jupiter.api.Test;
 
-/** The README's run command: the demo passes, in a sandbox of its own, and says what it did. */
+/** The README's run command: the demo passes, in a sandbox of its own, on either Kubernetes, and says what it did. */
 class DemoIT {
 
     @Test
-    void replaysTheWalkthroughAndPasses() {
+    void replaysTheWalkthroughAndPassesOnRealKubernetes() {
+        replaysTheWalkthroughAndPasses(KubernetesBackend.REAL);
+    }
+
+    @Test
+    void replaysTheWalkthroughAndPassesOnTheEmbeddedServer() {
+        replaysTheWalkthroughAndPasses(KubernetesBackend.EMBEDDED);
+    }
+
+    private static void replaysTheWalkthroughAndPasses(KubernetesBackend kubernetes) {
         ByteArrayOutputStream printed = new ByteArrayOutputStream();
 
-        int exitCode = new Demo(new PrintStream(printed, true, StandardCharsets.UTF_8), Clock.systemUTC()).run();
+        int exitCode = new Demo(new PrintStream(printed, true, StandardCharsets.UTF_8), Clock.systemUTC(), kubernetes)
+                .run();
 
         String output = printed.toString(StandardCharsets.UTF_8);
         assertThat(exitCode).as(output).isZero();

@@ -27,14 +27,15 @@ import org.junit.jupiter.api.io.TempDir;
 @ExtendWith(KafkaBrokerExtension.class)
 class KcatPolicyIT {
 
-    private static final Duration WAIT = Duration.ofSeconds(30);
+    private static final Duration WAIT = Duration.ofSeconds(60);
 
     @Test
     void drainsARegionWithAKcatOneLinerAndReadsTheVerdictBack(EmbeddedKafkaBroker kafka, Topics topics,
             @TempDir Path stateDir) throws Exception {
         Path kcat = DebianPackages.require("kcat", "kcat");
         try (Sandbox sandbox = Sandbox.start(new SandboxSettings(List.of("us", "eu"),
-                Optional.of(kafka.bootstrapServers()), topics, stateDir, 2, 0), Clock.systemUTC())) {
+                Optional.of(kafka.bootstrapServers()), topics, stateDir, 2, 0, KubernetesBackend.REAL),
+                Clock.systemUTC())) {
             await().atMost(WAIT).until(() -> "local".equals(affinity(sandbox, "us")));
             run(kcat, "*|{\"apiVersion\":\"meshpilot.io/v1\",\"kind\":\"TrafficPolicy\",\"failbackDelaySeconds\":1}\n",
                     "-P", "-b", kafka.bootstrapServers(), "-t", topics.policies(), "-K", "|");

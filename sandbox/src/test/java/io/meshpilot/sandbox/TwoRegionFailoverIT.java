@@ -24,13 +24,13 @@ import org.junit.jupiter.api.io.TempDir;
 @ExtendWith(KafkaBrokerExtension.class)
 class TwoRegionFailoverIT {
 
-    private static final Duration WAIT = Duration.ofSeconds(30);
+    private static final Duration WAIT = Duration.ofSeconds(60);
 
     @Test
     void usFailsOverToEuWhenItHasNoReadyEndpointAndComesHomeWhenTheyReturn(EmbeddedKafkaBroker kafka, Topics topics,
             @TempDir Path stateDir) {
         SandboxSettings settings = new SandboxSettings(List.of("us", "eu"), Optional.of(kafka.bootstrapServers()),
-                topics, stateDir, 2, 0);
+                topics, stateDir, 2, 0, KubernetesBackend.REAL);
         try (Sandbox sandbox = Sandbox.start(settings, Clock.systemUTC())) {
             sandbox.writePolicy("*", new TrafficPolicy("*", null, null, null, null, 1, null, null, null, null));
             await().atMost(WAIT).untilAsserted(() -> {

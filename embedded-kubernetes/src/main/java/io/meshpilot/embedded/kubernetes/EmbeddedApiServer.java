@@ -2,19 +2,13 @@ package io.meshpilot.embedded.kubernetes;
 
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.ConfigBuilder;
-import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMixedDispatcher;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.mockwebserver.Context;
 import io.fabric8.mockwebserver.MockWebServer;
 import io.fabric8.mockwebserver.ServerRequest;
 import io.fabric8.mockwebserver.ServerResponse;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.InetAddress;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Map;
 import java.util.Queue;
@@ -26,7 +20,7 @@ import java.util.logging.Level;
  * free port. It stores what clients create, answers lists and watches (label selectors included), and rejects an
  * update carrying a stale resourceVersion with 409, so informers, patches and leases behave as on a real cluster.
  */
-public final class EmbeddedApiServer implements AutoCloseable {
+public final class EmbeddedApiServer implements RegionApiServer {
 
     /** The mock server logs every request at INFO through java.util.logging; the reference keeps the level set. */
     private static final java.util.logging.Logger MOCK_LOG =
@@ -58,6 +52,7 @@ public final class EmbeddedApiServer implements AutoCloseable {
         return new EmbeddedApiServer(name, server, faults);
     }
 
+    @Override
     public String name() {
         return name;
     }
@@ -68,11 +63,13 @@ public final class EmbeddedApiServer implements AutoCloseable {
     }
 
     /** {@code http://127.0.0.1:<port>}. */
+    @Override
     public String url() {
         return "http://127.0.0.1:" + server.getPort();
     }
 
     /** What a client needs to reach this server; it reads nothing from {@code ~/.kube} or the environment. */
+    @Override
     public Config clientConfig() {
         return new ConfigBuilder(Config.empty())
                 .withMasterUrl(url())
@@ -83,12 +80,8 @@ public final class EmbeddedApiServer implements AutoCloseable {
                 .build();
     }
 
-    /** A new client of this server; the caller closes it. */
-    public KubernetesClient newClient() {
-        return new KubernetesClientBuilder().withConfig(clientConfig()).build();
-    }
-
     /** The kubeconfig document for this server: one cluster, one user with a token, one current context. */
+    @Override
     public String kubeconfig() {
         return """
                 apiVersion: v1
@@ -109,17 +102,6 @@ public final class EmbeddedApiServer implements AutoCloseable {
                     namespace: default
                 current-context: %1$s
                 """.formatted(name, url());
-    }
-
-    /** Writes {@link #kubeconfig()} to a file readable only by its owner, for kubectl or an agent. */
-    public Path writeKubeconfig(Path file) {
-        try {
-            Files.createDirectories(file.toAbsolutePath().getParent());
-            Files.writeString(file, kubeconfig());
-            return file;
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write kubeconfig " + file, e);
-        }
     }
 
     @Override

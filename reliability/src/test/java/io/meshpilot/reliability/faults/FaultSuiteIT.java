@@ -136,7 +136,7 @@ class FaultSuiteIT {
     void theApiServerFailsWritesForAWhile(int status, EmbeddedKafkaBroker kafka, Topics topics, @TempDir Path dir) {
         try (Scenario scenario = Scenario.start("API server answering " + status, kafka.bootstrapServers(), topics,
                 dir, (region, agent) -> agent.withWrites(QUICK_RETRIES))) {
-            ApiFaults faults = scenario.sandbox().region("us").apiServer().faults();
+            ApiFaults faults = scenario.sandbox().region("us").faults();
             faults.fail(ApiFaults.writesTo("services"), status, Duration.ofSeconds(3));
             scenario.failOver("us", 6);
 
@@ -149,7 +149,7 @@ class FaultSuiteIT {
     void theApiServerAnswersSlowlyForAWhile(EmbeddedKafkaBroker kafka, Topics topics, @TempDir Path dir) {
         try (Scenario scenario = Scenario.start("slow API server", kafka.bootstrapServers(), topics, dir,
                 (region, agent) -> agent.withWrites(QUICK_RETRIES))) {
-            ApiFaults faults = scenario.sandbox().region("us").apiServer().faults();
+            ApiFaults faults = scenario.sandbox().region("us").faults();
             faults.slow(ApiFaults.writesTo("services"), Duration.ofSeconds(2), Duration.ofSeconds(3));
             scenario.failOver("us", 6);
 

@@ -1,0 +1,175 @@
+package io.meshpilot.embedded.kubernetes.real;
+
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Real regions shared by everything in this JVM: a region's control plane starts once (several seconds, several
+ * processes) and is emptied for each new user instead of restarted. One user per region at a time: sandboxes and
+ * tests in a JVM run one after another.
+ */
+public final class RealRegions {
+
+    private static final Set<String> SYSTEM_NAMESPACES = Set.of("default", "kube-system", "kube-public",
+            "kube-node-lease");
+    private static final Map<String, RealApiServer> REGIONS = new HashMap<>();
+    private static final String PREFIX = "meshpilot-kube-";
+    private static final Logger LOG = LoggerFactory.getLogger(RealRegions.class);
+    private static Path root;
+
+    private RealRegions() {
+    }
+
+    /**
+     * The region's control plane, started now or emptied of what an earlier user left in it: every namespace but the
+     * system ones, and every workload, Service, EndpointSlice, Event, Lease, ConfigMap, role and extra ServiceAccount
+     * in {@code default}.
+     */
+    public static synchronized RealApiServer acquire(String name, int index) {
+        RealApiServer region = REGIONS.get(name);
+        if (region != null && region.isRunning()) {
+            reset(region);
+            return region;
+        }
+        if (region != null) {
+            LOG.atWarn().addKeyValue("region", name).addKeyValue("logs", region.directory())
+                    .log("a component of the real region exited; starting the region again");
+            region.close();
+        }
+        Path dir = root().resolve(name);
+        deleteQuietly(dir);
+        region = RealApiServer.start(name, index, KubeBinaries.require(), dir);
+        REGIONS.put(name, region);
+        return region;
+    }
+
+    /**
+     * {@code <tmp>/meshpilot-kube-<pid>}: the components' data and logs. The components stop when this JVM ends
+     * (see {@link ChildProcess}); what they leave is deleted by the next JVM that starts a region.
+     */
+    /**
+     * Starts, side by side, those of these regions (name to index) that are not running yet, so that a sandbox of
+     * several regions waits for the slowest, not for their sum; {@link #acquire} then hands them out.
+     */
+    public static void startAll(Map<String, Integer> regions) {
+        KubeBinaries binaries = KubeBinaries.require();
+        Path base = root();
+        List<CompletableFuture<RealApiServer>> starting = new ArrayList<>();
+        synchronized (RealRegions.class) {
+            regions.forEach((name, index) -> {
+                RealApiServer region = REGIONS.get(name);
+                if (region == null || !region.isRunning()) {
+                    if (region != null) {
+                        region.close();
+                        REGIONS.remove(name);
+                    }
+                    starting.add(CompletableFuture.supplyAsync(() -> {
+                        deleteQuietly(base.resolve(name));
+                        return RealApiServer.start(name, index, binaries, base.resolve(name));
+                    }));
+                }
+            });
+        }
+        RuntimeException failure = null;
+        for (CompletableFuture<RealApiServer> start : starting) {
+            try {
+                RealApiServer region = start.join();
+                synchronized (RealRegions.class) {
+                    REGIONS.put(region.name(), region);
+                }
+            } catch (CompletionException e) {
+                failure = e.getCause() instanceof RuntimeException cause ? cause : e;
+            }
+        }
+        if (failure != null) {
+            throw failure;
+        }
+    }
+
+    private static synchronized Path root() {
+        if (root == null) {
+            Path tmp = Path.of(System.getProperty("java.io.tmpdir"));
+            try (Stream<Path> runs = Files.list(tmp)) {
+                runs.filter(RealRegions::leftByAnEndedJvm).forEach(RealRegions::deleteQuietly);
+            } catch (IOException e) {
+                // an old run's directory is harmless
+            }
+            root = tmp.resolve(PREFIX + ProcessHandle.current().pid());
+            try {
+                Files.createDirectories(root);
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot create " + root, e);
+            }
+        }
+        return root;
+    }
+
+    private static boolean leftByAnEndedJvm(Path dir) {
+        String name = dir.getFileName().toString();
+        if (!name.startsWith(PREFIX)) {
+            return false;
+        }
+        try {
+            return ProcessHandle.of(Long.parseLong(name.substring(PREFIX.length()))).isEmpty();
+        } catch (NumberFormatException e) {
+            return false;
+        }
+    }
+
+    private static void reset(RealApiServer region) {
+        try (KubernetesClient client = region.newClient()) {
+            client.namespaces().list().getItems().stream().map(ns -> ns.getMetadata().getName())
+                    .filter(ns -> !SYSTEM_NAMESPACES.contains(ns))
+                    .forEach(ns -> client.namespaces().withName(ns).delete());
+            Poll.until("the namespaces of " + region.name() + " to be deleted", () -> client.namespaces().list()
+                    .getItems().stream().allMatch(namespace -> SYSTEM_NAMESPACES.contains(
+                            namespace.getMetadata().getName())));
+            String ns = "default";
+            client.apps().deployments().inNamespace(ns).delete();
+            client.apps().replicaSets().inNamespace(ns).delete();
+            Poll.until("the ReplicaSets of " + region.name() + " to be deleted",
+                    () -> client.apps().replicaSets().inNamespace(ns).list().getItems().isEmpty());
+            client.pods().inNamespace(ns).withGracePeriod(0).delete();
+            deleteAllBut(client.services().inNamespace(ns).list().getItems(), "kubernetes", client);
+            client.discovery().v1().endpointSlices().inNamespace(ns).delete();
+            client.v1().events().inNamespace(ns).delete();
+            client.leases().inNamespace(ns).delete();
+            client.configMaps().inNamespace(ns).delete();
+            client.rbac().roles().inNamespace(ns).delete();
+            client.rbac().roleBindings().inNamespace(ns).delete();
+            deleteAllBut(client.serviceAccounts().inNamespace(ns).list().getItems(), "default", client);
+            Poll.until("the pods of " + region.name() + " to be deleted",
+                    () -> client.pods().inNamespace(ns).list().getItems().isEmpty());
+        }
+    }
+
+    private static void deleteAllBut(List<? extends HasMetadata> objects, String kept, KubernetesClient client) {
+        objects.stream().filter(object -> !kept.equals(object.getMetadata().getName()))
+                .forEach(object -> client.resource(object).delete());
+    }
+
+    private static void deleteQuietly(Path dir) {
+        try (Stream<Path> paths = Files.walk(dir)) {
+            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(path);
+            }
+        } catch (IOException | UncheckedIOException e) {
+            // a leftover temporary directory is harmless
+        }
+    }
+}
