@@ -101,6 +101,7 @@ class AgentCiliumIT {
     @Test
     void saysWhenAManagedServiceIsAlsoExportedThroughTheMcsApi(EmbeddedKafkaBroker kafka, Topics topics) {
         try (AgentHarness region = new AgentHarness(kafka, topics, "us")) {
+            installServiceExportCrd(region);
             region.createManagedService(SERVICE, 2);
             region.startAgent("agent-us-0", settings -> settings.withWatch(settings.watch().withMcsApi(true)));
             TopicReader health = region.reader(topics.health("us"));
@@ -119,6 +120,31 @@ class AgentCiliumIT {
                         assertThat(event.getMessage()).isEqualTo(McsApiNotice.MESSAGE);
                     }));
         }
+    }
+
+    /** The MCS-API's ServiceExport, as its CRD defines it (the real API server serves only what is installed). */
+    private static void installServiceExportCrd(AgentHarness region) {
+        io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition crd =
+                new io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinitionBuilder()
+                        .withNewMetadata().withName("serviceexports.multicluster.x-k8s.io").endMetadata()
+                        .withNewSpec().withGroup("multicluster.x-k8s.io").withScope("Namespaced")
+                        .withNewNames().withKind("ServiceExport").withPlural("serviceexports")
+                        .withSingular("serviceexport").withListKind("ServiceExportList").endNames()
+                        .addNewVersion().withName("v1alpha1").withServed(true).withStorage(true)
+                        .withNewSchema().withNewOpenAPIV3Schema().withType("object")
+                        .withXKubernetesPreserveUnknownFields(true).endOpenAPIV3Schema().endSchema()
+                        .endVersion().endSpec().build();
+        if (region.kubernetes.apiextensions().v1().customResourceDefinitions().withName(crd.getMetadata().getName())
+                .get() == null) {
+            region.kubernetes.apiextensions().v1().customResourceDefinitions().resource(crd).create();
+        }
+        region.kubernetes.apiextensions().v1().customResourceDefinitions().withName(crd.getMetadata().getName())
+                .waitUntilCondition(found -> found != null && found.getStatus() != null && found.getStatus()
+                        .getConditions().stream().anyMatch(condition -> "Established".equals(condition.getType())
+                                && "True".equals(condition.getStatus())), 60, java.util.concurrent.TimeUnit.SECONDS);
+        // An established CRD's storage may still answer 429 "storage is (re)initializing" for a moment.
+        await().atMost(WAIT).ignoreExceptions().until(() -> region.kubernetes.genericKubernetesResources(
+                ServiceWatch.SERVICE_EXPORT).inNamespace(NAMESPACE).list() != null);
     }
 
     private static EndpointSlice slice(String name, String managedBy, int pods, boolean ready, boolean serving,
