@@ -373,6 +373,44 @@ class FailoverRulesTest {
         assertThat(decision.region("us").orElseThrow().awaiting()).isEmpty();
     }
 
+    @Test
+    void withNothingKnownOfWhatTheAgentsAppliedAFirstWithdrawalWaitsForTheTargetsExport() {
+        ServiceDecision decision = decide(policy(1, 0), T0, Optional.empty(),
+                new RegionInput("us", tally(0, 3), T0, Optional.of(T0)),
+                new RegionInput("eu", tally(3, 3), T0, Optional.of(T0)));
+
+        assertThat(decision.region("us").orElseThrow()).satisfies(us -> {
+            assertThat(us.annotations()).containsEntry(CiliumServiceConfig.SHARED, "true")
+                    .containsEntry(CiliumServiceConfig.AFFINITY, "remote");
+            assertThat(us.awaiting()).containsExactly("eu");
+        });
+    }
+
+    @Test
+    void anExportWithAWithdrawalInFlightIsNotSure() {
+        Policy policy = policy(1, 0);
+        ServiceDecision first = decide(policy, T0, Optional.empty(), fresh("us", 3, 3, T0), fresh("eu", 3, 3, T0));
+        Instant later = T0.plusSeconds(5);
+        RegionInput euWithdrawing = new RegionInput("eu", tally(3, 3), later, Optional.of(later),
+                Optional.of(LOCAL_SHARED), true, true, Optional.empty());
+        ServiceDecision decision = decide(policy, later, Optional.of(first), fresh("us", 0, 3, later),
+                euWithdrawing);
+
+        assertThat(decision.region("us").orElseThrow().awaiting()).containsExactly("eu");
+        assertThat(decision.region("us").orElseThrow().annotations()).containsEntry(CiliumServiceConfig.SHARED,
+                "true");
+    }
+
+    @Test
+    void anOutcomeTellsItsAffinityFromItsAnnotations() {
+        RegionOutcome none = new RegionOutcome("us", RegionState.HEALTHY, T0, false, false, Map.of(),
+                Reason.UNMANAGED_BY_POLICY, false);
+        RegionOutcome remote = new RegionOutcome("us", RegionState.DEGRADED, T0, true, false, REMOTE_UNSHARED,
+                Reason.LOCAL_DEGRADED, false);
+        assertThat(none.affinity()).isEmpty();
+        assertThat(remote.affinity()).contains(Affinity.REMOTE);
+    }
+
     // Rebuilding the previous decision after a hand-over
 
     @Test
