@@ -53,18 +53,14 @@ final class RegionPlan {
         return previous.map(RegionOutcome::away).orElse(false);
     }
 
-    /** Whether the directive published last for this region (if any) exports its backends. */
-    boolean publishedExport() {
-        return previous.map(outcome -> exports(outcome.annotations())).orElse(false);
-    }
-
 
     /**
-     * Whether its backends may be exported now: what its agent last applied exports (or nothing is known of it: the
-     * Service may carry hand-written annotations), or the directive published last does.
+     * Whether its backends may be exported now: what its agent last applied exports, or nothing is known of it (the
+     * Service may carry hand-written annotations). An export published but not applied yet is not counted: it is not
+     * there, and a newer directive supersedes it.
      */
     boolean mayExport() {
-        return input.applied().map(RegionPlan::exports).orElse(true) || publishedExport();
+        return input.applied().map(RegionPlan::exports).orElse(true);
     }
 
     /**
