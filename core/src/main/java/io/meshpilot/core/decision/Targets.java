@@ -70,8 +70,9 @@ final class Targets {
      * Sends the clients of the regions that want to leave to the targets, as far as the targets' ready endpoints
      * cover their expected load times {@code capacityFactor}: drained regions first (a drain holds while any target
      * exists), then those already away, then the neediest. A region already away stays away while any target exists
-     * (bounded churn: one failover, one failback); the capacity decides new failovers. A region that cannot go stays
-     * home.
+     * (bounded churn: one failover, one failback); the capacity decides new failovers: a region goes if what is left of
+     * the targets covers its load, or at least offers more ready endpoints than it has at home. A region that cannot
+     * go stays home.
      * With no fresh target every fresh region exports (never make it worse) and keeps its clients where they are.
      */
     void admit(Policy policy, List<RegionPlan> regions) {
@@ -101,7 +102,7 @@ final class Targets {
             } else if (!anyTarget) {
                 boolean stay = region.wasAway();
                 region.decide(stay, true, Reason.NO_HEALTHY_TARGET);
-            } else if (region.wasAway() || remaining >= need) {
+            } else if (region.wasAway() || remaining >= need || remaining > region.ready()) {
                 remaining -= need;
             } else {
                 region.decide(false, false, Reason.INSUFFICIENT_CAPACITY);

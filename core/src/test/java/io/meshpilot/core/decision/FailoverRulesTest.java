@@ -136,6 +136,13 @@ class FailoverRulesTest {
     }
 
     @Test
+    void aDegradedRegionMovesOntoTargetsWithMoreReadyEndpointsThanItHasEvenIfTheyCannotCoverItsLoad() {
+        ServiceDecision decision = decide(policy(2, 0), T0, Optional.empty(), fresh("us", 1, 3, T0),
+                fresh("eu", 2, 2, T0));
+        assertThat(decision.region("us").orElseThrow().reason()).isEqualTo(Reason.LOCAL_DEGRADED);
+    }
+
+    @Test
     void theNeediestRegionGoesFirstAndADrainedRegionsLoadCounts() {
         Policy policy = policy(2, 0);
         ServiceDecision decision = decide(policy, T0, Optional.empty(), fresh("ap", 1, 3, T0),
