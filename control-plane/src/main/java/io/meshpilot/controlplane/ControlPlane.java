@@ -1,26 +1,16 @@
 package io.meshpilot.controlplane;
 
 import io.meshpilot.controlplane.api.ServicesApi;
-import io.meshpilot.controlplane.decisions.DecisionLoop;
-import io.meshpilot.controlplane.decisions.Outbox;
-import io.meshpilot.controlplane.intake.RecordIntake;
-import io.meshpilot.controlplane.ownership.Claims;
-import io.meshpilot.controlplane.ownership.OwnershipLoop;
-import io.meshpilot.controlplane.policy.PolicyBook;
-import io.meshpilot.controlplane.policy.PolicyStatuses;
+import io.meshpilot.controlplane.runtime.ReplicaIdGuard;
+import io.meshpilot.controlplane.runtime.ShardRuntime;
+import io.meshpilot.controlplane.shard.ControlPlaneShard;
 import io.meshpilot.controlplane.ui.MeshView;
 import io.meshpilot.controlplane.world.WorldGauges;
-import io.meshpilot.controlplane.world.RegionLiveness;
-import io.meshpilot.controlplane.world.WorldModel;
 import io.meshpilot.kafka.KafkaAccess;
 import io.meshpilot.kafka.RecordMetrics;
-import io.meshpilot.kafka.RecordPoller;
-import io.meshpilot.kafka.Subscriptions;
 import io.meshpilot.runtime.Await;
-import io.meshpilot.runtime.EventLoop;
 import io.meshpilot.runtime.Resources;
 import io.meshpilot.runtime.http.OperationsServer;
-import io.meshpilot.runtime.http.Readiness;
 import io.meshpilot.runtime.metrics.ComponentMetrics;
 import io.meshpilot.schemas.Topics;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
@@ -28,12 +18,12 @@ import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.List;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.regex.Pattern;
+import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.CooperativeStickyAssignor;
 import org.slf4j.Logger;
@@ -50,15 +40,14 @@ public final class ControlPlane implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ControlPlane.class);
     private static final Duration GAUGE_REFRESH = Duration.ofSeconds(2);
     private static final Duration ACCESS_CHECK = Duration.ofSeconds(5);
+    /** How soon the observer group notices a replica that died: how long a restarted one may wait for its id. */
+    private static final Duration OBSERVER_SESSION = Duration.ofSeconds(10);
 
     private final ControlPlaneSettings settings;
     private final Clock clock;
     private final Resources resources = new Resources("control-plane");
     private final PrometheusRegistry registry = ComponentMetrics.registry("control-plane");
-    private final AtomicBoolean observing = new AtomicBoolean();
-    private Context loop;
-    private DecisionLoop decisions;
-    private Claims claims;
+    private ShardRuntime runtime;
     private OperationsServer http;
 
     private ControlPlane(ControlPlaneSettings settings, Clock clock) {
@@ -80,51 +69,34 @@ public final class ControlPlane implements AutoCloseable {
     private void startParts() {
         KafkaAccess.verify(settings.kafka(), settings.replicaId(), List.of(settings.topics().policies(),
                 settings.topics().policyStatus(), settings.topics().decisions()), ACCESS_CHECK);
+        try (Admin admin = Admin.create(settings.kafka().admin(settings.replicaId() + "-id-check"))) {
+            ReplicaIdGuard.check(admin, observerGroup(), settings.replicaId(), OBSERVER_SESSION);
+        }
         Vertx vertx = Vertx.vertx();
         resources.add(() -> Await.result(vertx.close().toCompletionStage(), Duration.ofSeconds(10), "Vert.x"));
-        loop = vertx.getOrCreateContext();
+        Context loop = vertx.getOrCreateContext();
         Topics topics = settings.topics();
         RecordMetrics recordMetrics = new RecordMetrics(registry, topics)
                 .writes("directives", "decisions", "policy-status", "deadletter")
                 .reads("health", "heartbeat", "directives", "status", "policies", "policy-status");
         ControlPlaneMetrics metrics = new ControlPlaneMetrics(registry, recordMetrics);
-        WorldModel world = new WorldModel();
-        RegionLiveness liveness = new RegionLiveness();
-        PolicyBook policies = new PolicyBook();
-        MeshView view = new MeshView(loop, world, liveness, policies, clock);
-        Outbox outbox = new Outbox();
-        PolicyStatuses statuses = new PolicyStatuses(outbox, topics, clock);
-        decisions = new DecisionLoop(world, liveness, policies, Timers.on(loop), clock, outbox, topics, metrics);
-        decisions.cacheTtls(settings.cacheTtls());
-        claims = new Claims(decisions, statuses);
-        RecordIntake intake = new RecordIntake(topics, world, liveness, policies, statuses, decisions, outbox,
-                metrics, recordMetrics, clock);
-
-        resources.add(new RecordPoller("observer", observerConfig(), Subscriptions.everythingMatching(
-                everyTopic(topics)), records -> EventLoop.run(loop, () -> records.forEach(intake::accept)))
-                .countingInto(recordMetrics)
-                .onProgress(positions -> loop.runOnContext(ignored -> {
-                    observing.set(true);
-                    claims.progress(positions);
-                }))
-                .start());
-        OwnershipLoop ownership = resources.add(new OwnershipLoop(topics, ownershipConfig(),
-                settings.kafka().producer(settings.replicaId()), settings.groupId() + "-" + settings.replicaId(),
-                loop, claims, outbox, decisions, metrics, clock).start());
-        WorldGauges gauges = new WorldGauges(world, liveness, policies, statuses, clock,
-                settings.perServiceMetrics(), registry);
+        runtime = resources.add(new ShardRuntime(loop, topics, clock, metrics, settings.cacheTtls()));
+        ControlPlaneShard shard = runtime.shard();
+        MeshView view = new MeshView(loop, shard.world(), shard.liveness(), shard.policies(), clock);
+        runtime.observe(observerConfig(), everyTopic(topics), recordMetrics, metrics)
+                .own(topics, ownershipConfig(), settings.kafka().producer(settings.replicaId()),
+                        settings.groupId() + "-" + settings.replicaId(), metrics, recordMetrics, clock);
+        WorldGauges gauges = new WorldGauges(shard.world(), shard.liveness(), shard.policies(), shard.statuses(),
+                clock, settings.perServiceMetrics(), registry);
         loop.runOnContext(ignored -> {
             gauges.refresh();
             loop.owner().setPeriodic(GAUGE_REFRESH.toMillis(), timer -> gauges.refresh());
         });
-        ServicesApi api = new ServicesApi(loop, world, liveness, policies, clock);
+        ServicesApi api = new ServicesApi(loop, shard.world(), shard.liveness(), shard.policies(), clock);
         resources.add(view.tailDecisions(settings.kafka().consumer(settings.replicaId() + "-ui-decisions",
                 Optional.empty()), topics.decisions()));
         http = resources.add(OperationsServer.start(vertx, settings.httpHost(), settings.httpPort(), registry,
-                new Readiness()
-                        .check("kafka", () -> observing.get() ? Optional.empty()
-                                : Optional.of("has not read the topics yet"))
-                        .fatalCheck("ownership", ownership::failure),
+                runtime.readiness(),
                 router -> {
                     api.routes(router);
                     view.routes(router);
@@ -132,6 +104,10 @@ public final class ControlPlane implements AutoCloseable {
         LOG.atInfo().addKeyValue("group", settings.groupId()).addKeyValue("replica", settings.replicaId())
                 .addKeyValue("prefix", topics.prefix()).addKeyValue("http", http.port())
                 .log("control plane started");
+    }
+
+    private String observerGroup() {
+        return settings.groupId() + ".observer." + settings.replicaId();
     }
 
     /** Every topic the observer reads: all region topics, the policies and their statuses. */
@@ -143,7 +119,8 @@ public final class ControlPlane implements AutoCloseable {
 
     private Map<String, Object> observerConfig() {
         Map<String, Object> config = new HashMap<>(settings.kafka().consumer(settings.replicaId() + "-observer",
-                Optional.of(settings.groupId() + ".observer." + settings.replicaId())));
+                Optional.of(observerGroup())));
+        config.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, (int) OBSERVER_SESSION.toMillis());
         config.put(ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG, CooperativeStickyAssignor.class.getName());
         config.put(ConsumerConfig.METADATA_MAX_AGE_CONFIG, (int) settings.regionDiscoveryInterval().toMillis());
         config.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 2000);
@@ -166,7 +143,7 @@ public final class ControlPlane implements AutoCloseable {
 
     /** Completes once this replica decides for partitions the group gave it (caught up with what was committed). */
     public java.util.concurrent.CompletionStage<Void> ready() {
-        return claims.firstSettled();
+        return runtime.ready();
     }
 
     public PrometheusRegistry registry() {

@@ -12,7 +12,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.IntSupplier;
 
 /** The control plane's own metrics; gauges read atomics the event loop keeps, so any thread may scrape. */
-public final class ControlPlaneMetrics {
+public final class ControlPlaneMetrics implements io.meshpilot.controlplane.shard.DecisionMetrics {
 
     private final Counter decisions;
     private final Counter failovers;
@@ -20,6 +20,8 @@ public final class ControlPlaneMetrics {
     private final Counter directives;
     private final Counter transactions;
     private final Counter policies;
+    private final Counter recoveries;
+    private final Counter runtimeFailures;
     private final Histogram decisionLatency;
     private final SendListener records;
     private final AtomicInteger staleRegions = new AtomicInteger();
@@ -43,6 +45,13 @@ public final class ControlPlaneMetrics {
         policies = Counter.builder().name("meshpilot_policies_total")
                 .help("Policy records judged, by result (accepted, rejected, deleted).").labelNames("result")
                 .register(registry);
+        recoveries = Counter.builder().name("meshpilot_control_plane_recoveries_total")
+                .help("Times this replica's producer could not go on (fenced, or its transaction timed out) and it "
+                        + "joined the group again, rebuilding its decisions from the topics.").register(registry);
+        runtimeFailures = Counter.builder().name("meshpilot_control_plane_runtime_failures_total")
+                .help("Poll loops or handlers that failed; each stops the replica deciding (see /healthz).")
+                .labelNames("loop").register(registry);
+        List.of("observer", "ownership").forEach(runtimeFailures::initLabelValues);
         for (Reason reason : Reason.values()) {
             decisions.initLabelValues(reason.wireName());
         }
@@ -67,14 +76,17 @@ public final class ControlPlaneMetrics {
                 .register(registry);
     }
 
+    @Override
     public void decided(String reason) {
         decisions.labelValues(reason).inc();
     }
 
+    @Override
     public void failover() {
         failovers.inc();
     }
 
+    @Override
     public void failback() {
         failbacks.inc();
     }
@@ -91,18 +103,30 @@ public final class ControlPlaneMetrics {
         recordTopics.forEach(topic -> records.failed(topic, failure));
     }
 
+    public void recovery() {
+        recoveries.inc();
+    }
+
+    public void runtimeFailure(String loop) {
+        runtimeFailures.labelValues(loop).inc();
+    }
+
+    @Override
     public void policy(String result) {
         policies.labelValues(result).inc();
     }
 
+    @Override
     public void staleRegions(int count) {
         staleRegions.set(count);
     }
 
+    @Override
     public void globalOutages(int count) {
         globalOutages.set(count);
     }
 
+    @Override
     public void ownedPartitions(int count) {
         ownedPartitions.set(count);
     }

@@ -20,8 +20,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Polls a Kafka consumer on its own thread and hands each batch to a handler, waiting for the handler's stage before
- * polling again: the handler sets the pace (back-pressure) and sees batches one at a time, in order. A handler
- * failure is logged and the loop goes on; closing wakes the consumer and ends the loop.
+ * polling again: the handler sets the pace (back-pressure) and sees batches one at a time, in order. A handler that
+ * fails, or a poll that fails with anything but a retriable error, stops the loop for good: the batch is not skipped
+ * with the position moving on. {@link #failure()} says why (a component's health check), and the failure listener is
+ * told once. Closing wakes the consumer and ends the loop.
  */
 public final class RecordPoller implements AutoCloseable {
 
@@ -38,6 +40,8 @@ public final class RecordPoller implements AutoCloseable {
     private volatile boolean closing;
     private volatile RecordMetrics metrics;
     private volatile Consumer<Map<TopicPartition, Long>> progress;
+    private volatile Consumer<String> failureListener = failure -> { };
+    private volatile String failure;
 
     /**
      * @param subscriber called once on the poll thread before the first poll, to subscribe or assign
@@ -69,6 +73,17 @@ public final class RecordPoller implements AutoCloseable {
         return this;
     }
 
+    /** Told, once, why the loop stopped for good (a handler or a poll failed). */
+    public RecordPoller onFailure(Consumer<String> listener) {
+        this.failureListener = listener;
+        return this;
+    }
+
+    /** Why the loop stopped for good, if it did: the component's state no longer follows the topics. */
+    public java.util.Optional<String> failure() {
+        return java.util.Optional.ofNullable(failure);
+    }
+
     public RecordPoller start() {
         thread.start();
         return this;
@@ -84,8 +99,10 @@ public final class RecordPoller implements AutoCloseable {
             if (!closing) {
                 LOG.warn("poll loop {} woken up unexpectedly", thread.getName());
             }
+        } catch (HandlerFailed e) {
+            failed("handler failed: " + e.getCause(), e.getCause());
         } catch (RuntimeException e) {
-            LOG.error("poll loop {} stopped: {}", thread.getName(), e.toString(), e);
+            failed("poll failed: " + e, e);
         } finally {
             consumer.close(Duration.ofSeconds(5));
             stopped.countDown();
@@ -129,13 +146,25 @@ public final class RecordPoller implements AutoCloseable {
         }
     }
 
+    private void failed(String why, Throwable cause) {
+        failure = why;
+        LOG.error("poll loop {} stopped: {}", thread.getName(), why, cause);
+        failureListener.accept(why);
+    }
+
+    /** The handler failed on a batch: the loop stops rather than skip it. */
+    private static final class HandlerFailed extends RuntimeException {
+        HandlerFailed(Throwable cause) {
+            super(cause);
+        }
+    }
+
     private void awaitHandler(ConsumerRecords<String, byte[]> records) {
         CompletableFuture<?> handled;
         try {
             handled = handler.apply(records).toCompletableFuture();
         } catch (RuntimeException e) {
-            LOG.error("poll loop {}: handler failed: {}", thread.getName(), e.toString(), e);
-            return;
+            throw new HandlerFailed(e);
         }
         while (!closing) {
             try {
@@ -144,8 +173,7 @@ public final class RecordPoller implements AutoCloseable {
             } catch (TimeoutException e) {
                 // keep waiting; checking now and then whether we are closing
             } catch (ExecutionException e) {
-                LOG.error("poll loop {}: handler failed: {}", thread.getName(), e.getCause().toString(), e.getCause());
-                return;
+                throw new HandlerFailed(e.getCause());
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return;

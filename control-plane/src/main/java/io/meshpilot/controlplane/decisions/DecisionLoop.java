@@ -1,8 +1,11 @@
 package io.meshpilot.controlplane.decisions;
 
-import io.meshpilot.controlplane.ControlPlaneMetrics;
-import io.meshpilot.controlplane.Timers;
 import io.meshpilot.controlplane.policy.PolicyBook;
+import io.meshpilot.controlplane.shard.DecisionMetrics;
+import io.meshpilot.controlplane.shard.Output;
+import io.meshpilot.controlplane.shard.Result;
+import io.meshpilot.controlplane.shard.ShardTimers;
+import io.meshpilot.controlplane.shard.TimerKey;
 import io.meshpilot.controlplane.world.RegionLiveness;
 import io.meshpilot.controlplane.world.RegionRecords;
 import io.meshpilot.controlplane.world.WorldModel;
@@ -19,11 +22,9 @@ import io.meshpilot.schemas.Decision;
 import io.meshpilot.schemas.DirectiveStatus;
 import io.meshpilot.schemas.EndpointCounts;
 import io.meshpilot.schemas.PolicyMode;
-import io.meshpilot.schemas.RecordCodec;
 import io.meshpilot.schemas.ServiceDirective;
 import io.meshpilot.schemas.ServiceHealth;
 import io.meshpilot.schemas.ServiceKey;
-import io.meshpilot.schemas.Topics;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -37,49 +38,44 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Predicate;
-import org.apache.kafka.clients.producer.ProducerRecord;
 
 /**
  * Decides for the Services of the partitions this replica owns, whenever something that matters changes: a region's
- * health, a policy, a region falling silent or being heard again, or a failover or failback delay ending (a timer,
- * not a poll). Each decision runs the pure engine with the previous decision, and what changed (a region's
- * annotations or reason) goes to the outbox as directives with the Service's next version, plus one Decision record.
- * Confined to the event loop.
+ * health or status, a policy, a region falling silent or being heard again, or a decision's review time (a keyed
+ * timer, not a poll). Each decision runs the pure engine with the previous decision; what changed (a region's
+ * annotations, reason or what it waits for) is returned as directives with the Service's next version plus one
+ * Decision record. A directive is in flight from then until it is read back; if its transaction aborts, the Service
+ * is decided again. Failovers and failbacks are counted when they commit. Part of the shard: plain Java.
  */
 public final class DecisionLoop {
 
     private final WorldModel world;
     private final RegionLiveness liveness;
     private final PolicyBook policies;
-    private final Timers timers;
+    private final ShardTimers timers;
     private final Clock clock;
-    private final Outbox outbox;
-    private final Topics topics;
-    private final ControlPlaneMetrics metrics;
+    private final DecisionMetrics metrics;
     private final DecisionEngine engine = new DecisionEngine();
-    private final RecordCodec codec = RecordCodec.get();
     private final Set<Integer> owned = new HashSet<>();
     private final Map<ServiceKey, ServiceDecision> decisions = new HashMap<>();
     private final Set<ServiceKey> globalOutages = new HashSet<>();
-    private final Map<ServiceKey, Long> reviews = new HashMap<>();
+    /** Per Service, per region: the directive published and not read back yet. */
     private final Map<ServiceKey, Map<String, ServiceDirective>> inFlight = new HashMap<>();
-    private final Map<String, Long> silenceTimers = new HashMap<>();
-    private final Set<String> withdrawing = new HashSet<>();
-    private java.util.function.IntConsumer ownedListener = partition -> { };
+    /** Per Service, per region: the annotations its agent last reported applied. */
+    private final Map<ServiceKey, Map<String, Map<String, String>>> lastApplied = new HashMap<>();
+    /** Per Service, per region: the version of the latest directive published that withdraws its export. */
+    private final Map<ServiceKey, Map<String, Long>> withdrawals = new HashMap<>();
+    private final Set<ServiceRegion> tombstonesInFlight = new HashSet<>();
+    private java.util.function.IntFunction<Result> ownedListener = partition -> Result.NONE;
     private CacheTtls cacheTtls = CacheTtls.NEVER;
-    private final Map<ServiceRegion, Map<String, String>> lastApplied = new HashMap<>();
-    /** The version of the latest directive published that withdraws a region's export. */
-    private final Map<ServiceRegion, Long> withdrawals = new HashMap<>();
 
-    public DecisionLoop(WorldModel world, RegionLiveness liveness, PolicyBook policies, Timers timers, Clock clock,
-            Outbox outbox, Topics topics, ControlPlaneMetrics metrics) {
+    public DecisionLoop(WorldModel world, RegionLiveness liveness, PolicyBook policies, ShardTimers timers,
+            Clock clock, DecisionMetrics metrics) {
         this.world = world;
         this.liveness = liveness;
         this.policies = policies;
         this.timers = timers;
         this.clock = clock;
-        this.outbox = outbox;
-        this.topics = topics;
         this.metrics = metrics;
     }
 
@@ -88,18 +84,20 @@ public final class DecisionLoop {
         this.cacheTtls = perRegion;
     }
 
-    /** Also tells this listener of every partition this replica starts deciding for. */
-    public void onOwned(java.util.function.IntConsumer listener) {
+    /** Also asks this listener for what to publish when this replica starts deciding for a partition. */
+    public void onOwned(java.util.function.IntFunction<Result> listener) {
         this.ownedListener = listener;
     }
 
     /** This replica now decides for the partition (its state is caught up): decide each of its Services. */
-    public void own(int partition) {
-        if (owned.add(partition)) {
-            metrics.ownedPartitions(owned.size());
-            ownedListener.accept(partition);
-            world.servicesInPartition(partition).forEach(this::decide);
+    public Result own(int partition) {
+        if (!owned.add(partition)) {
+            return Result.NONE;
         }
+        metrics.ownedPartitions(owned.size());
+        Result.Builder result = Result.builder().add(ownedListener.apply(partition));
+        world.servicesInPartition(partition).forEach(service -> result.add(decide(service)));
+        return result.build();
     }
 
     /** Another replica decides for the partition now: forget its Services. */
@@ -118,25 +116,26 @@ public final class DecisionLoop {
         return Set.copyOf(owned);
     }
 
-    /** Something about the Service changed (its health in a region): decide again if it is this replica's. */
-    public void changed(ServiceKey service) {
-        decide(service);
+    /** Something about the Service changed (its health or status in a region): decide again if it is this replica's. */
+    public Result changed(ServiceKey service) {
+        return decide(service);
     }
 
     /** A policy changed: decide again for every owned Service it covers. */
-    public void policyChanged(String scope) {
-        world.services().stream().filter(service -> PolicyBook.covers(scope, service)).forEach(this::decide);
+    public Result policyChanged(String scope) {
+        Result.Builder result = Result.builder();
+        world.services().stream().filter(service -> PolicyBook.covers(scope, service))
+                .forEach(service -> result.add(decide(service)));
         world.regions().forEach(this::watchSilence);
+        return result.build();
     }
 
     /** A region's leading agent was heard; if it had fallen silent, its Services are decided again. */
-    public void heard(String region, Optional<Instant> before) {
+    public Result heard(String region, Optional<Instant> before) {
         Duration shortest = policies.staleAfters().iterator().next();
         boolean wasSilent = before.isEmpty() || before.get().plus(shortest).isBefore(clock.instant());
         watchSilence(region);
-        if (wasSilent) {
-            regionChanged(region);
-        }
+        return wasSilent ? regionChanged(region) : Result.NONE;
     }
 
     /** A published directive was read back from its topic: it is in force, no longer in flight. */
@@ -151,24 +150,9 @@ public final class DecisionLoop {
         }
     }
 
-    /** The transaction carrying these entries was aborted: they were never published; decide those again. */
-    public void aborted(List<Outbox.Entry> entries) {
-        Set<ServiceKey> again = new HashSet<>();
-        for (Outbox.Entry entry : entries) {
-            if (entry.record().value() == null && entry.record().topic().endsWith(".directives")) {
-                withdrawing.remove(entry.record().key() + "@" + topics.parse(entry.record().topic())
-                        .map(Topics.RegionTopic::region).orElse(""));
-            }
-            entry.directive().ifPresent(directive -> {
-                Map<String, ServiceDirective> flying = inFlight.get(directive.key());
-                if (flying != null && flying.remove(directive.region(), directive) && flying.isEmpty()) {
-                    inFlight.remove(directive.key());
-                }
-                dropDecision(directive.key());
-                again.add(directive.key());
-            });
-        }
-        again.forEach(this::decide);
+    /** A directive tombstone was read back: the region's directive is gone. */
+    public void observedWithdrawal(ServiceKey service, String region) {
+        tombstonesInFlight.remove(new ServiceRegion(service, region));
     }
 
     /** The decision this replica holds for a Service it owns. */
@@ -176,34 +160,38 @@ public final class DecisionLoop {
         return Optional.ofNullable(decisions.get(service));
     }
 
-    private void regionChanged(String region) {
-        world.servicesInRegion(region).forEach(this::decide);
+    /** For tests and the API: the Services of owned partitions that match. */
+    public List<ServiceKey> ownedServices(Predicate<ServiceKey> filter) {
+        return world.services().stream().filter(service -> world.partition(service).map(owned::contains)
+                .orElse(false)).filter(filter).toList();
+    }
+
+    private Result regionChanged(String region) {
+        Result.Builder result = Result.builder();
+        world.servicesInRegion(region).forEach(service -> result.add(decide(service)));
+        return result.build();
     }
 
     /** Fires when the region has been silent for the next staleAfter in force, to decide its Services again. */
     private void watchSilence(String region) {
-        Long timer = silenceTimers.remove(region);
-        if (timer != null) {
-            timers.cancel(timer);
-        }
-        Optional<Instant> heard = liveness.lastHeard(region);
+        TimerKey key = new TimerKey.Silence(region);
+        timers.cancel(key);
         Instant now = clock.instant();
-        heard.flatMap(last -> policies.staleAfters().stream().map(last::plus).filter(due -> !due.isBefore(now))
-                        .min(Comparator.naturalOrder()))
-                .ifPresent(due -> silenceTimers.put(region, timers.after(Duration.between(now, due).plusMillis(1),
-                        () -> {
-                            silenceTimers.remove(region);
-                            regionChanged(region);
-                            watchSilence(region);
-                        })));
+        liveness.lastHeard(region).flatMap(last -> policies.staleAfters().stream().map(last::plus)
+                        .filter(due -> !due.isBefore(now)).min(Comparator.naturalOrder()))
+                .ifPresent(due -> timers.schedule(key, Duration.between(now, due).plusMillis(1), () -> {
+                    Result result = regionChanged(region);
+                    watchSilence(region);
+                    return result;
+                }));
         metrics.staleRegions((int) world.regions().stream().filter(known -> liveness.lastHeard(known)
                 .map(last -> last.plus(Policy.DEFAULT.staleAfter()).isBefore(now)).orElse(true)).count());
     }
 
-    private void decide(ServiceKey service) {
+    private Result decide(ServiceKey service) {
         Optional<Integer> partition = world.partition(service);
         if (partition.isEmpty() || !owned.contains(partition.get())) {
-            return;
+            return Result.NONE;
         }
         Map<String, RegionRecords> records = world.service(service);
         List<RegionInput> inputs = new ArrayList<>();
@@ -222,8 +210,10 @@ public final class DecisionLoop {
         ServiceDecision decision = engine.decide(new DecisionInput(policy, inputs, previous, now));
         keepDecision(service, decision);
         review(service, decision);
-        publishChanges(service, partition.get(), decision, previous, records, now);
-        withdrawGoneRegions(service, partition.get(), records);
+        return Result.builder()
+                .add(publishChanges(service, partition.get(), decision, previous, records, now))
+                .add(withdrawGoneRegions(service, partition.get(), records))
+                .build();
     }
 
     /**
@@ -232,18 +222,19 @@ public final class DecisionLoop {
      * export was published since and is not applied yet (make before break counts an export only without one).
      */
     private Applied applied(ServiceKey service, String region, RegionRecords known) {
-        ServiceRegion key = new ServiceRegion(service, region);
         ServiceDirective inForce = known.directive();
         DirectiveStatus status = known.status();
         long appliedVersion = status != null && status.result() == DirectiveStatus.Result.APPLIED ? status.version()
                 : -1;
         if (inForce != null && appliedVersion == inForce.version()) {
-            lastApplied.put(key, inForce.annotations());
+            lastApplied.computeIfAbsent(service, key -> new HashMap<>()).put(region, inForce.annotations());
         }
         boolean inForceWithdraws = inForce != null && !exports(inForce.annotations())
                 && appliedVersion < inForce.version();
-        boolean withdrawing = inForceWithdraws || withdrawals.getOrDefault(key, -1L) > appliedVersion;
-        return new Applied(Optional.ofNullable(lastApplied.get(key)), withdrawing);
+        boolean withdrawing = inForceWithdraws
+                || withdrawals.getOrDefault(service, Map.of()).getOrDefault(region, -1L) > appliedVersion;
+        return new Applied(Optional.ofNullable(lastApplied.getOrDefault(service, Map.of()).get(region)),
+                withdrawing);
     }
 
     private static boolean exports(Map<String, String> annotations) {
@@ -254,45 +245,68 @@ public final class DecisionLoop {
     private record Applied(Optional<Map<String, String>> annotations, boolean withdrawalInFlight) {
     }
 
-    private void publishChanges(ServiceKey service, int partition, ServiceDecision decision,
+    private Result publishChanges(ServiceKey service, int partition, ServiceDecision decision,
             Optional<ServiceDecision> previous, Map<String, RegionRecords> records, Instant now) {
         List<RegionOutcome> changed = decision.regions().stream().filter(outcome -> !outcome.hold())
                 .filter(outcome -> differs(service, outcome)).toList();
         if (changed.isEmpty()) {
-            return;
+            return Result.NONE;
         }
         long version = nextVersion(service);
         Optional<Instant> cause = records.values().stream().map(RegionRecords::health).filter(Objects::nonNull)
                 .map(ServiceHealth::observedAt).max(Comparator.naturalOrder());
+        Result.Builder result = Result.builder();
+        List<ServiceDirective> sent = new ArrayList<>();
         for (RegionOutcome outcome : changed) {
             ServiceDirective directive = new ServiceDirective(outcome.region(), service.namespace(), service.name(),
                     version, outcome.annotations(), outcome.reason().wireName(), now, outcome.state().wireName(),
                     outcome.since(), List.copyOf(outcome.awaiting()));
             inFlight.computeIfAbsent(service, key -> new HashMap<>()).put(outcome.region(), directive);
             if (!exports(directive.annotations())) {
-                withdrawals.put(new ServiceRegion(service, outcome.region()), version);
+                withdrawals.computeIfAbsent(service, key -> new HashMap<>()).put(outcome.region(), version);
             }
-            outbox.add(new Outbox.Entry(record(topics.directives(outcome.region()), partition, service, directive),
-                    Optional.of(directive), cause));
-            count(outcome, previous.flatMap(earlier -> earlier.region(outcome.region())));
+            sent.add(directive);
+            result.output(new Output.Directive(partition, directive, cause));
+            Optional<RegionOutcome> before = previous.flatMap(earlier -> earlier.region(outcome.region()));
+            result.onCommit(() -> count(outcome, before));
         }
-        outbox.add(Outbox.Entry.of(record(topics.decisions(), partition, service, audit(service, decision, records,
-                now))));
+        result.output(new Output.DecisionLog(partition, audit(service, decision, records, now)));
+        return result.onAbort(() -> unsent(service, sent)).build();
+    }
+
+    /** The transaction carrying these directives aborted: they were never published; decide the Service again. */
+    private Result unsent(ServiceKey service, List<ServiceDirective> sent) {
+        Map<String, ServiceDirective> flying = inFlight.get(service);
+        for (ServiceDirective directive : sent) {
+            if (flying != null) {
+                flying.remove(directive.region(), directive);
+            }
+            Map<String, Long> withdrawn = withdrawals.get(service);
+            if (withdrawn != null) {
+                withdrawn.remove(directive.region(), directive.version());
+            }
+        }
+        if (flying != null && flying.isEmpty()) {
+            inFlight.remove(service);
+        }
+        dropDecision(service);
+        return decide(service);
     }
 
     /** A region where the Service is gone (its health withdrawn) loses its directive too, so compaction drops it. */
-    private void withdrawGoneRegions(ServiceKey service, int partition, Map<String, RegionRecords> records) {
+    private Result withdrawGoneRegions(ServiceKey service, int partition, Map<String, RegionRecords> records) {
+        Result.Builder result = Result.builder();
         records.forEach((region, known) -> {
-            if (known.health() == null && known.directive() != null && withdrawing.add(service + "@" + region)) {
-                outbox.add(Outbox.Entry.of(new ProducerRecord<>(topics.directives(region), partition,
-                        service.toString(), null)));
+            ServiceRegion target = new ServiceRegion(service, region);
+            if (known.health() == null && known.directive() != null && tombstonesInFlight.add(target)) {
+                result.output(new Output.DirectiveTombstone(partition, target));
+                result.onAbort(() -> {
+                    tombstonesInFlight.remove(target);
+                    return decide(service);
+                });
             }
         });
-    }
-
-    /** A directive tombstone was read back: the region's directive is gone. */
-    public void observedWithdrawal(ServiceKey service, String region) {
-        withdrawing.remove(service + "@" + region);
+        return result.build();
     }
 
     private boolean differs(ServiceKey service, RegionOutcome outcome) {
@@ -332,15 +346,10 @@ public final class DecisionLoop {
     }
 
     private void review(ServiceKey service, ServiceDecision decision) {
-        Long scheduled = reviews.remove(service);
-        if (scheduled != null) {
-            timers.cancel(scheduled);
-        }
-        decision.reviewAt().ifPresent(at -> reviews.put(service, timers.after(
-                Duration.between(clock.instant(), at).plusMillis(1), () -> {
-                    reviews.remove(service);
-                    decide(service);
-                })));
+        TimerKey key = new TimerKey.Review(service);
+        timers.cancel(key);
+        decision.reviewAt().ifPresent(at -> timers.schedule(key, Duration.between(clock.instant(), at).plusMillis(1),
+                () -> decide(service)));
     }
 
     private void keepDecision(ServiceKey service, ServiceDecision decision) {
@@ -361,13 +370,10 @@ public final class DecisionLoop {
 
     private void forget(ServiceKey service) {
         dropDecision(service);
-        lastApplied.keySet().removeIf(key -> key.service().equals(service));
-        withdrawals.keySet().removeIf(key -> key.service().equals(service));
+        lastApplied.remove(service);
+        withdrawals.remove(service);
         inFlight.remove(service);
-        Long scheduled = reviews.remove(service);
-        if (scheduled != null) {
-            timers.cancel(scheduled);
-        }
+        timers.cancel(new TimerKey.Review(service));
     }
 
     private Decision audit(ServiceKey service, ServiceDecision decision, Map<String, RegionRecords> records,
@@ -385,11 +391,6 @@ public final class DecisionLoop {
                 PolicyMode.valueOf(policy.mode().name()), decision.globalOutage(), regions);
     }
 
-    private ProducerRecord<String, byte[]> record(String topic, int partition, ServiceKey service,
-            io.meshpilot.schemas.MeshRecord value) {
-        return new ProducerRecord<>(topic, partition, service.toString(), codec.encode(value));
-    }
-
     static EndpointTally tally(EndpointCounts counts) {
         return new EndpointTally(counts.ready(), counts.serving(), counts.terminating(), counts.active(),
                 counts.fallback(), counts.exported(), counts.total());
@@ -399,11 +400,5 @@ public final class DecisionLoop {
     private Optional<Duration> cacheTtl(String region) {
         Duration ttl = cacheTtls.of(region);
         return ttl.isZero() ? Optional.empty() : Optional.of(ttl);
-    }
-
-    /** For tests and the API: the Services of owned partitions that match. */
-    public List<ServiceKey> ownedServices(Predicate<ServiceKey> filter) {
-        return world.services().stream().filter(service -> world.partition(service).map(owned::contains)
-                .orElse(false)).filter(filter).toList();
     }
 }

@@ -1,68 +1,69 @@
 package io.meshpilot.controlplane.policy;
 
-import io.meshpilot.controlplane.decisions.Outbox;
+import io.meshpilot.controlplane.shard.Output;
+import io.meshpilot.controlplane.shard.Result;
 import io.meshpilot.schemas.FieldError;
 import io.meshpilot.schemas.PolicyStatus;
-import io.meshpilot.schemas.RecordCodec;
-import io.meshpilot.schemas.Topics;
 import java.time.Clock;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
-import org.apache.kafka.clients.producer.ProducerRecord;
 
 /**
  * Answers each policy record with a {@code PolicyStatus} (accepted, or every error), once: only the replica that owns
- * the policies topic in the consumer group writes them, and a record already answered (its status read back from
- * {@code P.policy-status}) is not answered again after a restart or a hand-over. Confined to the event loop.
+ * the policies topic in the consumer group writes them, and a record already answered (its status committed, or read
+ * back from {@code P.policy-status}) is not answered again after a restart or a hand-over. An answer whose
+ * transaction aborts is given again. Part of the shard.
  */
 public final class PolicyStatuses {
 
-    /** The latest record of a scope and its verdict, waiting for an answer. */
-    private record Judged(String scope, int partition, long offset, List<FieldError> errors, List<String> warnings) {
+    /** Where a policy record sits in the policies topic: what a status answers. */
+    public record PolicyPosition(int partition, long offset) {
     }
 
-    private final Outbox outbox;
-    private final Topics topics;
+    /** The latest record of a scope and its verdict, waiting for an answer. */
+    private record Judged(String scope, PolicyPosition position, List<FieldError> errors, List<String> warnings) {
+    }
+
     private final Clock clock;
-    private final RecordCodec codec = RecordCodec.get();
     private final Map<String, Judged> latest = new HashMap<>();
-    private final Set<String> answered = new HashSet<>();
+    private final Set<PolicyPosition> answered = new HashSet<>();
+    private final Set<PolicyPosition> answering = new HashSet<>();
     private boolean writer;
 
-    public PolicyStatuses(Outbox outbox, Topics topics, Clock clock) {
-        this.outbox = outbox;
-        this.topics = topics;
+    public PolicyStatuses(Clock clock) {
         this.clock = clock;
     }
 
     /** A policy record judged: errors empty when accepted. */
-    public void judged(String scope, int partition, long offset, List<FieldError> errors) {
-        judged(scope, partition, offset, errors, List.of());
+    public Result judged(String scope, PolicyPosition position, List<FieldError> errors) {
+        return judged(scope, position, errors, List.of());
     }
 
     /** A policy record judged, with what its author should know of an accepted one. */
-    public void judged(String scope, int partition, long offset, List<FieldError> errors, List<String> warnings) {
-        Judged judged = new Judged(scope, partition, offset, errors, List.copyOf(warnings));
+    public Result judged(String scope, PolicyPosition position, List<FieldError> errors, List<String> warnings) {
+        Judged judged = new Judged(scope, position, errors, List.copyOf(warnings));
         latest.put(scope, judged);
-        if (writer) {
-            answer(judged);
-        }
+        return writer ? answer(judged) : Result.NONE;
     }
 
     /** A policy was deleted (a tombstone): so is its status, by the writer. */
-    public void deleted(String scope) {
+    public Result deleted(String scope) {
         latest.remove(scope);
-        if (writer) {
-            outbox.add(Outbox.Entry.of(new ProducerRecord<>(topics.policyStatus(), scope, null)));
-        }
+        return writer ? tombstone(scope) : Result.NONE;
+    }
+
+    private Result tombstone(String scope) {
+        return Result.of(new Output.PolicyAnswer(scope, Optional.empty()), () -> { },
+                () -> writer && !latest.containsKey(scope) ? tombstone(scope) : Result.NONE);
     }
 
     /** A status read back from the topic: that record is answered. */
     public void answered(PolicyStatus status) {
-        answered.add(status.policyPartition() + "@" + status.policyOffset());
+        answered.add(new PolicyPosition(status.policyPartition(), status.policyOffset()));
     }
 
     /** The scopes whose latest policy record was rejected. */
@@ -77,22 +78,35 @@ public final class PolicyStatuses {
     }
 
     /** This replica writes the statuses from now on: answer what is still unanswered. */
-    public void becomeWriter() {
+    public Result becomeWriter() {
         writer = true;
-        latest.values().forEach(this::answer);
+        Result.Builder result = Result.builder();
+        latest.values().forEach(judged -> result.add(answer(judged)));
+        return result.build();
     }
 
     public void stopWriting() {
         writer = false;
     }
 
-    private void answer(Judged judged) {
-        if (!answered.add(judged.partition() + "@" + judged.offset())) {
-            return;
+    public boolean writer() {
+        return writer;
+    }
+
+    private Result answer(Judged judged) {
+        PolicyPosition position = judged.position();
+        if (answered.contains(position) || !answering.add(position)) {
+            return Result.NONE;
         }
         PolicyStatus status = new PolicyStatus(judged.scope(), judged.errors().isEmpty(), judged.errors(),
-                judged.warnings(), judged.partition(), judged.offset(), clock.instant());
-        outbox.add(Outbox.Entry.of(new ProducerRecord<>(topics.policyStatus(), judged.scope(),
-                codec.encode(status))));
+                judged.warnings(), position.partition(), position.offset(), clock.instant());
+        return Result.of(new Output.PolicyAnswer(judged.scope(), Optional.of(status)), () -> {
+            answering.remove(position);
+            answered.add(position);
+        }, () -> {
+            answering.remove(position);
+            Judged now = latest.get(judged.scope());
+            return writer && now != null && now.position().equals(position) ? answer(now) : Result.NONE;
+        });
     }
 }

@@ -3,7 +3,9 @@ package io.meshpilot.controlplane.decisions;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.meshpilot.controlplane.ControlPlaneMetrics;
-import io.meshpilot.controlplane.ManualTime;
+import io.meshpilot.controlplane.shard.Pending;
+import io.meshpilot.controlplane.shard.ResultTimers;
+import io.meshpilot.testing.ManualTime;
 import io.meshpilot.controlplane.policy.PolicyBook;
 import io.meshpilot.controlplane.world.RegionLiveness;
 import io.meshpilot.controlplane.world.WorldModel;
@@ -37,13 +39,13 @@ class DecisionLoopTest {
     private final WorldModel world = new WorldModel();
     private final RegionLiveness liveness = new RegionLiveness();
     private final PolicyBook policies = new PolicyBook();
-    private final Outbox outbox = new Outbox();
+    private final Pending pending = new Pending();
     private final Topics topics = Topics.defaults();
     private DecisionLoop loop;
 
     @BeforeEach
     void start() {
-        loop = new DecisionLoop(world, liveness, policies, time, time, outbox, topics,
+        loop = new DecisionLoop(world, liveness, policies, new ResultTimers(time, pending::add), time,
                 new ControlPlaneMetrics(new PrometheusRegistry(), SendListener.NONE));
         policies.accept("*", new Policy("*", Mode.AUTO, 1, 0, Duration.ofSeconds(10), Duration.ofSeconds(30),
                 Duration.ofSeconds(15), List.of(), 0, Set.of()));
@@ -51,7 +53,7 @@ class DecisionLoopTest {
         heartbeat("eu");
         health("us", READY);
         health("eu", READY);
-        loop.own(0);
+        pending.add(loop.own(0));
     }
 
     @Test
@@ -127,10 +129,9 @@ class DecisionLoopTest {
 
     @Test
     void decidesAgainWhenATransactionIsAborted() {
-        List<Outbox.Entry> entries = outbox.drain();
-        loop.aborted(entries);
+        pending.abort();
 
-        assertThat(directives(outbox.drain())).extracting(ServiceDirective::region).containsExactlyInAnyOrder("eu",
+        assertThat(Pending.directives(pending.commit())).extracting(ServiceDirective::region).containsExactlyInAnyOrder("eu",
                 "us");
     }
 
@@ -153,29 +154,23 @@ class DecisionLoopTest {
     }
 
     private void heartbeat(String region) {
-        loop.heard(region, liveness.heard(new AgentHeartbeat(region, "agent-" + region, "test", time.instant(), 1,
-                true), time.instant()));
+        pending.add(loop.heard(region, liveness.heard(new AgentHeartbeat(region, "agent-" + region, "test",
+                time.instant(), 1, true), time.instant())));
     }
 
     private void health(String region, EndpointCounts endpoints) {
         world.health(SERVICE, region, 0, new ServiceHealth(region, SERVICE.namespace(), SERVICE.name(), endpoints,
                 time.instant(), "agent-" + region));
-        loop.changed(SERVICE);
+        pending.add(loop.changed(SERVICE));
     }
 
     /** What reached the outbox, as the observer would read it back: now in force. */
     private List<ServiceDirective> published() {
-        List<ServiceDirective> directives = directives(outbox.drain());
+        List<ServiceDirective> directives = Pending.directives(pending.commit());
         directives.forEach(directive -> {
             world.directive(SERVICE, directive.region(), 0, directive);
             loop.observed(directive);
         });
         return directives;
-    }
-
-    private static List<ServiceDirective> directives(List<Outbox.Entry> entries) {
-        return entries.stream().map(Outbox.Entry::record).filter(record -> record.topic().endsWith(".directives"))
-                .map(record -> ((Decoded.Valid<ServiceDirective>) RecordCodec.get().decode(record.value(),
-                        ServiceDirective.class)).record()).toList();
     }
 }

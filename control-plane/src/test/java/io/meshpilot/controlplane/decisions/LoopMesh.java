@@ -1,7 +1,9 @@
 package io.meshpilot.controlplane.decisions;
 
 import io.meshpilot.controlplane.ControlPlaneMetrics;
-import io.meshpilot.controlplane.ManualTime;
+import io.meshpilot.controlplane.shard.Pending;
+import io.meshpilot.controlplane.shard.ResultTimers;
+import io.meshpilot.testing.ManualTime;
 import io.meshpilot.controlplane.policy.PolicyBook;
 import io.meshpilot.controlplane.world.RegionLiveness;
 import io.meshpilot.controlplane.world.RegionRecords;
@@ -52,7 +54,7 @@ final class LoopMesh {
     final WorldModel world = new WorldModel();
     final RegionLiveness liveness = new RegionLiveness();
     final PolicyBook policies = new PolicyBook();
-    final Outbox outbox = new Outbox();
+    final Pending pending = new Pending();
     final Topics topics = Topics.defaults();
     final Map<String, EndpointCounts> truth = new TreeMap<>();
     final Map<String, Boolean> silent = new HashMap<>();
@@ -73,12 +75,12 @@ final class LoopMesh {
         }
         heartbeats();
         regions.forEach(this::report);
-        loop.own(0);
+        pending.add(loop.own(0));
         deliver();
     }
 
     private DecisionLoop newLoop() {
-        return new DecisionLoop(world, liveness, policies, time, time, outbox, topics,
+        return new DecisionLoop(world, liveness, policies, new ResultTimers(time, pending::add), time,
                 new ControlPlaneMetrics(new PrometheusRegistry(), SendListener.NONE));
     }
 
@@ -108,7 +110,7 @@ final class LoopMesh {
 
     void policy(Policy policy) {
         policies.accept("*", policy);
-        loop.policyChanged("*");
+        pending.add(loop.policyChanged("*"));
         deliver();
     }
 
@@ -119,8 +121,8 @@ final class LoopMesh {
     void handOver() {
         loop.disown(0);
         loop = newLoop();
-        truth.keySet().forEach(region -> loop.heard(region, Optional.empty()));
-        loop.own(0);
+        truth.keySet().forEach(region -> pending.add(loop.heard(region, Optional.empty())));
+        pending.add(loop.own(0));
         deliver();
     }
 
@@ -135,7 +137,7 @@ final class LoopMesh {
         world.status(SERVICE, region, 0, new DirectiveStatus(region, SERVICE.namespace(), SERVICE.name(),
                 directive.version(), DirectiveStatus.Result.APPLIED, "applied", time.instant(), "agent-" + region));
         afterEachApplication.accept(region);
-        loop.changed(SERVICE);
+        pending.add(loop.changed(SERVICE));
         deliver();
         return true;
     }
@@ -157,7 +159,7 @@ final class LoopMesh {
 
     /** Deciding again with nothing changed: the directives it would publish (none, at a fixpoint). */
     List<ServiceDirective> decideAgain() {
-        loop.changed(SERVICE);
+        pending.add(loop.changed(SERVICE));
         return deliver();
     }
 
@@ -223,8 +225,8 @@ final class LoopMesh {
 
     private void heartbeat(String region) {
         if (!silent.get(region)) {
-            loop.heard(region, liveness.heard(new AgentHeartbeat(region, "agent-" + region, "test", time.instant(), 1,
-                    true), time.instant()));
+            pending.add(loop.heard(region, liveness.heard(new AgentHeartbeat(region, "agent-" + region, "test",
+                    time.instant(), 1, true), time.instant())));
             deliver();
         }
     }
@@ -233,7 +235,7 @@ final class LoopMesh {
         if (!silent.get(region)) {
             world.health(SERVICE, region, 0, new ServiceHealth(region, SERVICE.namespace(), SERVICE.name(),
                     truth.get(region), time.instant(), "agent-" + region));
-            loop.changed(SERVICE);
+            pending.add(loop.changed(SERVICE));
             deliver();
         }
     }
@@ -241,16 +243,12 @@ final class LoopMesh {
     /** What reached the outbox, read back as the observer would: the directives now in force. */
     private List<ServiceDirective> deliver() {
         List<ServiceDirective> directives = new ArrayList<>();
-        for (Outbox.Entry entry : outbox.drain()) {
-            if (entry.record().topic().endsWith(".directives") && entry.record().value() != null) {
-                ServiceDirective directive = ((Decoded.Valid<ServiceDirective>) RecordCodec.get().decode(
-                        entry.record().value(), ServiceDirective.class)).record();
-                world.directive(SERVICE, directive.region(), 0, directive);
-                loop.observed(directive);
-                unapplied.put(directive.region(), directive);
-                directives.add(directive);
-                published.add(directive);
-            }
+        for (ServiceDirective directive : Pending.directives(pending.commit())) {
+            world.directive(SERVICE, directive.region(), 0, directive);
+            loop.observed(directive);
+            unapplied.put(directive.region(), directive);
+            directives.add(directive);
+            published.add(directive);
         }
         return directives;
     }

@@ -2,8 +2,7 @@ package io.meshpilot.controlplane.world;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.meshpilot.controlplane.ManualTime;
-import io.meshpilot.controlplane.decisions.Outbox;
+import io.meshpilot.testing.ManualTime;
 import io.meshpilot.controlplane.policy.PolicyBook;
 import io.meshpilot.controlplane.policy.PolicyStatuses;
 import io.meshpilot.schemas.AgentHeartbeat;
@@ -33,8 +32,7 @@ class WorldGaugesTest {
     private final ManualTime time = new ManualTime(Instant.parse("2026-11-25T12:00:00Z"));
     private final WorldModel world = new WorldModel();
     private final RegionLiveness liveness = new RegionLiveness();
-    private final PolicyStatuses policyStatuses = new PolicyStatuses(new Outbox(), Topics.defaults(),
-            time);
+    private final PolicyStatuses policyStatuses = new PolicyStatuses(time);
     private final PrometheusRegistry registry = new PrometheusRegistry();
 
     @BeforeEach
@@ -81,8 +79,8 @@ class WorldGaugesTest {
         directive(ECHO, "us", "local-healthy");
         status(HELLO, "us", DirectiveStatus.Result.FAILED);
         status(ECHO, "us", DirectiveStatus.Result.APPLIED);
-        policyStatuses.judged("default/echo", 0, 3, List.of(new FieldError("mode", "must be one of auto, pinned")));
-        policyStatuses.judged("*", 0, 4, List.of());
+        policyStatuses.judged("default/echo", new PolicyStatuses.PolicyPosition(0, 3), List.of(new FieldError("mode", "must be one of auto, pinned")));
+        policyStatuses.judged("*", new PolicyStatuses.PolicyPosition(0, 4), List.of());
 
         MetricsPage page = refreshedPage(false);
 

@@ -1,7 +1,6 @@
-package io.meshpilot.controlplane.ownership;
+package io.meshpilot.controlplane.runtime;
 
-import io.meshpilot.controlplane.decisions.DecisionLoop;
-import io.meshpilot.controlplane.policy.PolicyStatuses;
+import io.meshpilot.controlplane.shard.ControlPlaneShard;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Iterator;
@@ -26,15 +25,15 @@ public final class Claims {
     record Claim(int partition, boolean policies, Map<TopicPartition, Long> required) {
     }
 
-    private final DecisionLoop decisions;
-    private final PolicyStatuses statuses;
+    private final ControlPlaneShard shard;
+    private final Outbox outbox;
     private final List<Claim> waiting = new ArrayList<>();
     private final Map<TopicPartition, Long> observed = new HashMap<>();
     private final CompletableFuture<Void> firstSettled = new CompletableFuture<>();
 
-    public Claims(DecisionLoop decisions, PolicyStatuses statuses) {
-        this.decisions = decisions;
-        this.statuses = statuses;
+    public Claims(ControlPlaneShard shard, Outbox outbox) {
+        this.shard = shard;
+        this.outbox = outbox;
     }
 
     /** The group assigned a partition index of the region topics. */
@@ -52,10 +51,13 @@ public final class Claims {
     /** The group took partitions away (a rebalance): stop acting on them at once. */
     void release(List<Integer> partitions, boolean policies) {
         waiting.removeIf(claim -> claim.policies() ? policies : partitions.contains(claim.partition()));
-        partitions.forEach(decisions::disown);
-        if (policies) {
-            statuses.stopWriting();
-        }
+        shard.release(partitions, policies);
+    }
+
+    /** This replica's membership ended (its producer is being re-created): it acts on nothing until claims again. */
+    void releaseAll() {
+        waiting.clear();
+        shard.release(List.copyOf(shard.decisions().ownedPartitions()), shard.statuses().writer());
     }
 
     /** How far the observer has read, after each of its polls. */
@@ -81,15 +83,14 @@ public final class Claims {
                     observed.getOrDefault(required.getKey(), -1L) >= required.getValue())) {
                 claims.remove();
                 if (claim.policies()) {
-                    LOG.atInfo().log("answering policy records");
-                    statuses.becomeWriter();
+                    outbox.add(shard.answerPolicies());
                 } else {
                     LOG.atDebug().addKeyValue("partition", claim.partition()).log("deciding for partition");
-                    decisions.own(claim.partition());
+                    outbox.add(shard.own(claim.partition()));
                 }
             }
         }
-        if (waiting.isEmpty() && !decisions.ownedPartitions().isEmpty()) {
+        if (waiting.isEmpty() && !shard.decisions().ownedPartitions().isEmpty()) {
             firstSettled.complete(null);
         }
     }

@@ -1,8 +1,10 @@
-package io.meshpilot.controlplane.ownership;
+package io.meshpilot.controlplane.runtime;
 
+import io.github.resilience4j.core.IntervalFunction;
 import io.meshpilot.controlplane.ControlPlaneMetrics;
-import io.meshpilot.controlplane.decisions.DecisionLoop;
-import io.meshpilot.controlplane.decisions.Outbox;
+import io.meshpilot.controlplane.shard.Output;
+import io.meshpilot.controlplane.shard.Result;
+import io.meshpilot.kafka.RecordMetrics;
 import io.meshpilot.runtime.Await;
 import io.meshpilot.runtime.EventLoop;
 import io.meshpilot.schemas.Topics;
@@ -30,10 +32,16 @@ import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.consumer.RangeAssignor;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.AuthenticationException;
+import org.apache.kafka.common.errors.AuthorizationException;
+import org.apache.kafka.common.errors.InvalidProducerEpochException;
+import org.apache.kafka.common.errors.OutOfOrderSequenceException;
 import org.apache.kafka.common.errors.ProducerFencedException;
+import org.apache.kafka.common.errors.TransactionAbortableException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -44,47 +52,64 @@ import org.slf4j.LoggerFactory;
  * the same partition index of every region's health topic, so it owns a Service in every region) and the policies
  * topic to one of them. Every batch of the outbox is published in one transaction together with this member's
  * consumer offsets, so the group coordinator fences it: a replica that lost its partitions cannot commit, and what it
- * sent is never read by the agents (read_committed). Runs on its own thread; the outbox is drained on the event loop.
+ * sent is never read by the agents (read_committed). After a commit the results' commit actions run on the event
+ * loop, after an abort their abort actions (what to publish instead).
+ *
+ * <p>A producer that cannot go on (fenced, its transaction timed out by the coordinator during a broker outage) is
+ * not the end: the session ends, this replica gives up every claim, and a new consumer and producer join again; the
+ * shard rebuilds its decisions from the topics as it re-claims the partitions. Only {@value #MOST_RECOVERIES}
+ * failed sessions in a row (none committing) stop it for good, and {@link #failure()} says why.
  */
 public final class OwnershipLoop implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(OwnershipLoop.class);
     private static final Duration POLL = Duration.ofMillis(500);
     private static final Duration LOOP_TIMEOUT = Duration.ofSeconds(30);
+    static final int MOST_RECOVERIES = 5;
 
     private final Topics topics;
     private final Context loop;
     private final Claims claims;
     private final Outbox outbox;
-    private final DecisionLoop decisions;
+    private final OutputEncoder encoder;
     private final ControlPlaneMetrics metrics;
+    private final RecordMetrics recordMetrics;
     private final Clock clock;
-    private final KafkaConsumer<String, byte[]> consumer;
+    private final Map<String, Object> consumerConfig;
     private final Map<String, Object> producerConfig;
     private final Thread thread;
+    private final Runnable onFailure;
     private final CountDownLatch stopped = new CountDownLatch(1);
+    private final IntervalFunction backoff = IntervalFunction.ofExponentialBackoff(Duration.ofMillis(200), 2.0,
+            Duration.ofSeconds(10));
+    private final CountDownLatch closed = new CountDownLatch(1);
     private volatile boolean closing;
+    private boolean broken;
     private volatile String failure;
+    private volatile String recovering;
+    private volatile KafkaConsumer<String, byte[]> consumer;
     private KafkaProducer<String, byte[]> producer;
+    private int failedSessions;
 
     public OwnershipLoop(Topics topics, Map<String, Object> consumerConfig, Map<String, Object> producerConfig,
-            String transactionalId, Context loop, Claims claims, Outbox outbox, DecisionLoop decisions,
-            ControlPlaneMetrics metrics, Clock clock) {
+            String transactionalId, Context loop, Claims claims, Outbox outbox, ControlPlaneMetrics metrics,
+            RecordMetrics recordMetrics, Clock clock, Runnable onFailure) {
+        this.onFailure = onFailure;
         this.topics = topics;
         this.loop = loop;
         this.claims = claims;
         this.outbox = outbox;
-        this.decisions = decisions;
+        this.encoder = new OutputEncoder(topics);
         this.metrics = metrics;
+        this.recordMetrics = recordMetrics;
         this.clock = clock;
-        Map<String, Object> grouped = new HashMap<>(consumerConfig);
-        grouped.put("partition.assignment.strategy", RangeAssignor.class.getName());
-        this.consumer = new KafkaConsumer<>(grouped);
+        this.consumerConfig = new HashMap<>(consumerConfig);
+        this.consumerConfig.put("partition.assignment.strategy", RangeAssignor.class.getName());
         this.producerConfig = new HashMap<>(producerConfig);
         this.producerConfig.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, transactionalId);
         this.thread = new Thread(this::run, "ownership");
         this.thread.setDaemon(true);
-        outbox.onFirstEntry(consumer::wakeup);
+        outbox.onFirstEntry(this::wake);
     }
 
     public OwnershipLoop start() {
@@ -92,38 +117,98 @@ public final class OwnershipLoop implements AutoCloseable {
         return this;
     }
 
-    /** Why this replica stopped deciding, if it did (fenced by another with its transactional id). */
+    /** Why this replica stopped deciding for good, if it did. */
     public Optional<String> failure() {
         return Optional.ofNullable(failure);
     }
 
+    /** Why this replica is re-joining the group now, if it is (it decides nothing meanwhile). */
+    public Optional<String> recovering() {
+        return Optional.ofNullable(recovering);
+    }
+
+    private void wake() {
+        KafkaConsumer<String, byte[]> current = consumer;
+        if (current != null) {
+            current.wakeup();
+        }
+    }
+
     private void run() {
+        try {
+            while (!closing) {
+                try {
+                    session();
+                } catch (SessionEnded e) {
+                    recover(e);
+                }
+            }
+        } catch (WakeupException e) {
+            // closing
+        } catch (GaveUp e) {
+            onFailure.run();
+        } catch (RuntimeException e) {
+            failure = e.toString();
+            LOG.atError().addKeyValue("error", e.toString()).log("ownership loop stopped", e);
+            onFailure.run();
+        } finally {
+            stopped.countDown();
+        }
+    }
+
+    /** One membership: a producer and a consumer, until closing or until the producer cannot go on. */
+    private void session() {
+        broken = false;
         try {
             producer = new KafkaProducer<>(producerConfig);
             producer.initTransactions();
+            consumer = new KafkaConsumer<>(consumerConfig);
             consumer.subscribe(ownedTopics(), new Rebalance());
             while (!closing) {
                 try {
                     consumer.poll(POLL);
                 } catch (WakeupException e) {
                     if (closing) {
-                        break;
+                        return;
                     }
                 }
                 publish();
             }
-        } catch (ProducerFencedException e) {
-            failure = "fenced: another control-plane replica uses transactional id "
-                    + producerConfig.get(ProducerConfig.TRANSACTIONAL_ID_CONFIG);
-            LOG.atError().addKeyValue("error", failure).log("stopped deciding");
-        } catch (WakeupException e) {
-            // closing
-        } catch (RuntimeException e) {
-            failure = e.toString();
-            LOG.atError().addKeyValue("error", e.toString()).log("ownership loop stopped", e);
+        } catch (WakeupException | AuthenticationException | AuthorizationException e) {
+            throw e;
+        } catch (SessionEnded e) {
+            broken = true;
+            throw e;
+        } catch (KafkaException e) {
+            broken = true;
+            throw new SessionEnded(e);
         } finally {
-            closeQuietly();
-            stopped.countDown();
+            closeSession();
+        }
+    }
+
+    /** Gives up every claim, waits a little (longer each time) and lets the next session join again. */
+    private void recover(SessionEnded ended) {
+        failedSessions++;
+        metrics.recovery();
+        String why = ended.getCause().toString();
+        if (failedSessions > MOST_RECOVERIES) {
+            failure = "the producer could not go on " + failedSessions + " times in a row (last: " + why + ")";
+            LOG.atError().addKeyValue("error", failure).log("stopped deciding");
+            throw new GaveUp();
+        }
+        recovering = why;
+        LOG.atWarn().addKeyValue("error", why).addKeyValue("attempt", failedSessions)
+                .log("producer cannot go on; joining again and rebuilding decisions from the topics");
+        onLoop(() -> {
+            claims.releaseAll();
+            outbox.drain().forEach(result -> result.onAbort().forEach(instead -> outbox.add(instead.get())));
+            return null;
+        });
+        try {
+            closed.await(backoff.apply(failedSessions), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
@@ -134,17 +219,18 @@ public final class OwnershipLoop implements AutoCloseable {
 
     /** Publishes what the outbox holds in one transaction with this member's offsets. */
     private void publish() {
-        List<Outbox.Entry> entries = onLoop(outbox::drain);
-        if (entries.isEmpty()) {
+        List<Result> results = onLoop(outbox::drain);
+        if (results.isEmpty()) {
             return;
         }
+        List<Output> outputs = results.stream().flatMap(result -> result.outputs().stream()).toList();
         Set<TopicPartition> assigned = consumer.assignment();
         try {
             if (assigned.isEmpty()) {
                 throw new KafkaException("no partitions assigned any more");
             }
             producer.beginTransaction();
-            entries.forEach(entry -> producer.send(entry.record()));
+            outputs.forEach(output -> producer.send(encoder.encode(output)));
             Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
             assigned.forEach(partition -> offsets.put(partition,
                     new OffsetAndMetadata(uninterrupted(() -> consumer.position(partition)))));
@@ -154,33 +240,49 @@ public final class OwnershipLoop implements AutoCloseable {
             producer.flush();
             producer.sendOffsetsToTransaction(offsets, group);
             producer.commitTransaction();
-            committed(entries);
-        } catch (ProducerFencedException e) {
+        } catch (ProducerFencedException | InvalidProducerEpochException | OutOfOrderSequenceException e) {
+            aborted(results, outputs, e);
             throw e;
         } catch (KafkaException e) {
-            LOG.atWarn().addKeyValue("records", entries.size()).addKeyValue("error", e.toString())
+            LOG.atWarn().addKeyValue("records", outputs.size()).addKeyValue("error", e.toString())
                     .log("transaction aborted; its decisions are made again");
-            abortQuietly();
-            metrics.aborted(topicsOf(entries), e);
-            loop.runOnContext(ignored -> decisions.aborted(entries));
+            if (!abortQuietly()) {
+                aborted(results, outputs, e);
+                throw new SessionEnded(e);
+            }
+            aborted(results, outputs, e);
+            return;
         }
+        committed(results, outputs);
     }
 
-    private void committed(List<Outbox.Entry> entries) {
+    private void committed(List<Result> results, List<Output> outputs) {
+        failedSessions = 0;
+        recovering = null;
         Instant now = clock.instant();
         List<Duration> latencies = new ArrayList<>();
         int directives = 0;
-        for (Outbox.Entry entry : entries) {
-            if (entry.directive().isPresent()) {
+        for (Output output : outputs) {
+            if (output instanceof Output.Directive directive) {
                 directives++;
-                entry.causedAt().ifPresent(cause -> latencies.add(Duration.between(cause, now)));
+                directive.causedAt().ifPresent(cause -> latencies.add(Duration.between(cause, now)));
+            } else if (output instanceof Output.DeadLetter letter) {
+                recordMetrics.deadLettered(letter.origin().topic(), OutputEncoder.cause(letter));
             }
         }
-        metrics.committed(topicsOf(entries), directives, latencies);
+        metrics.committed(topicsOf(outputs), directives, latencies);
+        loop.runOnContext(ignored -> results.forEach(result -> result.onCommit().forEach(Runnable::run)));
     }
 
-    private static List<String> topicsOf(List<Outbox.Entry> entries) {
-        return entries.stream().map(entry -> entry.record().topic()).toList();
+    /** The outputs were never published: each result's abort action says what to publish instead. */
+    private void aborted(List<Result> results, List<Output> outputs, KafkaException e) {
+        metrics.aborted(topicsOf(outputs), e);
+        loop.runOnContext(ignored -> results.forEach(result -> result.onAbort()
+                .forEach(instead -> outbox.add(instead.get()))));
+    }
+
+    private List<String> topicsOf(List<Output> outputs) {
+        return outputs.stream().map(encoder::encode).map(ProducerRecord::topic).toList();
     }
 
     /** What the observer must have read before this replica acts on the partitions. */
@@ -239,21 +341,22 @@ public final class OwnershipLoop implements AutoCloseable {
             if (partitions.isEmpty()) {
                 return;
             }
-            publish();
-            List<Integer> indexes = indexes(partitions);
-            boolean policies = partitions.stream().anyMatch(p -> p.topic().equals(topics.policies()));
-            LOG.atInfo().addKeyValue("partitions", indexes).log("partitions revoked");
-            OwnershipLoop.this.<Void>onLoop(() -> {
-                claims.release(indexes, policies);
-                return null;
-            });
+            if (!broken) {
+                publish();
+            }
+            release(partitions);
+            LOG.atInfo().addKeyValue("partitions", indexes(partitions)).log("partitions revoked");
         }
 
         @Override
         public void onPartitionsLost(Collection<TopicPartition> partitions) {
+            release(partitions);
+        }
+
+        private void release(Collection<TopicPartition> partitions) {
             List<Integer> indexes = indexes(partitions);
             boolean policies = partitions.stream().anyMatch(p -> p.topic().equals(topics.policies()));
-            OwnershipLoop.this.<Void>onLoop(() -> {
+            onLoop(() -> {
                 claims.release(indexes, policies);
                 return null;
             });
@@ -282,29 +385,55 @@ public final class OwnershipLoop implements AutoCloseable {
         return Await.result(EventLoop.call(loop, action), LOOP_TIMEOUT, "the control plane's event loop");
     }
 
-    private void abortQuietly() {
+    /** Whether the producer could abort (and so go on); one that cannot must be replaced. */
+    private boolean abortQuietly() {
         try {
             producer.abortTransaction();
+            return true;
+        } catch (TransactionAbortableException e) {
+            return false;
         } catch (KafkaException e) {
             LOG.atDebug().addKeyValue("error", e.toString()).log("abort failed");
+            return false;
         }
     }
 
-    private void closeQuietly() {
-        try {
-            consumer.close(Duration.ofSeconds(5));
-        } catch (RuntimeException e) {
-            LOG.atDebug().addKeyValue("error", e.toString()).log("consumer close failed");
+    private void closeSession() {
+        KafkaConsumer<String, byte[]> current = consumer;
+        consumer = null;
+        if (current != null) {
+            try {
+                current.close(Duration.ofSeconds(5));
+            } catch (RuntimeException e) {
+                LOG.atDebug().addKeyValue("error", e.toString()).log("consumer close failed");
+            }
         }
         if (producer != null) {
-            producer.close(Duration.ofSeconds(5));
+            try {
+                producer.close(Duration.ofSeconds(5));
+            } catch (RuntimeException e) {
+                LOG.atDebug().addKeyValue("error", e.toString()).log("producer close failed");
+            }
+            producer = null;
+        }
+    }
+
+    /** Too many sessions in a row could not go on. */
+    private static final class GaveUp extends RuntimeException {
+    }
+
+    /** The producer of this session cannot go on. */
+    private static final class SessionEnded extends RuntimeException {
+        SessionEnded(Throwable cause) {
+            super(cause);
         }
     }
 
     @Override
     public void close() {
         closing = true;
-        consumer.wakeup();
+        closed.countDown();
+        wake();
         try {
             if (!stopped.await(15, TimeUnit.SECONDS)) {
                 LOG.atWarn().log("ownership loop did not stop within 15 s");

@@ -1,0 +1,19 @@
+package io.meshpilot.controlplane.shard;
+
+import io.meshpilot.schemas.ServiceKey;
+
+/** What a shard timer is for: at most one is pending per key. */
+public sealed interface TimerKey {
+
+    /** The Service's decision names a review time (a delay ends, a capacity window closes). */
+    record Review(ServiceKey service) implements TimerKey {
+    }
+
+    /** The region falls silent at the next staleAfter in force unless its agent is heard first. */
+    record Silence(String region) implements TimerKey {
+    }
+
+    /** A pin (a policy with an end) runs out. */
+    record PolicyExpiry(String scope) implements TimerKey {
+    }
+}
