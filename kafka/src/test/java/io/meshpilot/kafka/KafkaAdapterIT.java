@@ -77,6 +77,39 @@ class KafkaAdapterIT {
     }
 
     @Test
+    void aHandlerThatThrowsStopsThePollerForGoodInsteadOfSkippingItsBatch(EmbeddedKafkaBroker kafka, Topics topics)
+            throws Exception {
+        KafkaSettings settings = KafkaSettings.bootstrap(kafka.bootstrapServers());
+        provision(settings, topics);
+        List<String> handled = new CopyOnWriteArrayList<>();
+        List<String> told = new CopyOnWriteArrayList<>();
+
+        try (RecordSender sender = new RecordSender(settings.producer("test"), "test");
+             RecordPoller poller = new RecordPoller("test", settings.consumer("test", Optional.empty()),
+                     Subscriptions.wholeTopicFromBeginning(topics.heartbeat("us")),
+                     records -> {
+                         records.forEach(record -> {
+                             String agent = decode(record).agentId();
+                             if (agent.equals("agent-2")) {
+                                 throw new IllegalStateException("cannot handle " + agent);
+                             }
+                             handled.add(agent);
+                         });
+                         return CompletableFuture.completedFuture(null);
+                     }).onFailure(told::add).start()) {
+            for (int i = 1; i <= 3; i++) {
+                sender.send(topics.heartbeat("us"), "agent-" + i, heartbeat("agent-" + i))
+                        .toCompletableFuture().get(30, TimeUnit.SECONDS);
+            }
+
+            await().atMost(Duration.ofSeconds(30)).until(() -> poller.failure().isPresent());
+            assertThat(poller.failure()).get().asString().contains("cannot handle agent-2");
+            assertThat(told).singleElement().asString().contains("cannot handle agent-2");
+            assertThat(handled).doesNotContain("agent-3");
+        }
+    }
+
+    @Test
     void deadLettersKeepTheOriginalBytesAndSayWhy(EmbeddedKafkaBroker kafka, Topics topics) throws Exception {
         KafkaSettings settings = KafkaSettings.bootstrap(kafka.bootstrapServers());
         provision(settings, topics);
