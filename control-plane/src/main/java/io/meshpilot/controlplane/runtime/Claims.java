@@ -21,8 +21,18 @@ public final class Claims {
 
     private static final Logger LOG = LoggerFactory.getLogger(Claims.class);
 
-    /** A partition index of the region topics, or the policies topic, waiting for the observer to catch up. */
-    record Claim(int partition, boolean policies, Map<TopicPartition, Long> required) {
+    /** What was claimed: a partition index of the region topics, or the policies topic. */
+    sealed interface Claimed {
+    }
+
+    record RegionPartition(int index) implements Claimed {
+    }
+
+    record PolicyAnswers() implements Claimed {
+    }
+
+    /** A claim waiting for the observer to catch up with what was committed when it was made. */
+    record Claim(Claimed what, Map<TopicPartition, Long> required) {
     }
 
     private final ControlPlaneShard shard;
@@ -38,19 +48,20 @@ public final class Claims {
 
     /** The group assigned a partition index of the region topics. */
     void claimPartition(int partition, Map<TopicPartition, Long> required) {
-        waiting.add(new Claim(partition, false, Map.copyOf(required)));
+        waiting.add(new Claim(new RegionPartition(partition), Map.copyOf(required)));
         grant();
     }
 
     /** The group assigned the policies topic: this replica will answer policy records. */
     void claimPolicies(Map<TopicPartition, Long> required) {
-        waiting.add(new Claim(-1, true, Map.copyOf(required)));
+        waiting.add(new Claim(new PolicyAnswers(), Map.copyOf(required)));
         grant();
     }
 
     /** The group took partitions away (a rebalance): stop acting on them at once. */
     void release(List<Integer> partitions, boolean policies) {
-        waiting.removeIf(claim -> claim.policies() ? policies : partitions.contains(claim.partition()));
+        waiting.removeIf(claim -> claim.what() instanceof RegionPartition partition ? partitions.contains(
+                partition.index()) : policies);
         shard.release(partitions, policies);
     }
 
@@ -82,11 +93,11 @@ public final class Claims {
             if (claim.required().entrySet().stream().allMatch(required ->
                     observed.getOrDefault(required.getKey(), -1L) >= required.getValue())) {
                 claims.remove();
-                if (claim.policies()) {
-                    outbox.add(shard.answerPolicies());
+                if (claim.what() instanceof RegionPartition partition) {
+                    LOG.atDebug().addKeyValue("partition", partition.index()).log("deciding for partition");
+                    outbox.add(shard.own(partition.index()));
                 } else {
-                    LOG.atDebug().addKeyValue("partition", claim.partition()).log("deciding for partition");
-                    outbox.add(shard.own(claim.partition()));
+                    outbox.add(shard.answerPolicies());
                 }
             }
         }
