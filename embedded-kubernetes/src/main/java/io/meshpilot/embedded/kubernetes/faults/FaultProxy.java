@@ -21,6 +21,7 @@ import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.RequestOptions;
+import io.vertx.core.net.PemKeyCertOptions;
 import io.vertx.core.net.PemTrustOptions;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -45,11 +46,14 @@ import java.util.function.Predicate;
  * every read of leases until cleared". Everything else passes through untouched, watches included (the API server's
  * chunked stream is relayed as it comes). It counts the API server's own answers, so a test can show a real 409.
  *
- * <p>Clients speak plain HTTP to the proxy and the proxy speaks TLS to the API server, verifying it with the region's
- * CA: to pick requests the proxy must read them, so it terminates TLS anyway, and plain HTTP on loopback needs no
- * certificate of its own that fabric8 and kubectl would have to trust. Bearer tokens pass through, so the API server
- * still authenticates and authorizes every request as the client's user. The proxy's client configuration asks
- * fabric8 for HTTP watches (as kubectl's), since it relays no WebSocket upgrades.
+ * <p>To pick requests the proxy must read them, so it terminates TLS: it serves HTTPS on 127.0.0.1 with the API
+ * server's own self-signed certificate and key (same host, same CA), so a kubeconfig for the proxy differs from the
+ * API server's only in its port, and fabric8 and kubectl trust it as they trust the server. Plain HTTP would not do:
+ * kubectl sends no bearer token over it (the API server then answers 403 to an anonymous user). The proxy speaks TLS
+ * to the API server, verifying it with that CA, and passes bearer tokens through, so the API server still
+ * authenticates and authorizes every request as the client's user. It relays no WebSocket upgrades (it drops the
+ * Upgrade header, and the API server answers with an ordinary watch stream); its client configuration asks fabric8
+ * for HTTP watches, as kubectl's are.
  */
 public final class FaultProxy implements RegionApiServer {
 
@@ -75,7 +79,8 @@ public final class FaultProxy implements RegionApiServer {
     private record Answer(ApiRequest request, int status) {
     }
 
-    private final RealApiServer upstream;
+    private final String name;
+    private final Config upstream;
     private final Vertx vertx;
     private final HttpClient client;
     private final HttpServer server;
@@ -83,26 +88,35 @@ public final class FaultProxy implements RegionApiServer {
     private final Queue<Answer> answers = new ConcurrentLinkedQueue<>();
     private final AtomicInteger injected = new AtomicInteger();
 
-    private FaultProxy(RealApiServer upstream) {
+    private FaultProxy(String name, Config upstream, PemKeyCertOptions identity) {
+        this.name = name;
         this.upstream = upstream;
         this.vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1).setWorkerPoolSize(1));
-        URI target = URI.create(upstream.url());
-        String ca = new String(Base64.getDecoder().decode(upstream.clientConfig().getCaCertData()),
-                StandardCharsets.US_ASCII);
+        URI target = URI.create(upstream.getMasterUrl());
+        String ca = new String(Base64.getDecoder().decode(upstream.getCaCertData()), StandardCharsets.US_ASCII);
         this.client = vertx.createHttpClient(new HttpClientOptions().setSsl(true)
                 .setTrustOptions(new PemTrustOptions().addCertValue(Buffer.buffer(ca)))
                 .setDefaultHost(target.getHost()).setDefaultPort(target.getPort())
                 .setConnectTimeout(5_000),
                 // each watch holds a connection for as long as it runs
                 new PoolOptions().setHttp1MaxSize(64));
-        HttpServer created = vertx.createHttpServer(new HttpServerOptions().setHost("127.0.0.1").setPort(0))
-                .requestHandler(this::handle);
+        HttpServer created = vertx.createHttpServer(new HttpServerOptions().setHost("127.0.0.1").setPort(0)
+                .setSsl(true).setKeyCertOptions(identity)).requestHandler(this::handle);
         this.server = await(created.listen(), "the fault proxy to listen");
     }
 
-    /** Starts a proxy on a free loopback port in front of the region's API server. */
+    /** Starts a proxy on a free loopback port in front of the region's API server; its clients are the admin. */
     public static FaultProxy inFrontOf(RealApiServer upstream) {
-        return new FaultProxy(upstream);
+        return inFrontOf(upstream, upstream.clientConfig());
+    }
+
+    /**
+     * Starts a proxy in front of the region's API server whose {@link #clientConfig()} is {@code client}'s (its user,
+     * e.g. an agent's ServiceAccount token, and its timeouts) with the proxy's address.
+     */
+    public static FaultProxy inFrontOf(RealApiServer upstream, Config client) {
+        return new FaultProxy(upstream.name(), client, new PemKeyCertOptions()
+                .setCertPath(upstream.servingCertificate().toString()).setKeyPath(upstream.servingKey().toString()));
     }
 
     /** The next {@code times} requests picked ({@link #UNTIL_CLEARED} for all until cleared) get the fault. */
@@ -206,27 +220,21 @@ public final class FaultProxy implements RegionApiServer {
 
     @Override
     public String name() {
-        return upstream.name();
+        return name;
     }
 
     @Override
     public String url() {
-        return "http://127.0.0.1:" + server.actualPort();
+        return "https://127.0.0.1:" + server.actualPort();
     }
 
-    /** The admin's configuration, through the proxy. */
+    /** The upstream configuration (its user, timeouts) with the proxy's address. */
     @Override
     public Config clientConfig() {
-        return clientConfig(upstream.clientConfig().getOauthToken());
+        return new ConfigBuilder(upstream).withMasterUrl(url()).withOnlyHttpWatches(true).build();
     }
 
-    /** A configuration authenticating with a bearer token (e.g. a ServiceAccount's), through the proxy. */
-    public Config clientConfig(String token) {
-        return new ConfigBuilder(upstream.clientConfig(token)).withMasterUrl(url()).withCaCertData(null)
-                .withOnlyHttpWatches(true).build();
-    }
-
-    /** The admin's kubeconfig, through the proxy. */
+    /** The upstream configuration's user, through the proxy. */
     @Override
     public String kubeconfig() {
         return """
@@ -236,18 +244,19 @@ public final class FaultProxy implements RegionApiServer {
                 - name: %1$s
                   cluster:
                     server: %2$s
+                    certificate-authority-data: %3$s
                 users:
-                - name: %1$s-admin
+                - name: %1$s-user
                   user:
-                    token: %3$s
+                    token: %4$s
                 contexts:
                 - name: %1$s
                   context:
                     cluster: %1$s
-                    user: %1$s-admin
+                    user: %1$s-user
                     namespace: default
                 current-context: %1$s
-                """.formatted(name(), url(), upstream.clientConfig().getOauthToken());
+                """.formatted(name, url(), upstream.getCaCertData(), upstream.getOauthToken());
     }
 
     /** Stops the proxy; the API server behind it keeps running. */

@@ -19,13 +19,19 @@ import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.meshpilot.embedded.kubernetes.KubernetesObjects;
 import io.meshpilot.embedded.kubernetes.real.RealApiServer;
 import io.meshpilot.embedded.kubernetes.real.RealRegions;
+import io.meshpilot.testing.DebianPackages;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The fault proxy in front of a real region: faults for the requests picked, everything else passed through. */
 class FaultProxyIT {
@@ -43,8 +49,12 @@ class FaultProxyIT {
         region = RealRegions.acquire("us", 1);
         proxy = FaultProxy.inFrontOf(region);
         direct = region.newClient();
-        client = new KubernetesClientBuilder().withConfig(new ConfigBuilder(proxy.clientConfig())
-                .withRequestRetryBackoffLimit(0).withRequestTimeout(1_000).build()).build();
+        client = client(Duration.ofSeconds(20));
+    }
+
+    private KubernetesClient client(Duration requestTimeout) {
+        return new KubernetesClientBuilder().withConfig(new ConfigBuilder(proxy.clientConfig())
+                .withRequestRetryBackoffLimit(0).withRequestTimeout((int) requestTimeout.toMillis()).build()).build();
     }
 
     @AfterEach
@@ -113,9 +123,13 @@ class FaultProxyIT {
     @Test
     void holdsTheAnswerBackPastTheClientsTimeoutWhileTheChangeIsMade() {
         direct.resource(KubernetesObjects.service("default", "alpha", Map.of())).create();
-        proxy.slow(ApiRequest.patchesOf("services", "alpha"), Duration.ofSeconds(3), 1);
+        proxy.slow(ApiRequest.patchesOf("services", "alpha"), Duration.ofSeconds(10), 1);
 
-        assertThatThrownBy(() -> patch("alpha")).isInstanceOf(KubernetesClientException.class);
+        try (KubernetesClient impatient = client(Duration.ofSeconds(2))) {
+            assertThatThrownBy(() -> impatient.services().inNamespace("default").withName("alpha")
+                    .patch(PatchContext.of(PatchType.JSON_MERGE), PATCH)).isInstanceOf(KubernetesClientException.class)
+                    .hasMessageContaining("timeout");
+        }
 
         await().atMost(WAIT).until(() -> "yes".equals(direct.services().inNamespace("default").withName("alpha")
                 .get().getMetadata().getAnnotations().get("touched")));
@@ -133,6 +147,29 @@ class FaultProxyIT {
 
         assertThat(proxy.answered(ApiRequest.writesTo("services"), 409)).isEqualTo(1);
         assertThat(proxy.injected()).isZero();
+    }
+
+    @Test
+    void servesKubectlWithItsKubeconfig(@TempDir Path dir) throws Exception {
+        Path kubectl = DebianPackages.require("kubectl", "kubectl");
+        Path kubeconfig = proxy.writeKubeconfig(dir.resolve("us-through-proxy.kubeconfig"));
+        direct.resource(KubernetesObjects.service("default", "alpha", Map.of())).create();
+
+        assertThat(kubectl(kubectl, kubeconfig, "get", "services")).contains("NAME", "TYPE", "CLUSTER-IP", "alpha");
+        assertThat(kubectl(kubectl, kubeconfig, "annotate", "service", "alpha", "touched=yes"))
+                .contains("service/alpha annotated");
+        assertThat(proxy.answered(ApiRequest.patchesOf("services", "alpha"), 200)).isEqualTo(1);
+    }
+
+    private static String kubectl(Path kubectl, Path kubeconfig, String... arguments) throws Exception {
+        List<String> command = new ArrayList<>(List.of(kubectl.toString(), "--kubeconfig", kubeconfig.toString(),
+                "--request-timeout=30s"));
+        command.addAll(List.of(arguments));
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(process.waitFor(90, TimeUnit.SECONDS)).isTrue();
+        assertThat(process.exitValue()).as(String.join(" ", arguments) + ": " + output).isZero();
+        return output;
     }
 
     private void patch(String name) {
