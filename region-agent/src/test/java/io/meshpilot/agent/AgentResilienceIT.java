@@ -32,8 +32,9 @@ import org.junit.jupiter.params.provider.ValueSource;
 @ExtendWith(KafkaBrokerExtension.class)
 class AgentResilienceIT {
 
+    /** Quick retries; 2 s since the request timeout also bounds each TLS connection set-up on a loaded machine. */
     private static final KubernetesCalls.Policy QUICK =
-            new KubernetesCalls.Policy(Duration.ofMillis(500), 4, Duration.ofMillis(100), Duration.ofSeconds(1), 20);
+            new KubernetesCalls.Policy(Duration.ofSeconds(2), 4, Duration.ofMillis(100), Duration.ofSeconds(1), 20);
 
     @ParameterizedTest(name = "API server answers {0} to the next two patches of the Service")
     @ValueSource(ints = {500, 409, 503})
@@ -68,8 +69,8 @@ class AgentResilienceIT {
             region.createManagedService(SERVICE, 2);
             RegionAgent agent = region.startAgent("agent-us-0", settings -> settings.withWrites(QUICK));
 
-            // past QUICK's 500 ms request timeout; the API server makes the Event, the agent never hears of it
-            region.faults().slow(ApiRequest.creationsOf("events"), Duration.ofSeconds(2), 1);
+            // past QUICK's 2 s request timeout; the API server makes the Event, the agent never hears of it
+            region.faults().slow(ApiRequest.creationsOf("events"), Duration.ofSeconds(6), 1);
             region.sendDirective(1, "remote");
 
             // the API server made the first Event though the agent gave up on its answer; the retry makes another
@@ -89,7 +90,7 @@ class AgentResilienceIT {
         try (AgentHarness region = AgentHarness.behindFaultProxy(kafka, topics, "us")) {
             region.createManagedService(SERVICE, 2);
             RegionAgent agent = region.startAgent("agent-us-0", settings -> settings.withWrites(
-                    new KubernetesCalls.Policy(Duration.ofMillis(500), 2, Duration.ofMillis(50), Duration.ofSeconds(1),
+                    new KubernetesCalls.Policy(Duration.ofSeconds(2), 2, Duration.ofMillis(50), Duration.ofSeconds(1),
                             20)));
             TopicReader statuses = region.reader(topics.status("us"));
 
