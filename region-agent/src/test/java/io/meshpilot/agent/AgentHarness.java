@@ -5,9 +5,8 @@ import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.meshpilot.embedded.kafka.EmbeddedKafkaBroker;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
-import io.meshpilot.embedded.kubernetes.ApiFaults;
-import io.meshpilot.embedded.kubernetes.EmbeddedApiServer;
 import io.meshpilot.embedded.kubernetes.RegionApiServer;
+import io.meshpilot.embedded.kubernetes.faults.FaultProxy;
 import io.meshpilot.embedded.kubernetes.real.RealApiServer;
 import io.meshpilot.embedded.kubernetes.real.RealRegions;
 import io.meshpilot.embedded.kubernetes.KubernetesObjects;
@@ -29,9 +28,9 @@ import java.util.stream.IntStream;
 import org.apache.kafka.clients.admin.Admin;
 
 /**
- * One region for agent tests: a real API server (the JVM's shared real region, emptied for each test) or, where a
- * test injects faults the real server cannot be asked for, the embedded one; the region's topics on the shared
- * broker, agents started on demand, and readers of the topics. Closes all of it.
+ * One region for agent tests: a real API server (the JVM's shared real region, emptied for each test), for tests that
+ * inject faults a real server cannot be asked for with a {@link FaultProxy} between the agents and it; the region's
+ * topics on the shared broker, agents started on demand, and readers of the topics. Closes all of it.
  */
 final class AgentHarness implements AutoCloseable {
 
@@ -44,25 +43,28 @@ final class AgentHarness implements AutoCloseable {
     final Topics topics;
     final String region;
     final KafkaSettings settings;
-    final RegionApiServer apiServer;
+    final RealApiServer apiServer;
+    /** What the agents connect to: the API server, or the fault proxy in front of it. */
+    final RegionApiServer agentApiServer;
+    /** The test's own client, straight to the API server (no faults). */
     final KubernetesClient kubernetes;
     final RecordSender sender;
     private final List<AutoCloseable> closeables = new ArrayList<>();
 
     /** On a real region. */
     AgentHarness(EmbeddedKafkaBroker kafka, Topics topics, String region) {
-        this(kafka, topics, region, true);
+        this(kafka, topics, region, false);
     }
 
     /**
-     * On fabric8's mock server, for the tests that inject 500s or slow answers with {@link ApiFaults}: a real API server
-     * cannot be asked for those.
+     * On a real region whose agents reach it through a {@link FaultProxy}, for the tests that inject 500s, 503s or
+     * slow answers: a real API server cannot be asked for those.
      */
-    static AgentHarness withFaults(EmbeddedKafkaBroker kafka, Topics topics, String region) {
-        return new AgentHarness(kafka, topics, region, false);
+    static AgentHarness behindFaultProxy(EmbeddedKafkaBroker kafka, Topics topics, String region) {
+        return new AgentHarness(kafka, topics, region, true);
     }
 
-    private AgentHarness(EmbeddedKafkaBroker kafka, Topics topics, String region, boolean real) {
+    private AgentHarness(EmbeddedKafkaBroker kafka, Topics topics, String region, boolean faults) {
         this.kafka = kafka;
         this.topics = topics;
         this.region = region;
@@ -70,24 +72,26 @@ final class AgentHarness implements AutoCloseable {
         try (Admin admin = Admin.create(settings.admin("test"))) {
             new TopicProvisioner(admin, topics, new TopicProvisioner.Layout(2, (short) 1)).provision(List.of(region));
         }
-        this.apiServer = real ? RealRegions.acquire(region, 1) : EmbeddedApiServer.start(region);
+        this.apiServer = RealRegions.acquire(region, 1);
+        this.agentApiServer = faults ? FaultProxy.inFrontOf(apiServer) : apiServer;
         this.kubernetes = apiServer.newClient();
         this.sender = new RecordSender(settings.producer("test"), "test");
     }
 
     /** Settings for a quick agent on loopback: fast leader election, short windows. */
     AgentSettings agentSettings(String agentId) {
-        return AgentSettings.of(region, agentId, topics, settings, apiServer.clientConfig())
+        return AgentSettings.of(region, agentId, topics, settings, agentApiServer.clientConfig())
                 .withLeadership(AgentSettings.Leadership.fast(NAMESPACE))
                 .withHttp(AgentSettings.Http.LOOPBACK);
     }
 
-    ApiFaults faults() {
-        return ((EmbeddedApiServer) apiServer).faults();
+    /** The fault proxy between the agents and the API server ({@link #behindFaultProxy}). */
+    FaultProxy faults() {
+        return (FaultProxy) agentApiServer;
     }
 
     RealApiServer realApiServer() {
-        return (RealApiServer) apiServer;
+        return apiServer;
     }
 
     /** Creates the namespace if it is missing (a real API server refuses objects in one that does not exist). */
@@ -171,8 +175,9 @@ final class AgentHarness implements AutoCloseable {
         }
         sender.close();
         kubernetes.close();
-        if (apiServer instanceof EmbeddedApiServer) {
-            apiServer.close();
+        if (agentApiServer instanceof FaultProxy proxy) {
+            proxy.close();
         }
+        // the real region is shared in this JVM (RealRegions) and emptied for its next user
     }
 }

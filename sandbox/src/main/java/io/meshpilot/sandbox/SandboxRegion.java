@@ -5,7 +5,6 @@ import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.meshpilot.agent.AgentSettings;
 import io.meshpilot.agent.RegionAgent;
-import io.meshpilot.embedded.kubernetes.ApiFaults;
 import io.meshpilot.embedded.kubernetes.EmbeddedApiServer;
 import io.meshpilot.embedded.kubernetes.RegionApiServer;
 import io.meshpilot.embedded.kubernetes.real.RealApiServer;
@@ -126,14 +125,6 @@ public final class SandboxRegion implements AutoCloseable {
 
     public RegionApiServer apiServer() {
         return apiServer;
-    }
-
-    /** Faults to inject into the region's API server; only the embedded server takes them. */
-    public ApiFaults faults() {
-        if (apiServer instanceof EmbeddedApiServer embedded) {
-            return embedded.faults();
-        }
-        throw new UnsupportedOperationException("fault injection needs --kubernetes embedded");
     }
 
     public Path kubeconfig() {

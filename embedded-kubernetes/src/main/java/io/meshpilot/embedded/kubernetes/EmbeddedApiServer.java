@@ -9,7 +9,6 @@ import io.fabric8.mockwebserver.MockWebServer;
 import io.fabric8.mockwebserver.ServerRequest;
 import io.fabric8.mockwebserver.ServerResponse;
 import java.net.InetAddress;
-import java.time.Clock;
 import java.util.Map;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentHashMap;
@@ -32,34 +31,26 @@ public final class EmbeddedApiServer implements RegionApiServer {
 
     private final String name;
     private final KubernetesMockServer server;
-    private final ApiFaults faults;
 
-    private EmbeddedApiServer(String name, KubernetesMockServer server, ApiFaults faults) {
+    private EmbeddedApiServer(String name, KubernetesMockServer server) {
         this.name = name;
         this.server = server;
-        this.faults = faults;
     }
 
     /** Starts an empty API server named after its cluster (the name appears in its kubeconfig). */
     public static EmbeddedApiServer start(String name) {
         Map<ServerRequest, Queue<ServerResponse>> expectations = new ConcurrentHashMap<>();
-        ApiFaults faults = new ApiFaults(Clock.systemUTC());
-        RegionDispatcher dispatcher = new RegionDispatcher(new KubernetesMixedDispatcher(expectations), faults);
+        RegionDispatcher dispatcher = new RegionDispatcher(new KubernetesMixedDispatcher(expectations));
         KubernetesMockServer server = new KubernetesMockServer(new Context(), new MockWebServer(), expectations,
                 dispatcher, false);
         server.init(InetAddress.getLoopbackAddress(), 0);
         dispatcher.serveDiscovery(new ApiDiscovery("127.0.0.1:" + server.getPort()));
-        return new EmbeddedApiServer(name, server, faults);
+        return new EmbeddedApiServer(name, server);
     }
 
     @Override
     public String name() {
         return name;
-    }
-
-    /** Errors or slow answers to inject for a while. */
-    public ApiFaults faults() {
-        return faults;
     }
 
     /** {@code http://127.0.0.1:<port>}. */

@@ -6,18 +6,16 @@ import io.fabric8.mockwebserver.http.RecordedRequest;
 import java.util.Optional;
 
 /**
- * Answers a sandbox region's API requests: kubectl's discovery documents, the Deployments' scale subresource, the
- * faults a test injects, and everything else from fabric8's CRUD store.
+ * Answers a sandbox region's API requests: kubectl's discovery documents, the Deployments' scale subresource, and
+ * everything else from fabric8's CRUD store.
  */
 final class RegionDispatcher extends Dispatcher {
 
     private final Dispatcher store;
-    private final ApiFaults faults;
     private volatile ApiDiscovery discovery;
 
-    RegionDispatcher(Dispatcher store, ApiFaults faults) {
+    RegionDispatcher(Dispatcher store) {
         this.store = store;
-        this.faults = faults;
     }
 
     void serveDiscovery(ApiDiscovery documents) {
@@ -27,7 +25,6 @@ final class RegionDispatcher extends Dispatcher {
     @Override
     public MockResponse dispatch(RecordedRequest request) {
         return discovery(request)
-                .or(() -> faults.intercept(request, store))
                 .or(() -> ScaleSubresource.handle(request, store))
                 .orElseGet(() -> store.dispatch(request));
     }

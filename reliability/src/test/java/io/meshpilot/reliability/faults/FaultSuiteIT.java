@@ -8,7 +8,9 @@ import io.meshpilot.agent.kubernetes.KubernetesCalls;
 import io.meshpilot.controlplane.ControlPlane;
 import io.meshpilot.controlplane.ControlPlaneSettings;
 import io.meshpilot.embedded.kafka.EmbeddedKafkaBroker;
-import io.meshpilot.embedded.kubernetes.ApiFaults;
+import io.meshpilot.embedded.kubernetes.faults.ApiRequest;
+import io.meshpilot.embedded.kubernetes.faults.FaultProxy;
+import io.meshpilot.embedded.kubernetes.real.RealRegions;
 import io.meshpilot.kafka.KafkaSettings;
 import io.meshpilot.runtime.Await;
 import io.meshpilot.schemas.ServiceHealth;
@@ -24,6 +26,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
@@ -33,7 +36,9 @@ import org.junit.jupiter.params.provider.ValueSource;
 /**
  * The fault suite: each case runs two regions with {@value Scenario#SERVICES} managed Services each, breaks something
  * while Services fail over and come back, and then requires every annotation to converge, every directive to have
- * been applied in order with none lost, and every component to be ready (see {@link Scenario}).
+ * been applied in order with none lost, and every component to be ready (see {@link Scenario}). The cases that break
+ * the API server run on real regions with a fault proxy in front of us; the cases that break Kafka, the control plane
+ * or an agent run on the embedded backend, whose API server they leave alone.
  */
 @ExtendWith(KafkaBrokerExtension.class)
 class FaultSuiteIT {
@@ -41,6 +46,12 @@ class FaultSuiteIT {
     private static final int GARBAGE = 10_000;
     private static final KubernetesCalls.Policy QUICK_RETRIES =
             new KubernetesCalls.Policy(Duration.ofMillis(500), 4, Duration.ofMillis(100), Duration.ofSeconds(1), 50);
+    /**
+     * On real regions the request timeout also bounds each TLS connection set-up (to the proxy): 500 ms is not enough
+     * on a loaded machine, and the agent does not start when its first list times out.
+     */
+    private static final KubernetesCalls.Policy QUICK_RETRIES_ON_TLS =
+            new KubernetesCalls.Policy(Duration.ofSeconds(2), 4, Duration.ofMillis(100), Duration.ofSeconds(1), 50);
 
     @Test
     void theBrokerRestartsWhileServicesFailOver(EmbeddedKafkaBroker kafka, Topics topics, @TempDir Path dir) {
@@ -131,30 +142,62 @@ class FaultSuiteIT {
         }
     }
 
-    @ParameterizedTest(name = "the API server answers {0} to the agent's writes for 3 s")
+    @ParameterizedTest(name = "the API server answers {0} to the agent's writes until 6 were refused")
     @ValueSource(ints = {500, 409})
     void theApiServerFailsWritesForAWhile(int status, EmbeddedKafkaBroker kafka, Topics topics, @TempDir Path dir) {
-        try (Scenario scenario = Scenario.start("API server answering " + status, kafka.bootstrapServers(), topics,
-                dir, (region, agent) -> agent.withWrites(QUICK_RETRIES))) {
-            ApiFaults faults = scenario.sandbox().region("us").faults();
-            faults.fail(ApiFaults.writesTo("services"), status, Duration.ofSeconds(3));
+        AtomicReference<FaultProxy> proxy = new AtomicReference<>();
+        try (Scenario scenario = Scenario.startOnRealKubernetes("API server answering " + status,
+                kafka.bootstrapServers(), topics, dir, (region, agent) -> behindFaultProxyInUs(region, agent, proxy))) {
+            FaultProxy faults = proxy.get();
+            faults.fail(ApiRequest.writesTo("services"), status, FaultProxy.UNTIL_CLEARED);
             scenario.failOver("us", 6);
+            await("the us agent's writes to be refused").atMost(Scenario.CONVERGENCE).until(() -> faults.injected() >= 6);
+            faults.clear();
 
-            scenario.assertRecovered(() -> status + " to " + faults.injected() + " us Service writes during 3 s while 6 us "
+            scenario.assertRecovered(() -> status + " to " + faults.injected() + " us Service writes while 6 us "
                     + "Services failed over");
+        } finally {
+            closeQuietly(proxy.get());
         }
     }
 
     @Test
     void theApiServerAnswersSlowlyForAWhile(EmbeddedKafkaBroker kafka, Topics topics, @TempDir Path dir) {
-        try (Scenario scenario = Scenario.start("slow API server", kafka.bootstrapServers(), topics, dir,
-                (region, agent) -> agent.withWrites(QUICK_RETRIES))) {
-            ApiFaults faults = scenario.sandbox().region("us").faults();
-            faults.slow(ApiFaults.writesTo("services"), Duration.ofSeconds(2), Duration.ofSeconds(3));
+        AtomicReference<FaultProxy> proxy = new AtomicReference<>();
+        try (Scenario scenario = Scenario.startOnRealKubernetes("slow API server", kafka.bootstrapServers(), topics,
+                dir, (region, agent) -> behindFaultProxyInUs(region, agent, proxy))) {
+            FaultProxy faults = proxy.get();
+            faults.slow(ApiRequest.writesTo("services"), Duration.ofSeconds(5), FaultProxy.UNTIL_CLEARED);
             scenario.failOver("us", 6);
+            await("the us agent's writes to be answered late").atMost(Scenario.CONVERGENCE)
+                    .until(() -> faults.injected() >= 6);
+            faults.clear();
 
-            scenario.assertRecovered(() -> "2 s answers (over the 500 ms timeout) to " + faults.injected()
-                    + " us Service writes during 3 s while 6 us Services failed over");
+            scenario.assertRecovered(() -> "5 s answers (over the 2 s timeout) to " + faults.injected()
+                    + " us Service writes while 6 us Services failed over");
+        } finally {
+            closeQuietly(proxy.get());
+        }
+    }
+
+    /**
+     * Quick retries for every agent; the us agent reaches its real API server through a fault proxy (with its own
+     * ServiceAccount's token), since a real kube-apiserver cannot be asked for 500s or slow answers.
+     */
+    private static AgentSettings behindFaultProxyInUs(String region, AgentSettings agent,
+            AtomicReference<FaultProxy> proxy) {
+        AgentSettings quick = agent.withWrites(QUICK_RETRIES_ON_TLS);
+        if (!region.equals("us")) {
+            return quick;
+        }
+        proxy.set(FaultProxy.inFrontOf(RealRegions.running(region), quick.kubernetes()));
+        return new AgentSettings(quick.region(), quick.agentId(), quick.topics(), quick.kafka(),
+                proxy.get().clientConfig(), quick.watch(), quick.writes(), quick.leadership(), quick.http());
+    }
+
+    private static void closeQuietly(FaultProxy proxy) {
+        if (proxy != null) {
+            proxy.close();
         }
     }
 

@@ -1,5 +1,6 @@
 package io.meshpilot.reliability.faults;
 
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
@@ -35,6 +36,11 @@ final class Fleet {
     static Fleet deploy(Sandbox sandbox, int size) {
         Fleet fleet = new Fleet(sandbox, size);
         for (SandboxRegion region : sandbox.regions()) {
+            // a real API server refuses objects in a namespace that does not exist; the mock does not care
+            if (region.client().namespaces().withName(NAMESPACE).get() == null) {
+                region.client().resource(new NamespaceBuilder().withNewMetadata().withName(NAMESPACE).endMetadata()
+                        .build()).create();
+            }
             for (int i = 0; i < size; i++) {
                 region.client().resource(service(name(i))).create();
                 region.client().resource(deployment(name(i), REPLICAS)).create();

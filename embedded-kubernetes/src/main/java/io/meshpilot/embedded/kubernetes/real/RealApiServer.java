@@ -167,7 +167,7 @@ public final class RealApiServer implements RegionApiServer {
         HttpClient http = HttpClient.newBuilder().sslContext(trustingAnything())
                 .connectTimeout(Duration.ofSeconds(2)).build();
         await("kube-apiserver to be ready", () -> readyz(http));
-        Path certificate = dir.resolve("certs").resolve("apiserver.crt");
+        Path certificate = servingCertificate();
         caData = Base64.getEncoder().encodeToString(KubeBinaries.read(certificate).getBytes(StandardCharsets.UTF_8));
     }
 
@@ -223,6 +223,16 @@ public final class RealApiServer implements RegionApiServer {
     @Override
     public String url() {
         return "https://127.0.0.1:" + apiPort;
+    }
+
+    /** kube-apiserver's self-signed serving certificate (PEM), which the kubeconfigs also name as the CA. */
+    public Path servingCertificate() {
+        return dir.resolve("certs").resolve("apiserver.crt");
+    }
+
+    /** The key of {@link #servingCertificate()} (PEM), e.g. for a proxy on loopback that serves as this server. */
+    public Path servingKey() {
+        return dir.resolve("certs").resolve("apiserver.key");
     }
 
     /** Where the components' logs, etcd's data and the credentials live. */

@@ -58,10 +58,15 @@ public final class RealRegions {
         return region;
     }
 
-    /**
-     * {@code <tmp>/meshpilot-kube-<pid>}: the components' data and logs. The components stop when this JVM ends
-     * (see {@link ChildProcess}); what they leave is deleted by the next JVM that starts a region.
-     */
+    /** The region's control plane as its current user left it (not emptied), e.g. for a proxy in front of it. */
+    public static synchronized RealApiServer running(String name) {
+        RealApiServer region = REGIONS.get(name);
+        if (region == null || !region.isRunning()) {
+            throw new IllegalStateException("the real region " + name + " is not running");
+        }
+        return region;
+    }
+
     /**
      * Starts, side by side, those of these regions (name to index) that are not running yet, so that a sandbox of
      * several regions waits for the slowest, not for their sum; {@link #acquire} then hands them out.
@@ -101,6 +106,10 @@ public final class RealRegions {
         }
     }
 
+    /**
+     * {@code <tmp>/meshpilot-kube-<pid>}: the components' data and logs. The components stop when this JVM ends
+     * (see {@link ChildProcess}); what they leave is deleted by the next JVM that starts a region.
+     */
     private static synchronized Path root() {
         if (root == null) {
             Path tmp = Path.of(System.getProperty("java.io.tmpdir"));
