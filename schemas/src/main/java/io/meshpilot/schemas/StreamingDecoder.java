@@ -417,12 +417,9 @@ final class StreamingDecoder {
             if (size == MAX_ANNOTATIONS || !isAnnotationName(name)) {
                 throw NOT_SURE;
             }
-            String value = string(parser);
-            if (value.length() > 256) {
-                throw NOT_SURE;
-            }
-            entries[2 * size] = CanonicalStrings.canonical(name);
-            entries[2 * size + 1] = CanonicalStrings.canonical(value);
+            String value = annotationValue(parser);
+            entries[2 * size] = name; // field names are interned by the parser's symbol table
+            entries[2 * size + 1] = value;
             size++;
         }
         expect(parser.currentToken(), JsonToken.END_OBJECT);
@@ -432,6 +429,40 @@ final class StreamingDecoder {
             pairs[i] = Map.entry(entries[2 * i], entries[2 * i + 1]);
         }
         return Map.ofEntries(pairs); // refuses a duplicate name: the full way reports it
+    }
+
+    private static final String[] ANNOTATION_VALUES = {"true", "false", "local", "remote"};
+
+    /** A string of at most 256 characters; the values meshpilot writes are read without a copy. */
+    private static String annotationValue(JsonParser parser) throws IOException {
+        expect(parser.nextToken(), JsonToken.VALUE_STRING);
+        int length = parser.getTextLength();
+        if (length <= 6) {
+            char[] text = parser.getTextCharacters();
+            int offset = parser.getTextOffset();
+            for (String known : ANNOTATION_VALUES) {
+                if (sameText(known, text, offset, length)) {
+                    return known;
+                }
+            }
+        }
+        String value = parser.getText();
+        if (value.length() > 256) {
+            throw NOT_SURE;
+        }
+        return CanonicalStrings.canonical(value);
+    }
+
+    private static boolean sameText(String known, char[] text, int offset, int length) {
+        if (known.length() != length) {
+            return false;
+        }
+        for (int i = 0; i < length; i++) {
+            if (known.charAt(i) != text[offset + i]) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** An array of at most 511 distinct regions. */

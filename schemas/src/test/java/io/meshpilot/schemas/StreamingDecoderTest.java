@@ -44,7 +44,7 @@ class StreamingDecoderTest {
     private final RecordCodec codec = RecordCodec.get();
     private final StreamingDecoder streaming = new StreamingDecoder(new JsonFactory());
 
-    @Property(tries = 5000)
+    @Property(tries = 3000)
     void agreesWithTheJsonSchemaValidator(@ForAll("documents") Document document) {
         Class<? extends MeshRecord> recordClass = document.kind().recordClass();
         Decoded<? extends MeshRecord> full = codec.decodeFully(document.bytes(), recordClass);
@@ -63,7 +63,7 @@ class StreamingDecoderTest {
         });
     }
 
-    @Property(tries = 2000)
+    @Property(tries = 1000)
     void takesEveryDocumentMeshpilotWrites(@ForAll("written") MeshRecord record) {
         byte[] bytes = codec.encode(record);
 
