@@ -9,16 +9,17 @@ import java.util.Optional;
 /**
  * What the load harness runs: Services per region (one run per size), the regions, the rate of background health
  * changes, how long latency is measured, each simulated agent's API write rate, the baseline's poll interval, where
- * reports go, an outside Kafka (default: an embedded broker), and whether the baseline runs too.
+ * reports go, an outside Kafka (default: an embedded broker), whether the baseline runs too, and the partitions of
+ * each topic (6, as {@code meshpilot topics create} makes them for one broker).
  */
 public record HarnessSettings(List<Integer> services, List<String> regions, int changesPerSecond,
         Duration latencyWindow, int writeRate, Duration baselineInterval, Path output,
-        Optional<String> kafkaBootstrap, boolean baseline) {
+        Optional<String> kafkaBootstrap, boolean baseline, int partitions) {
 
     public HarnessSettings(List<Integer> services, List<String> regions, int changesPerSecond, Duration latencyWindow,
             int writeRate, Duration baselineInterval, Path output, Optional<String> kafkaBootstrap) {
         this(services, regions, changesPerSecond, latencyWindow, writeRate, baselineInterval, output, kafkaBootstrap,
-                true);
+                true, 6);
     }
 
     public static HarnessSettings defaults() {
@@ -60,12 +61,13 @@ public record HarnessSettings(List<Integer> services, List<String> regions, int 
                         settings.writeRate, Duration.ofSeconds(Long.parseLong(value)));
                 case "--out" -> settings.withOutput(Path.of(value));
                 case "--regions" -> settings.withRegions(regionsOf(value));
+                case "--partitions" -> settings.withPartitions(Integer.parseInt(value));
                 case "--kafka" -> new HarnessSettings(settings.services, settings.regions, settings.changesPerSecond,
                         settings.latencyWindow, settings.writeRate, settings.baselineInterval, settings.output,
-                        Optional.of(value), settings.baseline);
+                        Optional.of(value), settings.baseline, settings.partitions);
                 default -> throw new IllegalArgumentException("unknown option " + args[i] + "; options: --services, "
-                        + "--regions, --rate, --latency-seconds, --write-rate, --baseline-seconds, --out, --kafka, "
-                        + "--no-baseline");
+                        + "--regions, --partitions, --rate, --latency-seconds, --write-rate, --baseline-seconds, --out, "
+                        + "--kafka, --no-baseline");
             };
             i++;
         }
@@ -74,32 +76,40 @@ public record HarnessSettings(List<Integer> services, List<String> regions, int 
 
     public HarnessSettings withServices(List<Integer> sizes) {
         return new HarnessSettings(sizes, regions, changesPerSecond, latencyWindow, writeRate, baselineInterval,
-                output, kafkaBootstrap, baseline);
+                output, kafkaBootstrap, baseline, partitions);
     }
 
     public HarnessSettings withRegions(List<String> names) {
         return new HarnessSettings(services, List.copyOf(names), changesPerSecond, latencyWindow, writeRate,
-                baselineInterval, output, kafkaBootstrap, baseline);
+                baselineInterval, output, kafkaBootstrap, baseline, partitions);
     }
 
     public HarnessSettings with(int rate, Duration window, int writes, Duration interval) {
         return new HarnessSettings(services, regions, rate, window, writes, interval, output, kafkaBootstrap,
-                baseline);
+                baseline, partitions);
     }
 
     public HarnessSettings withOutput(Path directory) {
         return new HarnessSettings(services, regions, changesPerSecond, latencyWindow, writeRate, baselineInterval,
-                directory, kafkaBootstrap, baseline);
+                directory, kafkaBootstrap, baseline, partitions);
     }
 
     public HarnessSettings withKafka(String bootstrap) {
         return new HarnessSettings(services, regions, changesPerSecond, latencyWindow, writeRate, baselineInterval,
-                output, Optional.of(bootstrap), baseline);
+                output, Optional.of(bootstrap), baseline, partitions);
+    }
+
+    public HarnessSettings withPartitions(int count) {
+        if (count < 1) {
+            throw new IllegalArgumentException("--partitions must be at least 1, got " + count);
+        }
+        return new HarnessSettings(services, regions, changesPerSecond, latencyWindow, writeRate, baselineInterval,
+                output, kafkaBootstrap, baseline, count);
     }
 
     /** Only the event-driven system runs (the baseline is a reference at the default sizes). */
     public HarnessSettings withoutBaseline() {
         return new HarnessSettings(services, regions, changesPerSecond, latencyWindow, writeRate, baselineInterval,
-                output, kafkaBootstrap, false);
+                output, kafkaBootstrap, false, partitions);
     }
 }

@@ -30,7 +30,6 @@ public final class LoadHarness {
             return;
         }
         List<Result> results = run(settings);
-        results.forEach(result -> System.out.println(line(result)));
         marginalHeap(results).ifPresent(System.out::println);
         System.out.println("reports in " + settings.output().toAbsolutePath());
     }
@@ -48,13 +47,16 @@ public final class LoadHarness {
                 if (settings.baseline()) {
                     results.add(LoadRun.baseline(settings, size));
                 }
+                // each size's figures as soon as they are known: a later, larger size may not finish
+                results.subList(results.size() - (settings.baseline() ? 2 : 1), results.size())
+                        .forEach(result -> System.out.println(line(result)));
+                new Report(settings.output()).write(results);
             }
         } finally {
             if (broker != null) {
                 broker.close();
             }
         }
-        new Report(settings.output()).write(results);
         return results;
     }
 

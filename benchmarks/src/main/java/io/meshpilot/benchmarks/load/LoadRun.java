@@ -57,7 +57,7 @@ final class LoadRun {
             KafkaSettings kafka = KafkaSettings.bootstrap(bootstrap);
             Topics topics = new Topics("load" + services + "x" + System.nanoTime() % 100_000 + ".meshpilot");
             try (Admin admin = Admin.create(kafka.admin("load-harness"))) {
-                new TopicProvisioner(admin, topics, TopicProvisioner.Layout.SINGLE_BROKER)
+                new TopicProvisioner(admin, topics, new TopicProvisioner.Layout(settings.partitions(), (short) 1))
                         .provision(settings.regions());
             }
             try (RecordSender policies = new RecordSender(kafka.producer("load-harness"), "load-harness")) {

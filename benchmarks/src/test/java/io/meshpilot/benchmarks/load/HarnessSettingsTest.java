@@ -11,12 +11,14 @@ class HarnessSettingsTest {
     @Test
     void readsTheSizesTheRegionsAndWhetherTheBaselineRuns() {
         HarnessSettings settings = HarnessSettings.parse(new String[] {"--services", "200", "--regions", "255",
-                "--no-baseline", "--write-rate", "10000"});
+                "--no-baseline", "--write-rate", "10000", "--partitions", "24"});
 
         assertThat(settings.services()).containsExactly(200);
         assertThat(settings.regions()).hasSize(255).startsWith("r001", "r002").endsWith("r255");
         assertThat(settings.baseline()).isFalse();
         assertThat(settings.writeRate()).isEqualTo(10_000);
+        assertThat(settings.partitions()).isEqualTo(24);
+        assertThat(HarnessSettings.defaults().partitions()).isEqualTo(6);
     }
 
     @Test
