@@ -1,6 +1,7 @@
 package io.meshpilot.schemas;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.DeserializationFeature;
@@ -16,6 +17,9 @@ import java.util.List;
 /**
  * Reads and writes meshpilot.io/v1 documents. {@link #decode} checks the bytes against the kind's JSON Schema and
  * returns either the record or every problem found; it never throws on bad input. Thread-safe; share one.
+ * Health, heartbeats, directives and statuses are first read by {@link StreamingDecoder}, which checks the same rules
+ * in code and answers only for documents it is sure are valid; every other document goes the full way (the JSON
+ * Schema validator, then data binding), which names every problem.
  */
 public final class RecordCodec {
 
@@ -35,6 +39,7 @@ public final class RecordCodec {
             .serializationInclusion(JsonInclude.Include.NON_NULL)
             .build();
     private final SchemaCatalog schemas = new SchemaCatalog();
+    private final StreamingDecoder streaming = new StreamingDecoder(new JsonFactory());
 
     private RecordCodec() {
     }
@@ -87,6 +92,27 @@ public final class RecordCodec {
             return Decoded.invalid(FieldError.ofDocument("is " + bytes.length + " bytes, over the limit of "
                     + MAX_DOCUMENT_BYTES + " bytes (1 MiB)"));
         }
+        MeshRecord fast = streaming.decode(bytes, RecordKind.of(recordClass));
+        if (fast != null) {
+            return new Decoded.Valid<>(recordClass.cast(fast));
+        }
+        return decodeTree(bytes, recordClass);
+    }
+
+    /**
+     * The full way, which every document the streaming path is not sure of takes: the tree checked against the kind's
+     * JSON Schema (every problem named), then bound to the record.
+     */
+    <T extends MeshRecord> Decoded<T> decodeFully(byte[] bytes, Class<T> recordClass) {
+        try {
+            return bytes == null || bytes.length > MAX_DOCUMENT_BYTES ? decodeChecked(bytes, recordClass)
+                    : decodeTree(bytes, recordClass);
+        } catch (RuntimeException | StackOverflowError e) {
+            return Decoded.invalid(FieldError.ofDocument("cannot be read: " + e));
+        }
+    }
+
+    private <T extends MeshRecord> Decoded<T> decodeTree(byte[] bytes, Class<T> recordClass) {
         JsonNode document;
         try {
             document = mapper.readTree(bytes);

@@ -37,11 +37,15 @@ public enum RecordKind {
         return schemaName + ".schema.json";
     }
 
+    private static final RecordKind[] KINDS = values();
+
     public static RecordKind of(Class<? extends MeshRecord> recordClass) {
-        return Arrays.stream(values())
-                .filter(kind -> kind.recordClass == recordClass)
-                .findFirst()
-                .orElseThrow(() -> new IllegalArgumentException("not a record kind: " + recordClass));
+        for (RecordKind kind : KINDS) { // a loop: this is asked for every record decoded
+            if (kind.recordClass == recordClass) {
+                return kind;
+            }
+        }
+        throw new IllegalArgumentException("not a record kind: " + recordClass);
     }
 
     public static Optional<RecordKind> named(String kindName) {

@@ -27,7 +27,7 @@ public record ServiceDirective(
         List<String> dependsOn) implements MeshRecord {
 
     public ServiceDirective {
-        annotations = Map.copyOf(annotations);
+        annotations = CanonicalAnnotations.of(annotations);
         dependsOn = dependsOn == null || dependsOn.isEmpty() ? null : List.copyOf(dependsOn);
     }
 

@@ -11,7 +11,8 @@ import java.util.Optional;
  * The load harness: for each size, the event-driven system (the embedded broker, the real control plane, simulated
  * agents for every region) and the polling baseline run the same scenario; it prints the figures and writes CSV and
  * PNG reports. {@code java -cp benchmarks/target/benchmarks.jar io.meshpilot.benchmarks.load.LoadHarness
- * [--services 1000,10000] [--rate 100] [--latency-seconds 20] [--write-rate 1000] [--baseline-seconds 5] [--out DIR]}
+ * [--services 1000,10000] [--regions us,eu,ap | --regions 255] [--rate 100] [--latency-seconds 20] [--write-rate 1000]
+ * [--baseline-seconds 5] [--out DIR] [--no-baseline]}
  */
 public final class LoadHarness {
 
@@ -29,7 +30,6 @@ public final class LoadHarness {
             return;
         }
         List<Result> results = run(settings);
-        results.forEach(result -> System.out.println(line(result)));
         marginalHeap(results).ifPresent(System.out::println);
         System.out.println("reports in " + settings.output().toAbsolutePath());
     }
@@ -44,14 +44,19 @@ public final class LoadHarness {
             String bootstrap = broker == null ? settings.kafkaBootstrap().orElseThrow() : broker.bootstrapServers();
             for (int size : settings.services()) {
                 results.add(LoadRun.eventDriven(settings, bootstrap, size));
-                results.add(LoadRun.baseline(settings, size));
+                if (settings.baseline()) {
+                    results.add(LoadRun.baseline(settings, size));
+                }
+                // each size's figures as soon as they are known: a later, larger size may not finish
+                results.subList(results.size() - (settings.baseline() ? 2 : 1), results.size())
+                        .forEach(result -> System.out.println(line(result)));
+                new Report(settings.output()).write(results);
             }
         } finally {
             if (broker != null) {
                 broker.close();
             }
         }
-        new Report(settings.output()).write(results);
         return results;
     }
 
@@ -63,11 +68,14 @@ public final class LoadHarness {
     }
 
     static String line(Result result) {
-        return String.format(Locale.ROOT, "%-32s %6d Services x %d regions: start %.1f s, %s health records/s read, "
+        return String.format(Locale.ROOT, "%-32s %6d Services x %d regions: start %.1f s (every region's health read "
+                + "%s), %s health records/s read, "
                 + "event-to-applied p50 %.1f ms p99 %.1f ms (%d changes, %d unresolved; to commit %s), outage: all "
                 + "directives "
                 + "received %.2f s, applied %.2f s, heap %s per Service-region", result.system(), result.services(),
-                result.regions(), result.initialConvergence(), Double.isNaN(result.recordsPerSecond()) ? "-"
+                result.regions(), result.initialConvergence(), Double.isNaN(result.resyncSeconds()) ? "-"
+                        : String.format(Locale.ROOT, "in %.1f s", result.resyncSeconds()),
+                Double.isNaN(result.recordsPerSecond()) ? "-"
                         : String.format(Locale.ROOT, "%.0f", result.recordsPerSecond()),
                 result.latencyP50Millis(), result.latencyP99Millis(), result.latencySamples(),
                 result.latencyUnresolved(), Double.isNaN(result.decidingMeanMillis()) ? "-"

@@ -41,6 +41,7 @@ final class LoadRun {
     private final List<SimulatedRegion> regions = new ArrayList<>();
     private final Random random = new Random(20261125);
     private int latencyUnresolved;
+    private double resync = Double.NaN;
 
     private LoadRun(HarnessSettings settings, int services) {
         this.settings = settings;
@@ -56,7 +57,7 @@ final class LoadRun {
             KafkaSettings kafka = KafkaSettings.bootstrap(bootstrap);
             Topics topics = new Topics("load" + services + "x" + System.nanoTime() % 100_000 + ".meshpilot");
             try (Admin admin = Admin.create(kafka.admin("load-harness"))) {
-                new TopicProvisioner(admin, topics, TopicProvisioner.Layout.SINGLE_BROKER)
+                new TopicProvisioner(admin, topics, new TopicProvisioner.Layout(settings.partitions(), (short) 1))
                         .provision(settings.regions());
             }
             try (RecordSender policies = new RecordSender(kafka.producer("load-harness"), "load-harness")) {
@@ -68,18 +69,22 @@ final class LoadRun {
                     .withRegionDiscoveryInterval(Duration.ofSeconds(1)));
             // The control plane is closed and the frame that held it gone: what it held can be collected now. Its heap
             // is the difference, nothing else having happened in between.
-            return measured.result().withControlPlaneHeap(measured.heapWithControlPlane() - settledHeap());
+            long closed = settledHeap();
+            HeapHistogram.difference(measured.histogram(), HeapHistogram.take(), services * run.regions.size())
+                    .write(settings.output().resolve("heap-" + services + "x" + run.regions.size() + ".csv"));
+            return measured.result().withControlPlaneHeap(measured.heapWithControlPlane() - closed);
         } finally {
             run.regions.forEach(SimulatedRegion::close);
         }
     }
 
-    private record Measured(Result result, long heapWithControlPlane) {
+    private record Measured(Result result, long heapWithControlPlane, HeapHistogram histogram) {
     }
 
     private Measured againstControlPlane(ControlPlaneSettings controlPlaneSettings) {
         long start = System.nanoTime();
         try (ControlPlane controlPlane = ControlPlane.start(controlPlaneSettings, Clock.systemUTC())) {
+            awaitResync(controlPlane, start);
             double initial = awaitInitialConvergence(start);
             double throughput = throughput(controlPlane);
             warmUp();
@@ -88,7 +93,8 @@ final class LoadRun {
             double[] after = decisionLatency(controlPlane);
             double deciding = (after[0] - before[0]) / Math.max(1, after[1] - before[1]) * 1000;
             Result result = measure("event-driven", initial, throughput, latencies, deciding, Duration.ZERO);
-            return new Measured(result, settledHeap());
+            HeapHistogram histogram = HeapHistogram.take(); // before the heap, so both heaps include it
+            return new Measured(result, settledHeap(), histogram);
         }
     }
 
@@ -124,8 +130,22 @@ final class LoadRun {
         List<Long> applied = probe.outageAppliedTimes();
         return new Result(system, services, regions.size(), initial, throughput, Result.percentile(latencies, 0.5),
                 Result.percentile(latencies, 0.99), Result.percentile(latencies, 1.0), deciding, latencies.size(),
-                latencyUnresolved, Result.lastSeconds(published), Result.lastSeconds(applied), Double.NaN, latencies,
-                published, applied);
+                latencyUnresolved, Result.lastSeconds(published), Result.lastSeconds(applied), Double.NaN, resync,
+                latencies, published, applied);
+    }
+
+    /**
+     * The full resync: the agents published every Service's health before the control plane started, so from its
+     * start it reads every region's health topic from the beginning, as a restarted replica or a hand-over does.
+     */
+    private void awaitResync(ControlPlane controlPlane, long start) {
+        long expected = (long) services * regions.size();
+        long deadline = start + LONG_WAIT.toNanos();
+        while (healthRead(controlPlane) < expected) {
+            require(System.nanoTime() < deadline, "the control plane to read " + expected + " health records");
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(5));
+        }
+        resync = (System.nanoTime() - start) / 1e9;
     }
 
     private double awaitInitialConvergence(long start) {

@@ -47,6 +47,7 @@ final class Report {
             row(summary, result, "outage_all_applied", result.outageApplied(), "s");
             row(summary, result, "control_plane_heap", result.controlPlaneHeapBytes(), "bytes");
             row(summary, result, "heap_per_service_region", result.heapBytesPerServiceRegion(), "bytes");
+            row(summary, result, "full_resync", result.resyncSeconds(), "s");
             writeSeries(result, "latency", "latency_ms", result.latencies(), 1e6);
             writeSeries(result, "outage-applied", "seconds_since_outage", result.outageAppliedTimes(), 1e9);
         }
@@ -57,6 +58,31 @@ final class Report {
         writeFile("summary.csv", summary.toString());
         results.stream().map(Result::services).distinct().forEach(size -> plots(size, results.stream()
                 .filter(result -> result.services() == size).toList()));
+        scaling(results.stream().filter(result -> !Double.isNaN(result.controlPlaneHeapBytes())).toList());
+    }
+
+    /** With two sizes or more: heap per Service-region and the full resync against the Service-regions. */
+    private void scaling(List<Result> measured) {
+        if (measured.size() < 2) {
+            return;
+        }
+        XYSeries heap = new XYSeries("control-plane heap per Service-region (B)");
+        XYSeries resync = new XYSeries("full resync: every region's health read (s)");
+        for (Result result : measured) {
+            double serviceRegions = (double) result.services() * result.regions();
+            heap.add(serviceRegions, result.heapBytesPerServiceRegion());
+            resync.add(serviceRegions, result.resyncSeconds());
+        }
+        JFreeChart heapChart = ChartFactory.createXYLineChart("Control-plane heap per Service-region",
+                "Service-regions (log)", "bytes", new XYSeriesCollection(heap), PlotOrientation.VERTICAL, true, false,
+                false);
+        heapChart.getXYPlot().setDomainAxis(new LogarithmicAxis("Service-regions (log)"));
+        save(heapChart, "scaling-heap.png");
+        JFreeChart resyncChart = ChartFactory.createXYLineChart("Full resync of every region's health",
+                "Service-regions (log)", "seconds", new XYSeriesCollection(resync), PlotOrientation.VERTICAL, true,
+                false, false);
+        resyncChart.getXYPlot().setDomainAxis(new LogarithmicAxis("Service-regions (log)"));
+        save(resyncChart, "scaling-resync.png");
     }
 
     private static void row(StringBuilder csv, Result result, String figure, double value, String unit) {

@@ -6,18 +6,20 @@ import java.util.Optional;
 
 /**
  * The figures of one system at one size. Times in seconds unless named otherwise; NaN where a system does not have
- * the figure (the baseline reads no Kafka, so it has no record throughput, and its heap is not measured).
+ * the figure (the baseline reads no Kafka, so it has no record throughput nor resync, and its heap is not measured).
+ * {@code resyncSeconds}: from the control plane's start until it has read every Service's health in every region
+ * from the topics (what a restart or a hand-over reads).
  */
 record Result(String system, int services, int regions, double initialConvergence, double recordsPerSecond,
         double latencyP50Millis, double latencyP99Millis, double latencyMaxMillis, double decidingMeanMillis,
         int latencySamples, int latencyUnresolved, double outagePublished, double outageApplied,
-        double controlPlaneHeapBytes,
+        double controlPlaneHeapBytes, double resyncSeconds,
         List<Long> latencies, List<Long> outagePublishedTimes, List<Long> outageAppliedTimes) {
 
     Result withControlPlaneHeap(double bytes) {
         return new Result(system, services, regions, initialConvergence, recordsPerSecond, latencyP50Millis,
                 latencyP99Millis, latencyMaxMillis, decidingMeanMillis, latencySamples, latencyUnresolved,
-                outagePublished, outageApplied, bytes, latencies, outagePublishedTimes,
+                outagePublished, outageApplied, bytes, resyncSeconds, latencies, outagePublishedTimes,
                 outageAppliedTimes);
     }
 

@@ -29,6 +29,7 @@ class ResultTest {
     }
 
     private static Result result(String system, int services, double heap) {
-        return new Result(system, services, 3, 1, 1, 1, 1, 1, 1, 1, 0, 1, 1, heap, List.of(), List.of(), List.of());
+        return new Result(system, services, 3, 1, 1, 1, 1, 1, 1, 1, 0, 1, 1, heap, 1, List.of(), List.of(),
+                List.of());
     }
 }

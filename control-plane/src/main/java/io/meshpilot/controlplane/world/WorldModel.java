@@ -4,11 +4,15 @@ import io.meshpilot.schemas.DirectiveStatus;
 import io.meshpilot.schemas.ServiceDirective;
 import io.meshpilot.schemas.ServiceHealth;
 import io.meshpilot.schemas.ServiceKey;
-import java.util.Collections;
+import java.util.AbstractMap;
+import java.util.AbstractSet;
+import java.util.Arrays;
 import java.util.HashMap;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
+import java.util.NoSuchElementException;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
@@ -20,13 +24,37 @@ import java.util.function.UnaryOperator;
  * What this replica knows of every Service in every region, as the region topics tell it: health, the directive in
  * force and the agent's status, and which partition the Service's key lives in (the same in every region's topics).
  * Every replica holds all of it, so any replica can answer the HTTP API. Confined to the event loop.
+ *
+ * <p>Held compactly, since it grows with Services times regions: per Service one entry with its partition, its
+ * regions (a sorted array shared by every Service in the same regions) and their records in the same order; no map
+ * per Service, no map of partitions (measured with the load harness, docs/benchmarks.md).
  */
 public final class WorldModel {
 
-    private final NavigableMap<ServiceKey, Map<String, RegionRecords>> services = new TreeMap<>();
-    private final Map<ServiceKey, Integer> partitions = new HashMap<>();
+    /** Past this many distinct sets of regions, a Service's regions are no longer shared with others'. */
+    private static final int SHARED_REGION_SETS = 4096;
+
+    private final NavigableMap<ServiceKey, ServiceRecords> services = new TreeMap<>();
+    private final Map<List<String>, String[]> regionSets = new HashMap<>();
     private final Set<String> regions = new TreeSet<>();
     private Consumer<ServiceKey> changeListener = service -> { };
+
+    /** One Service: the partition of its key, its regions (sorted; shared, never changed in place) and their records. */
+    private static final class ServiceRecords {
+        private int partition;
+        private String[] regions;
+        private RegionRecords[] records;
+
+        private ServiceRecords(int partition, String[] regions, RegionRecords[] records) {
+            this.partition = partition;
+            this.regions = regions;
+            this.records = records;
+        }
+
+        private int indexOf(Object region) {
+            return region instanceof String name ? Arrays.binarySearch(regions, name) : -1;
+        }
+    }
 
     /** Also tells this listener (on the event loop, as the change happens) of every Service whose records change. */
     public void onChange(Consumer<ServiceKey> listener) {
@@ -57,19 +85,68 @@ public final class WorldModel {
 
     private void update(ServiceKey service, String region, int partition, UnaryOperator<RegionRecords> change) {
         addRegion(region);
-        partitions.put(service, partition);
-        Map<String, RegionRecords> byRegion = services.computeIfAbsent(service, key -> new TreeMap<>());
-        RegionRecords changed = change.apply(byRegion.getOrDefault(region, RegionRecords.EMPTY));
-        if (changed.isEmpty()) {
-            byRegion.remove(region);
-            if (byRegion.isEmpty()) {
-                services.remove(service);
-                partitions.remove(service);
+        ServiceRecords entry = services.get(service);
+        int index = entry == null ? -1 : entry.indexOf(region);
+        RegionRecords changed = change.apply(index >= 0 ? entry.records[index] : RegionRecords.EMPTY);
+        if (entry == null) {
+            if (!changed.isEmpty()) {
+                services.put(service, new ServiceRecords(partition, shared(new String[] {region}),
+                        new RegionRecords[] {changed}));
             }
         } else {
-            byRegion.put(region, changed);
+            entry.partition = partition;
+            if (index >= 0 && !changed.isEmpty()) {
+                entry.records[index] = changed;
+            } else if (index >= 0) {
+                remove(service, entry, index);
+            } else if (!changed.isEmpty()) {
+                insert(entry, -index - 1, region, changed);
+            }
         }
         changeListener.accept(service);
+    }
+
+    private void insert(ServiceRecords entry, int at, String region, RegionRecords records) {
+        int size = entry.regions.length;
+        String[] regionsOf = new String[size + 1];
+        RegionRecords[] recordsOf = new RegionRecords[size + 1];
+        System.arraycopy(entry.regions, 0, regionsOf, 0, at);
+        System.arraycopy(entry.records, 0, recordsOf, 0, at);
+        regionsOf[at] = region;
+        recordsOf[at] = records;
+        System.arraycopy(entry.regions, at, regionsOf, at + 1, size - at);
+        System.arraycopy(entry.records, at, recordsOf, at + 1, size - at);
+        entry.regions = shared(regionsOf);
+        entry.records = recordsOf;
+    }
+
+    private void remove(ServiceKey service, ServiceRecords entry, int at) {
+        int size = entry.regions.length;
+        if (size == 1) {
+            services.remove(service);
+            return;
+        }
+        String[] regionsOf = new String[size - 1];
+        RegionRecords[] recordsOf = new RegionRecords[size - 1];
+        System.arraycopy(entry.regions, 0, regionsOf, 0, at);
+        System.arraycopy(entry.records, 0, recordsOf, 0, at);
+        System.arraycopy(entry.regions, at + 1, regionsOf, at, size - at - 1);
+        System.arraycopy(entry.records, at + 1, recordsOf, at, size - at - 1);
+        entry.regions = shared(regionsOf);
+        entry.records = recordsOf;
+    }
+
+    /** The one array of these regions that Services in the same regions share. */
+    private String[] shared(String[] sortedRegions) {
+        List<String> key = List.of(sortedRegions);
+        String[] shared = regionSets.get(key);
+        if (shared != null) {
+            return shared;
+        }
+        if (regionSets.size() < SHARED_REGION_SETS) {
+            regionSets.put(key, sortedRegions);
+        }
+        return sortedRegions;
     }
 
     /**
@@ -77,12 +154,13 @@ public final class WorldModel {
      * the next change: use it on the event loop and do not keep it.
      */
     public Map<String, RegionRecords> service(ServiceKey service) {
-        Map<String, RegionRecords> regionsOf = services.get(service);
-        return regionsOf == null ? Map.of() : Collections.unmodifiableMap(regionsOf);
+        ServiceRecords entry = services.get(service);
+        return entry == null ? Map.of() : new RegionsView(entry);
     }
 
     public Optional<Integer> partition(ServiceKey service) {
-        return Optional.ofNullable(partitions.get(service));
+        ServiceRecords entry = services.get(service);
+        return entry == null ? Optional.empty() : Optional.of(entry.partition);
     }
 
     /** Every known Service, ordered by namespace and name. */
@@ -91,16 +169,75 @@ public final class WorldModel {
     }
 
     public List<ServiceKey> servicesInPartition(int partition) {
-        return partitions.entrySet().stream().filter(entry -> entry.getValue() == partition).map(Map.Entry::getKey)
-                .sorted().toList();
+        return services.entrySet().stream().filter(entry -> entry.getValue().partition == partition)
+                .map(Map.Entry::getKey).toList();
     }
 
     public List<ServiceKey> servicesInRegion(String region) {
-        return services.entrySet().stream().filter(entry -> entry.getValue().containsKey(region))
+        return services.entrySet().stream().filter(entry -> entry.getValue().indexOf(region) >= 0)
                 .map(Map.Entry::getKey).toList();
     }
 
     public int size() {
         return services.size();
+    }
+
+    /** A Service's regions and records as a read-only map, in region order. */
+    private static final class RegionsView extends AbstractMap<String, RegionRecords> {
+        private final ServiceRecords entry;
+
+        private RegionsView(ServiceRecords entry) {
+            this.entry = entry;
+        }
+
+        @Override
+        public RegionRecords get(Object region) {
+            int index = entry.indexOf(region);
+            return index >= 0 ? entry.records[index] : null;
+        }
+
+        @Override
+        public boolean containsKey(Object region) {
+            return entry.indexOf(region) >= 0;
+        }
+
+        @Override
+        public int size() {
+            return entry.regions.length;
+        }
+
+        @Override
+        public Set<Map.Entry<String, RegionRecords>> entrySet() {
+            return new AbstractSet<>() {
+                @Override
+                public Iterator<Map.Entry<String, RegionRecords>> iterator() {
+                    String[] regionsOf = entry.regions;
+                    RegionRecords[] recordsOf = entry.records;
+                    return new Iterator<>() {
+                        private int next;
+
+                        @Override
+                        public boolean hasNext() {
+                            return next < regionsOf.length;
+                        }
+
+                        @Override
+                        public Map.Entry<String, RegionRecords> next() {
+                            if (next >= regionsOf.length) {
+                                throw new NoSuchElementException();
+                            }
+                            Map.Entry<String, RegionRecords> result = Map.entry(regionsOf[next], recordsOf[next]);
+                            next++;
+                            return result;
+                        }
+                    };
+                }
+
+                @Override
+                public int size() {
+                    return entry.regions.length;
+                }
+            };
+        }
     }
 }
