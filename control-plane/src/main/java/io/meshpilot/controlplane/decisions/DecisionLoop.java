@@ -66,6 +66,8 @@ public final class DecisionLoop {
     /** Per Service, per region: the version of the latest directive published that withdraws its export. */
     private final Map<ServiceKey, Map<String, Long>> withdrawals = new HashMap<>();
     private final Set<ServiceRegion> tombstonesInFlight = new HashSet<>();
+    /** Services to decide again, a chunk per event-loop task, so a whole partition or region never blocks it. */
+    private final Set<ServiceKey> backlog = new java.util.LinkedHashSet<>();
     private java.util.function.IntFunction<Result> ownedListener = partition -> Result.NONE;
     private CacheTtls cacheTtls = CacheTtls.NEVER;
 
@@ -95,8 +97,31 @@ public final class DecisionLoop {
             return Result.NONE;
         }
         metrics.ownedPartitions(owned.size());
-        Result.Builder result = Result.builder().add(ownedListener.apply(partition));
-        world.servicesInPartition(partition).forEach(service -> result.add(decide(service)));
+        return ownedListener.apply(partition).and(decideAll(world.servicesInPartition(partition)));
+    }
+
+    /**
+     * Decides these Services: the first {@value #CHUNK} now, the rest in later event-loop tasks (a keyed timer due
+     * at once), so reading the topics and answering the API go on meanwhile.
+     */
+    private Result decideAll(List<ServiceKey> services) {
+        backlog.addAll(services);
+        return decideBacklog();
+    }
+
+    static final int CHUNK = 500;
+
+    private Result decideBacklog() {
+        Result.Builder result = Result.builder();
+        java.util.Iterator<ServiceKey> next = backlog.iterator();
+        for (int decided = 0; decided < CHUNK && next.hasNext(); decided++) {
+            ServiceKey service = next.next();
+            next.remove();
+            result.add(decide(service));
+        }
+        if (!backlog.isEmpty()) {
+            timers.schedule(new TimerKey.Backlog(), Duration.ZERO, this::decideBacklog);
+        }
         return result.build();
     }
 
@@ -123,11 +148,8 @@ public final class DecisionLoop {
 
     /** A policy changed: decide again for every owned Service it covers. */
     public Result policyChanged(String scope) {
-        Result.Builder result = Result.builder();
-        world.services().stream().filter(service -> PolicyBook.covers(scope, service))
-                .forEach(service -> result.add(decide(service)));
         world.regions().forEach(this::watchSilence);
-        return result.build();
+        return decideAll(world.services().stream().filter(service -> PolicyBook.covers(scope, service)).toList());
     }
 
     /** A region's leading agent was heard; if it had fallen silent, its Services are decided again. */
@@ -167,9 +189,7 @@ public final class DecisionLoop {
     }
 
     private Result regionChanged(String region) {
-        Result.Builder result = Result.builder();
-        world.servicesInRegion(region).forEach(service -> result.add(decide(service)));
-        return result.build();
+        return decideAll(world.servicesInRegion(region));
     }
 
     /** Fires when the region has been silent for the next staleAfter in force, to decide its Services again. */
@@ -189,6 +209,7 @@ public final class DecisionLoop {
     }
 
     private Result decide(ServiceKey service) {
+        backlog.remove(service);
         Optional<Integer> partition = world.partition(service);
         if (partition.isEmpty() || !owned.contains(partition.get())) {
             return Result.NONE;

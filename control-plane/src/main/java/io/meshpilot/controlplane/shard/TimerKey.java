@@ -13,6 +13,10 @@ public sealed interface TimerKey {
     record Silence(String region) implements TimerKey {
     }
 
+    /** Services waiting to be decided again, a chunk at a time (a partition taken over, a region heard again). */
+    record Backlog() implements TimerKey {
+    }
+
     /** A pin (a policy with an end) runs out. */
     record PolicyExpiry(String scope) implements TimerKey {
     }

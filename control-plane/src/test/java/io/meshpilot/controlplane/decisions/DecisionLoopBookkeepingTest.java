@@ -76,6 +76,27 @@ class DecisionLoopBookkeepingTest {
     }
 
     @Test
+    void aLargePartitionIsDecidedAChunkPerTaskSoTheLoopIsNeverBlockedForLong() {
+        for (int i = 0; i < 1_200; i++) {
+            ServiceKey service = new ServiceKey("fleet", "svc-" + i);
+            health(service, "us", READY);
+            health(service, "eu", READY);
+        }
+
+        Result first = loop.own(0);
+        time.runDue();
+        List<Output> rest = pending.commit();
+
+        assertThat(decisionLogs(first.outputs())).isEqualTo(DecisionLoop.CHUNK);
+        assertThat(decisionLogs(first.outputs()) + decisionLogs(rest)).isEqualTo(1_201);
+        assertThat(timers.pending()).as("no backlog timer left").isLessThanOrEqualTo(3);
+    }
+
+    private static long decisionLogs(List<Output> outputs) {
+        return outputs.stream().filter(Output.DecisionLog.class::isInstance).count();
+    }
+
+    @Test
     void countsWhatCommittedNotWhatWasDecided() {
         pending.add(loop.own(0));
         settle();
