@@ -107,7 +107,8 @@ public final class RegionAgent implements AutoCloseable {
         DirectiveIntake intake = resources.add(DirectiveIntake.start(region(), settings.agentId(),
                 settings.topics(), settings.kafka().consumer(settings.agentId(), Optional.empty()),
                 new DirectiveIntake.Parts(loop, client, calls, sender, deadLetters, recordMetrics, metrics,
-                        watch::service, publisher::takeFirstChange, clock)));
+                        watch::service, publisher::takeFirstChange, clock,
+                        settings.apply().parallelism())));
         applier = intake.applier();
         watch.observeServices(applier::observed);
         McsApiNotice mcsApi = new McsApiNotice(client, calls, loop, watch::service, leading::get,
