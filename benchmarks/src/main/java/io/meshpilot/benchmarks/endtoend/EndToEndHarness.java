@@ -13,7 +13,8 @@ import java.util.Map;
  * controllers and KWOK per region, built by {@code build-kube.sh}), the real control plane and the embedded broker.
  * For each size it runs {@code --runs} times and writes CSV and PNG reports. {@code java -cp
  * benchmarks/target/benchmarks.jar io.meshpilot.benchmarks.endtoend.EndToEndHarness [--services 1000,10000] [--runs 3]
- * [--rate 20] [--latency-seconds 20] [--write-rate 100000] [--apply-parallelism 8] [--ceiling-seconds 5] [--out DIR]}
+ * [--rate 20] [--latency-seconds 20] [--write-rate 100000] [--apply-parallelism 8] [--publish-window-ms 100]
+ * [--ceiling-seconds 5] [--out DIR]}
  */
 public final class EndToEndHarness {
 

@@ -1,6 +1,7 @@
 package io.meshpilot.benchmarks.endtoend;
 
 import io.fabric8.kubernetes.api.model.ServiceBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.meshpilot.agent.AgentSettings;
@@ -118,7 +119,8 @@ final class EndToEndRun {
         long converging = System.nanoTime();
         try (ControlPlane controlPlane = ControlPlane.start(ControlPlaneSettings.of(kafka, topics, "e2e-0")
                 .withRegionDiscoveryInterval(Duration.ofSeconds(1)), Clock.systemUTC());
-                Floor floor = new Floor(kafka, floorA, floorB, first.client(), "floor").start()) {
+                KubernetesClient floorClient = LoadedRegion.client(first.api());
+                Floor floor = new Floor(kafka, floorA, floorB, floorClient, "floor").start()) {
             require(expectations.await(() -> regions.stream().allMatch(region -> region.home() >= services),
                     LONG_WAIT), "every Service applied local in every region");
             double convergence = seconds(converging);
@@ -141,7 +143,7 @@ final class EndToEndRun {
     private AgentSettings agentSettings(LoadedRegion region, Topics topics, KafkaSettings kafka) {
         return AgentSettings.of(region.name(), "agent-" + region.name(), topics, kafka, region.api().clientConfig())
                 .withWatch(new AgentSettings.Watch(Map.of(KubernetesContract.MANAGED_LABEL, "true"),
-                        List.of(LoadedRegion.NAMESPACE), Duration.ofMillis(100), Duration.ofMinutes(10),
+                        List.of(LoadedRegion.NAMESPACE), settings.publishWindow(), Duration.ofMinutes(10),
                         Duration.ofSeconds(1)))
                 .withWrites(new KubernetesCalls.Policy(Duration.ofSeconds(10), 5, Duration.ofMillis(200),
                         Duration.ofSeconds(10), settings.writeRate()))

@@ -6,7 +6,9 @@ import io.fabric8.kubernetes.api.model.ServiceBuilder;
 import io.fabric8.kubernetes.api.model.discovery.v1.Endpoint;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointBuilder;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSliceBuilder;
+import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
@@ -52,7 +54,7 @@ final class LoadedRegion implements AutoCloseable {
     LoadedRegion(String name, RealApiServer api, int services) {
         this.name = name;
         this.api = api;
-        this.client = api.newClient();
+        this.client = client(api);
         this.services = services;
     }
 
@@ -66,6 +68,12 @@ final class LoadedRegion implements AutoCloseable {
 
     KubernetesClient client() {
         return client;
+    }
+
+    /** An admin client of the region that may send 64 requests at once (fabric8 allows 5 by default). */
+    static KubernetesClient client(RealApiServer api) {
+        return new KubernetesClientBuilder().withConfig(new ConfigBuilder(api.clientConfig())
+                .withMaxConcurrentRequests(64).withMaxConcurrentRequestsPerHost(64).build()).build();
     }
 
     static ServiceKey key(int index) {

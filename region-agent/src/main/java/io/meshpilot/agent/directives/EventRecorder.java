@@ -87,7 +87,8 @@ final class EventRecorder {
             if (!bucket(next.identity().service()).take(clock.instant())) {
                 dropped++;
                 LOG.atDebug().addKeyValue("service", next.identity().service())
-                        .addKeyValue("reason", next.identity().reason()).log("event dropped: too many for this Service");
+                        .addKeyValue("reason", next.identity().reason())
+                        .log("event dropped: too many for this Service");
                 continue;
             }
             write(correlated(next));

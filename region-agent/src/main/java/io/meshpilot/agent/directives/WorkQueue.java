@@ -61,8 +61,4 @@ final class WorkQueue<K> {
     boolean hasReady() {
         return !ready.isEmpty();
     }
-
-    int readyCount() {
-        return ready.size();
-    }
 }
