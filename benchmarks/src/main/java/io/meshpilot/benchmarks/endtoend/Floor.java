@@ -39,7 +39,8 @@ final class Floor implements AutoCloseable {
     private final AtomicBoolean running = new AtomicBoolean(true);
     private final List<Long> samples = Collections.synchronizedList(new ArrayList<>());
     private final List<Thread> threads = new ArrayList<>();
-    private final ExecutorService patchers = Executors.newFixedThreadPool(4);
+    private final ExecutorService patchers = Executors.newFixedThreadPool(16);
+    private volatile long since = Long.MIN_VALUE;
 
     Floor(KafkaSettings kafka, String topicA, String topicB, KubernetesClient client, String service) {
         this.kafka = kafka;
@@ -65,6 +66,9 @@ final class Floor implements AutoCloseable {
                 // one another
                 patchers.execute(() -> {
                     long start = ByteBuffer.wrap(record.value()).getLong();
+                    if (start < since) {
+                        return; // sent before the reset: it may have queued behind the convergence's writes
+                    }
                     client.services().inNamespace(LoadedRegion.NAMESPACE).withName(service)
                             .patch(PatchContext.of(PatchType.JSON_MERGE),
                                     "{\"metadata\":{\"annotations\":{\"bench.meshpilot.io/floor\":\""
@@ -114,8 +118,9 @@ final class Floor implements AutoCloseable {
         return thread;
     }
 
-    /** Drops the samples so far (warm-up). */
+    /** Drops the samples so far (warm-up), and those sent before now still under way. */
     void reset() {
+        since = System.nanoTime();
         samples.clear();
     }
 
