@@ -48,6 +48,7 @@ final class EndToEndRun {
 
     private static final Duration LONG_WAIT = Duration.ofMinutes(15);
     private static final int WRITERS = 8;
+    private static final int CREATORS = 32;
 
     private final EndToEndSettings settings;
     private final int services;
@@ -91,12 +92,17 @@ final class EndToEndRun {
             Await.result(policies.send(topics.policies(), "*", new TrafficPolicy("*", null, null, null, 0, 0,
                     null, null, null, null)), Duration.ofSeconds(30), "the policy");
         }
-        for (int i = 0; i < settings.regions().size(); i++) {
-            String name = settings.regions().get(i);
-            LoadedRegion region = new LoadedRegion(name, RealRegions.acquire(name, i + 1), services);
-            regions.add(region);
-            region.create(writers);
-            region.watch(expectations);
+        ExecutorService creators = Executors.newFixedThreadPool(CREATORS);
+        try {
+            for (int i = 0; i < settings.regions().size(); i++) {
+                String name = settings.regions().get(i);
+                LoadedRegion region = new LoadedRegion(name, RealRegions.acquire(name, i + 1), services);
+                regions.add(region);
+                region.create(creators);
+                region.watch(expectations);
+            }
+        } finally {
+            creators.shutdownNow();
         }
         LoadedRegion first = regions.get(0);
         first.client().services().resource(new ServiceBuilder().withNewMetadata().withName("floor")
