@@ -118,6 +118,7 @@ final class EndToEndRun {
             Await.result(agent.ready(), LONG_WAIT, "the agent of " + agent.region() + " to be ready");
         }
         double agentsStart = seconds(agentsStarting);
+        progress("agents started in %.1f s", agentsStart);
         require(expectations.await(() -> agents.stream().allMatch(RegionAgent::leading), LONG_WAIT),
                 "every agent to lead its region");
         double heapPerService = (settledHeap() - heapBefore) / ((double) services * regions.size());
@@ -130,6 +131,7 @@ final class EndToEndRun {
             require(expectations.await(() -> regions.stream().allMatch(region -> region.home() >= services),
                     LONG_WAIT), "every Service applied local in every region");
             double convergence = seconds(converging);
+            progress("converged in %.1f s; agent heap %.0f B per watched Service", convergence, heapPerService);
             changes(settings.latencyWindow().dividedBy(4));
             expectations.clearLatencies();
             floor.reset();
@@ -137,8 +139,12 @@ final class EndToEndRun {
             int unresolved = expectations.pending();
             List<Long> latencies = expectations.latencies();
             List<Long> floorSamples = floor.samples();
+            progress("event-to-applied p50 %.1f ms p99 %.1f ms (%d, %d unresolved), floor p99 %.1f ms",
+                    EndToEndResult.percentile(latencies, 0.5), EndToEndResult.percentile(latencies, 0.99),
+                    latencies.size(), unresolved, EndToEndResult.percentile(floorSamples, 0.99));
             restoreAll();
             double[] outage = outage();
+            progress("outage: slices written in %.1f s, every Service failed over", outage[0]);
             double ceiling = ceiling(first);
             return new EndToEndResult(services, index, regions.size(), loadBefore, load(), agentsStart, convergence,
                     latencies, unresolved, floorSamples, outage[0], expectations.outageAppliedTimes(), ceiling,
@@ -255,6 +261,12 @@ final class EndToEndRun {
         running.set(false);
         loops.forEach(EndToEndRun::join);
         return patches.get() / ((System.nanoTime() - start) / 1e9);
+    }
+
+    /** A figure as soon as it is measured (a run that does not finish still tells what it measured). */
+    private void progress(String format, Object... values) {
+        System.err.printf("end-to-end %d Services, run %d: %s (load %s)%n", services, index,
+                String.format(java.util.Locale.ROOT, format, values), load());
     }
 
     private static void join(Future<?> future) {
