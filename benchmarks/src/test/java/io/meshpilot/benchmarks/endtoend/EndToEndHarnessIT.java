@@ -8,7 +8,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -21,6 +23,9 @@ import org.junit.jupiter.api.io.TempDir;
 class EndToEndHarnessIT {
 
     @Test
+    // three real regions start first (a first run on a machine also builds them); on a busy 2-core machine the run
+    // took 1.5 minutes once and more than 3 (the default) another time
+    @Timeout(value = 10, unit = TimeUnit.MINUTES)
     void aShortRunOnRealAgentsCompletesWithSaneFiguresAndReports(EmbeddedKafkaBroker kafka, @TempDir Path output) {
         EndToEndSettings settings = EndToEndSettings.defaults().withServices(List.of(50)).withRuns(1)
                 .withChanges(10, Duration.ofSeconds(3)).withCeiling(Duration.ofSeconds(1)).withOutput(output)
