@@ -23,7 +23,25 @@ public record AgentSettings(
         Watch watch,
         KubernetesCalls.Policy writes,
         Leadership leadership,
-        Http http) {
+        Http http,
+        Apply apply) {
+
+    /**
+     * How directives are applied: at most {@code parallelism} Services are written at once (each Service one write at
+     * a time), so a Service stuck in retries holds one of them and no other Service.
+     */
+    public record Apply(int parallelism) {
+
+        public static final int MAX_PARALLELISM = 256;
+        public static final Apply DEFAULT = new Apply(8);
+
+        public Apply {
+            if (parallelism < 1 || parallelism > MAX_PARALLELISM) {
+                throw new IllegalArgumentException("--apply-parallelism must be within 1.." + MAX_PARALLELISM
+                        + ", got " + parallelism);
+            }
+        }
+    }
 
     /**
      * Which Services the agent manages and how it reports their health: also whether it mirrors Cilium's namespace
@@ -150,6 +168,13 @@ public record AgentSettings(
         Objects.requireNonNull(writes, "writes");
         Objects.requireNonNull(leadership, "leadership");
         Objects.requireNonNull(http, "http");
+        Objects.requireNonNull(apply, "apply");
+    }
+
+    /** With the default way of applying directives. */
+    public AgentSettings(String region, String agentId, Topics topics, KafkaSettings kafka, Config kubernetes,
+            Watch watch, KubernetesCalls.Policy writes, Leadership leadership, Http http) {
+        this(region, agentId, topics, kafka, kubernetes, watch, writes, leadership, http, Apply.DEFAULT);
     }
 
     /** Defaults for a region: manages Services labelled {@code meshpilot.io/managed=true} in every namespace. */
@@ -160,23 +185,27 @@ public record AgentSettings(
     }
 
     public AgentSettings withWatch(Watch changed) {
-        return new AgentSettings(region, agentId, topics, kafka, kubernetes, changed, writes, leadership, http);
+        return new AgentSettings(region, agentId, topics, kafka, kubernetes, changed, writes, leadership, http, apply);
     }
 
     public AgentSettings withWrites(KubernetesCalls.Policy changed) {
-        return new AgentSettings(region, agentId, topics, kafka, kubernetes, watch, changed, leadership, http);
+        return new AgentSettings(region, agentId, topics, kafka, kubernetes, watch, changed, leadership, http, apply);
     }
 
     public AgentSettings withLeadership(Leadership changed) {
-        return new AgentSettings(region, agentId, topics, kafka, kubernetes, watch, writes, changed, http);
+        return new AgentSettings(region, agentId, topics, kafka, kubernetes, watch, writes, changed, http, apply);
     }
 
     public AgentSettings withHttp(Http changed) {
-        return new AgentSettings(region, agentId, topics, kafka, kubernetes, watch, writes, leadership, changed);
+        return new AgentSettings(region, agentId, topics, kafka, kubernetes, watch, writes, leadership, changed, apply);
     }
 
     public AgentSettings withKafka(KafkaSettings changed) {
-        return new AgentSettings(region, agentId, topics, changed, kubernetes, watch, writes, leadership, http);
+        return new AgentSettings(region, agentId, topics, changed, kubernetes, watch, writes, leadership, http, apply);
+    }
+
+    public AgentSettings withApply(Apply changed) {
+        return new AgentSettings(region, agentId, topics, kafka, kubernetes, watch, writes, leadership, http, changed);
     }
 
     private static void positive(Duration duration, String flag) {

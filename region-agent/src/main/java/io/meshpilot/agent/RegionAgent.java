@@ -48,6 +48,8 @@ public final class RegionAgent implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(RegionAgent.class);
     private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
     private static final Duration ACCESS_CHECK = Duration.ofSeconds(5);
+    /** Informers (Services, EndpointSlices, Namespaces, ServiceExports) and the Lease, besides the writes. */
+    private static final int WATCHES_AND_LEASE = 6;
 
     private final AgentSettings settings;
     private final Clock clock;
@@ -107,7 +109,8 @@ public final class RegionAgent implements AutoCloseable {
         DirectiveIntake intake = resources.add(DirectiveIntake.start(region(), settings.agentId(),
                 settings.topics(), settings.kafka().consumer(settings.agentId(), Optional.empty()),
                 new DirectiveIntake.Parts(loop, client, calls, sender, deadLetters, recordMetrics, metrics,
-                        watch::service, publisher::takeFirstChange, clock)));
+                        watch::service, publisher::takeFirstChange, clock,
+                        settings.apply().parallelism())));
         applier = intake.applier();
         watch.observeServices(applier::observed);
         McsApiNotice mcsApi = new McsApiNotice(client, calls, loop, watch::service, leading::get,
@@ -134,9 +137,14 @@ public final class RegionAgent implements AutoCloseable {
     }
 
     private Config kubernetesConfig() {
-        return new ConfigBuilder(settings.kubernetes())
+        // fabric8 allows 5 requests at once per host by default, fewer than the applier's writes plus the watches
+        int concurrent = settings.apply().parallelism() * 2 + WATCHES_AND_LEASE;
+        Config given = settings.kubernetes();
+        return new ConfigBuilder(given)
                 .withRequestTimeout((int) settings.writes().requestTimeout().toMillis())
                 .withRequestRetryBackoffLimit(0)
+                .withMaxConcurrentRequests(Math.max(concurrent, given.getMaxConcurrentRequests()))
+                .withMaxConcurrentRequestsPerHost(Math.max(concurrent, given.getMaxConcurrentRequestsPerHost()))
                 .build();
     }
 

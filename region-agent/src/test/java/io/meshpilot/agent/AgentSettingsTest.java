@@ -36,5 +36,9 @@ class AgentSettingsTest {
                 .hasMessage("--lease-renew-deadline (PT5S) must be shorter than --lease-duration (PT5S)");
         assertThatThrownBy(() -> new AgentSettings.Http("0.0.0.0", 70000))
                 .hasMessage("--http-port must be within 0..65535, got 70000");
+        assertThatThrownBy(() -> new AgentSettings.Apply(0))
+                .hasMessage("--apply-parallelism must be within 1..256, got 0");
+        assertThatThrownBy(() -> new AgentSettings.Apply(257))
+                .hasMessage("--apply-parallelism must be within 1..256, got 257");
     }
 }

@@ -85,6 +85,12 @@ final class AgentCommand implements Callable<Integer> {
             description = "Most API-server writes per second (env MESHPILOT_WRITE_RATE; default: ${DEFAULT-VALUE}).")
     int writeRate;
 
+    @Option(names = "--apply-parallelism", paramLabel = "N",
+            defaultValue = "${env:MESHPILOT_APPLY_PARALLELISM:-8}",
+            description = "Most Services whose directives are written at once, each Service one write at a time "
+                    + "(env MESHPILOT_APPLY_PARALLELISM; default: ${DEFAULT-VALUE}).")
+    int applyParallelism;
+
     @Option(names = "--kube-request-timeout", paramLabel = "DURATION", converter = DurationConverter.class,
             defaultValue = "${env:MESHPILOT_KUBE_REQUEST_TIMEOUT:-10s}",
             description = "Timeout of each API-server request (env MESHPILOT_KUBE_REQUEST_TIMEOUT; "
@@ -147,7 +153,7 @@ final class AgentCommand implements Callable<Integer> {
                 new KubernetesCalls.Policy(requestTimeout, attempts, backoff, breakerOpen, writeRate),
                 new AgentSettings.Leadership(leaderElection, leaseNamespace, leaseName, leaseDuration,
                         leaseDuration.multipliedBy(2).dividedBy(3), leaseDuration.dividedBy(7), true),
-                new AgentSettings.Http("0.0.0.0", httpPort));
+                new AgentSettings.Http("0.0.0.0", httpPort), new AgentSettings.Apply(applyParallelism));
         RegionAgent agent;
         try {
             agent = RegionAgent.start(settings, Clock.systemUTC());

@@ -71,6 +71,14 @@ class MeshpilotTest {
     }
 
     @Test
+    void namesTheApplyParallelismWhenItIsOutOfRange() {
+        assertThat(run("agent", "--kafka-bootstrap", "127.0.0.1:1", "--region", "us", "--apply-parallelism", "0"))
+                .isEqualTo(2);
+        assertThat(err.toString()).startsWith("agent: --apply-parallelism must be within 1..256, got 0")
+                .doesNotContain("\tat ");
+    }
+
+    @Test
     void requiresARegionForTheAgent() {
         assertThat(run("agent", "--kafka-bootstrap", "127.0.0.1:1")).isEqualTo(2);
         assertThat(err.toString()).contains("--region is required (env MESHPILOT_REGION)");

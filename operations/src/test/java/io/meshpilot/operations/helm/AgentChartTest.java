@@ -138,6 +138,7 @@ class AgentChartTest {
                 Map.entry("MESHPILOT_RESYNC_INTERVAL", "30m"),
                 Map.entry("MESHPILOT_HEARTBEAT_INTERVAL", "7s"),
                 Map.entry("MESHPILOT_WRITE_RATE", "7"),
+                Map.entry("MESHPILOT_APPLY_PARALLELISM", "3"),
                 Map.entry("MESHPILOT_KUBE_REQUEST_TIMEOUT", "4s"),
                 Map.entry("MESHPILOT_KUBE_ATTEMPTS", "3"),
                 Map.entry("MESHPILOT_KUBE_BACKOFF", "150ms"),

@@ -6,67 +6,98 @@ import io.meshpilot.agent.AgentMetrics.DirectiveResult;
 import io.meshpilot.agent.directives.ServiceAnnotator.Change;
 import io.meshpilot.agent.kubernetes.KubernetesCalls;
 import io.meshpilot.core.routing.CiliumServiceConfig;
-import io.meshpilot.kafka.DeadLetters;
+import io.meshpilot.runtime.timers.KeyedTimers;
+import io.meshpilot.runtime.timers.Scheduler;
 import io.meshpilot.schemas.DirectiveStatus.Result;
 import io.meshpilot.schemas.ServiceDirective;
 import io.meshpilot.schemas.ServiceKey;
-import io.vertx.core.Context;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
-import java.util.Iterator;
-import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.function.BooleanSupplier;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Keeps this region's Services as their directives want them. It remembers the newest directive per Service (the
- * desired state) and, while this replica leads, applies what a Service lacks one at a time: a newer directive, or the
- * current one again when someone edited an owned annotation by hand (drift). It never applies a version older than
- * the one a Service carries, refuses (with a Rejected status and a dead letter) directives for another region, for a
- * Service it does not manage or with annotations it does not own, and retries failed writes with backoff. Confined
- * to the agent's event loop; the Kubernetes calls run on a worker thread.
+ * Keeps this region's Services as their directives want them, as a Kubernetes controller does (client-go's work
+ * queue, the Java Operator SDK's EventProcessor). It remembers the newest directive per Service (the desired state)
+ * and, while this replica leads, reconciles each Service whose directive or observed state changed: one write at a
+ * time per Service, at most {@code parallelism} Services at once, so a Service stuck in retries holds one worker and
+ * no other Service. The newest directive wins: an older one still being written is superseded (it stops before its
+ * next attempt and reports nothing) and its retry is cancelled. A failed write is retried by key with backoff (1 s
+ * doubling to 60 s). Status comes from what the Service carries: a Service found in sync with its directive reports
+ * Applied, whoever wrote it. Patches come first; their Events go to the {@link EventRecorder}, which writes them only
+ * when no patch is waiting. It never applies a version older than the one a Service carries, and refuses (with a
+ * Rejected status and a dead letter) directives for another region, for a Service it does not manage or with
+ * annotations it does not own. Confined to the agent's event loop; the writes run elsewhere.
  */
 public final class DirectiveApplier {
+
+    /** Writes a directive onto its Service; completes on the event loop with the patched Service. */
+    interface Patcher {
+        CompletionStage<Service> patch(Service current, ServiceDirective directive, BooleanSupplier stillWanted);
+    }
+
+    /** Answers a directive this agent must never apply (a dead letter). */
+    interface Refusals {
+        void refuse(Received received, String why);
+    }
+
+    /** What the applier works with. */
+    record Parts(String region, int parallelism, Function<ServiceKey, Optional<Service>> services, Patcher patcher,
+            EventRecorder.Sink events, BooleanSupplier sparePermit, StatusReporter status, Refusals refusals,
+            AgentMetrics metrics, Function<ServiceKey, Optional<Instant>> healthChangedAt, Clock clock,
+            Scheduler scheduler) {
+    }
 
     private static final Logger LOG = LoggerFactory.getLogger(DirectiveApplier.class);
     private static final Duration FIRST_RETRY = Duration.ofSeconds(1);
     private static final Duration LAST_RETRY = Duration.ofSeconds(60);
 
-    private final Context loop;
-    private final String region;
-    private final Function<ServiceKey, Optional<Service>> services;
-    private final ServiceAnnotator annotator;
+    /** A write under way; {@code superseded} is read by the worker before each attempt. */
+    private static final class Write {
+        final ServiceDirective directive;
+        final Change change;
+        final Service before;
+        volatile boolean superseded;
+
+        Write(ServiceDirective directive, Change change, Service before) {
+            this.directive = directive;
+            this.change = change;
+            this.before = before;
+        }
+    }
+
+    /** The informer's copy still shows {@code from} after a patch that made it {@code to}: wait for the watch. */
+    private record Written(String from, String to) {
+    }
+
+    private final Parts parts;
     private final StatusReporter status;
-    private final DeadLetters deadLetters;
-    private final AgentMetrics metrics;
-    private final Function<ServiceKey, Optional<Instant>> healthChangedAt;
-    private final Clock clock;
+    private final EventRecorder events;
+    private final KeyedTimers<ServiceKey> retries;
     private final Map<ServiceKey, Received> desired = new HashMap<>();
-    private final Map<ServiceKey, Received> pending = new LinkedHashMap<>();
+    private final WorkQueue<ServiceKey> queue = new WorkQueue<>();
+    private final Map<ServiceKey, Write> writing = new HashMap<>();
     private final Map<ServiceKey, Integer> failures = new HashMap<>();
-    private ServiceKey applying;
-    private boolean recheck;
+    private final Map<ServiceKey, Written> unseen = new HashMap<>();
     private boolean active;
 
-    DirectiveApplier(Context loop, String region, Function<ServiceKey, Optional<Service>> services,
-            ServiceAnnotator annotator, StatusReporter status, DeadLetters deadLetters, AgentMetrics metrics,
-            Function<ServiceKey, Optional<Instant>> healthChangedAt, Clock clock) {
-        this.loop = loop;
-        this.region = region;
-        this.services = services;
-        this.annotator = annotator;
-        this.status = status;
-        this.deadLetters = deadLetters;
-        this.metrics = metrics;
-        this.healthChangedAt = healthChangedAt;
-        this.clock = clock;
+    DirectiveApplier(Parts parts) {
+        this.parts = parts;
+        this.status = parts.status();
+        this.retries = new KeyedTimers<>(parts.scheduler());
+        this.events = new EventRecorder(parts.events(), parts.clock(), new KeyedTimers<>(parts.scheduler()),
+                queue::hasReady, parts.sparePermit(), parts.parallelism());
     }
 
     /**
@@ -85,37 +116,36 @@ public final class DirectiveApplier {
         Received kept = desired.merge(directive.key(), received, Received::newer);
         if (kept != received) {
             skip(directive, "a newer directive " + kept.directive().version() + " is known");
-        } else if (active) {
-            pending.put(directive.key(), received);
-            applyNext();
+            return;
         }
+        supersede(directive.key());
+        enqueue(directive.key());
     }
 
     /** A tombstone read from the topic: the control plane no longer directs this Service here. */
     void withdrawn(ServiceKey service) {
         desired.remove(service);
-        pending.remove(service);
+        queue.forget(service);
+        supersede(service);
     }
 
-    /** A managed Service seen added or changed: applies what it lacks, reverting manual edits. */
+    /** A managed Service seen added or changed: reconciles it (a manual edit is reverted). */
     public void observed(Service service) {
         ServiceKey key = new ServiceKey(service.getMetadata().getNamespace(), service.getMetadata().getName());
-        if (key.equals(applying)) {
-            recheck = true;
-            return;
+        Written written = unseen.get(key);
+        if (written != null && !Objects.equals(written.from(), service.getMetadata().getResourceVersion())) {
+            unseen.remove(key);
         }
-        Received target = desired.get(key);
-        if (active && target != null && !inSync(service, target.directive())) {
-            pending.put(key, target);
-            applyNext();
+        if (desired.containsKey(key)) {
+            enqueue(key);
         }
     }
 
-    /** This replica leads: apply whatever the Services lack. */
+    /** This replica leads: reconcile every Service with a directive. */
     public void activate() {
         active = true;
-        pending.putAll(desired);
-        applyNext();
+        desired.keySet().forEach(queue::add);
+        pump();
     }
 
     /** Publishes the latest status of every Service again (Kafka answers after an outage). */
@@ -123,47 +153,168 @@ public final class DirectiveApplier {
         status.resendLatest();
     }
 
-    /** Another replica leads: stand by. */
+    /** Another replica leads: stand by; writes under way are superseded. */
     public void deactivate() {
         active = false;
-        pending.clear();
+        queue.clear();
+        retries.cancelAll();
+        failures.clear();
+        List.copyOf(writing.keySet()).forEach(this::supersede);
+        events.clear();
     }
 
-    private void applyNext() {
-        while (active && applying == null && !pending.isEmpty()) {
-            Iterator<Received> next = pending.values().iterator();
-            Received received = next.next();
-            next.remove();
-            consider(received);
+    /** Services written right now (at most the parallelism). */
+    int writing() {
+        return writing.size();
+    }
+
+    /** Retries waiting for their time. */
+    int retriesPending() {
+        return retries.size();
+    }
+
+    /** Events waiting to be written. */
+    int eventsPending() {
+        return events.pendingCount();
+    }
+
+    private void enqueue(ServiceKey key) {
+        if (active) {
+            queue.add(key);
+            pump();
         }
     }
 
-    private void consider(Received received) {
-        ServiceDirective directive = received.directive();
-        Optional<Service> service = services.apply(directive.key());
+    /** The newest directive wins: the write of an older one stops before its next attempt, its retry is cancelled. */
+    private void supersede(ServiceKey key) {
+        Write underway = writing.get(key);
+        if (underway != null) {
+            underway.superseded = true;
+        }
+        retries.cancel(key);
+        failures.remove(key);
+    }
+
+    private void pump() {
+        while (active && writing.size() < parts.parallelism()) {
+            Optional<ServiceKey> next = queue.take();
+            if (next.isEmpty()) {
+                break;
+            }
+            if (!reconcile(next.get())) {
+                queue.done(next.get());
+            }
+        }
+        events.drain();
+    }
+
+    /** Starts a write if the Service lacks its directive; whether it did. */
+    private boolean reconcile(ServiceKey key) {
+        Received target = desired.get(key);
+        if (target == null) {
+            return false;
+        }
+        ServiceDirective directive = target.directive();
+        Optional<Service> service = parts.services().apply(key);
         if (service.isEmpty()) {
-            reject(received, "Service " + directive.key() + " does not exist or is not managed in " + region);
-            return;
+            reject(target, "Service " + key + " does not exist or is not managed in " + parts.region());
+            return false;
+        }
+        Written written = unseen.get(key);
+        if (written != null && written.from().equals(service.get().getMetadata().getResourceVersion())) {
+            return false; // the informer has not shown our own patch yet; its event reconciles again
         }
         OptionalLong carried = OwnedAnnotations.version(service.get());
         if (carried.isPresent() && carried.getAsLong() > directive.version()) {
             skip(directive, "the Service carries a newer directive version " + carried.getAsLong());
-        } else if (inSync(service.get(), directive)) {
-            if (failures.remove(directive.key()) != null) {
-                // a write reported as failed (e.g. timed out) had landed: the directive is in effect after all
-                status.report(directive, Result.APPLIED, null);
-            }
-        } else if (carried.isPresent() && carried.getAsLong() == directive.version()) {
-            apply(service.get(), directive, Change.DRIFT);
-        } else {
-            apply(service.get(), directive, Change.DIRECTIVE);
+            return false;
         }
+        if (inSync(service.get(), directive)) {
+            foundInSync(directive);
+            return false;
+        }
+        Change change = carried.isPresent() && carried.getAsLong() == directive.version() ? Change.DRIFT
+                : Change.DIRECTIVE;
+        write(key, new Write(directive, change, service.get()));
+        return true;
+    }
+
+    /** Status from observed state: e.g. a write reported as failed (timed out) had landed after all. */
+    private void foundInSync(ServiceDirective directive) {
+        retries.cancel(directive.key());
+        failures.remove(directive.key());
+        if (!status.reportedApplied(directive)) {
+            status.report(directive, Result.APPLIED, "found in sync");
+        }
+    }
+
+    private void write(ServiceKey key, Write write) {
+        writing.put(key, write);
+        parts.patcher().patch(write.before, write.directive, () -> !write.superseded)
+                .whenComplete((patched, failure) -> finished(key, write, patched, failure));
+    }
+
+    private void finished(ServiceKey key, Write write, Service patched, Throwable failure) {
+        writing.remove(key);
+        queue.done(key);
+        Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause()
+                : failure;
+        if (patched != null) {
+            unseen.put(key, new Written(write.before.getMetadata().getResourceVersion(),
+                    patched.getMetadata().getResourceVersion()));
+        }
+        if (write.superseded || !active || cause instanceof ServiceAnnotator.Superseded) {
+            LOG.atDebug().addKeyValue("service", key).addKeyValue("version", write.directive.version())
+                    .log("directive superseded while written");
+            if (active) {
+                queue.add(key);
+            }
+        } else if (cause == null) {
+            applied(write, patched);
+        } else {
+            failed(write.directive, cause);
+        }
+        pump();
+    }
+
+    private void applied(Write write, Service patched) {
+        ServiceDirective directive = write.directive;
+        failures.remove(directive.key());
+        parts.metrics().directive(write.change == Change.DRIFT ? DirectiveResult.DRIFT_REVERTED
+                : DirectiveResult.APPLIED);
+        if (write.change == Change.DIRECTIVE) {
+            parts.healthChangedAt().apply(directive.key()).ifPresent(changed ->
+                    parts.metrics().reaction(Duration.between(changed, parts.clock().instant())));
+        }
+        LOG.atInfo().addKeyValue("service", directive.key()).addKeyValue("version", directive.version())
+                .addKeyValue("annotations", directive.annotations()).addKeyValue("reason", directive.reason())
+                .log(write.change == Change.DRIFT ? "manual edit reverted" : "directive applied");
+        status.report(directive, Result.APPLIED, write.change == Change.DRIFT ? "reverted a manual edit" : null);
+        events.record(ServiceAnnotator.eventFor(write.before, directive, write.change),
+                patched.getMetadata().getUid());
+    }
+
+    private void failed(ServiceDirective directive, Throwable cause) {
+        parts.metrics().directive(DirectiveResult.FAILED);
+        int attempt = failures.merge(directive.key(), 1, Integer::sum);
+        Duration retryIn = backoff(attempt);
+        String why = KubernetesCalls.describe(cause);
+        LOG.atWarn().addKeyValue("service", directive.key()).addKeyValue("version", directive.version())
+                .addKeyValue("error", why).addKeyValue("retryIn", retryIn).log("directive not applied");
+        status.report(directive, Result.FAILED, why);
+        retries.schedule(directive.key(), retryIn, () -> enqueue(directive.key()));
+    }
+
+    static Duration backoff(int attempt) {
+        Duration delay = FIRST_RETRY.multipliedBy(1L << Math.min(attempt - 1, 10));
+        return delay.compareTo(LAST_RETRY) > 0 ? LAST_RETRY : delay;
     }
 
     /** Why this agent must never apply the directive, whatever its Service looks like. */
     private Optional<String> refusal(ServiceDirective directive) {
-        if (!directive.region().equals(region)) {
-            return Optional.of("directive for region " + directive.region() + " reached the agent of " + region);
+        if (!directive.region().equals(parts.region())) {
+            return Optional.of("directive for region " + directive.region() + " reached the agent of "
+                    + parts.region());
         }
         if (!CiliumServiceConfig.WRITTEN.containsAll(directive.annotations().keySet())) {
             return Optional.of("annotations outside the written set " + CiliumServiceConfig.WRITTEN.stream().sorted()
@@ -172,73 +323,16 @@ public final class DirectiveApplier {
         return Optional.empty();
     }
 
-    private void apply(Service service, ServiceDirective directive, Change change) {
-        applying = directive.key();
-        loop.executeBlocking(() -> annotator.apply(service, directive, change), false).onComplete(done -> {
-            applying = null;
-            if (done.succeeded()) {
-                applied(directive, change);
-            } else {
-                failed(directive, done.cause());
-            }
-            if (recheck) {
-                // the Service changed while it was being written: an edit made meanwhile must not be missed
-                recheck = false;
-                services.apply(directive.key()).ifPresent(this::observed);
-            }
-            applyNext();
-        });
-    }
-
-    private void applied(ServiceDirective directive, Change change) {
-        failures.remove(directive.key());
-        metrics.directive(change == Change.DRIFT ? DirectiveResult.DRIFT_REVERTED : DirectiveResult.APPLIED);
-        if (change == Change.DIRECTIVE) {
-            healthChangedAt.apply(directive.key())
-                    .ifPresent(changed -> metrics.reaction(Duration.between(changed, clock.instant())));
-        }
-        LOG.atInfo().addKeyValue("service", directive.key()).addKeyValue("version", directive.version())
-                .addKeyValue("annotations", directive.annotations()).addKeyValue("reason", directive.reason())
-                .log(change == Change.DRIFT ? "manual edit reverted" : "directive applied");
-        status.report(directive, Result.APPLIED, change == Change.DRIFT ? "reverted a manual edit" : null);
-    }
-
-    private void failed(ServiceDirective directive, Throwable cause) {
-        metrics.directive(DirectiveResult.FAILED);
-        int attempt = failures.merge(directive.key(), 1, Integer::sum);
-        Duration retryIn = backoff(attempt);
-        String why = KubernetesCalls.describe(cause);
-        LOG.atWarn().addKeyValue("service", directive.key()).addKeyValue("version", directive.version())
-                .addKeyValue("error", why).addKeyValue("retryIn", retryIn).log("directive not applied");
-        status.report(directive, Result.FAILED, why);
-        loop.owner().setTimer(retryIn.toMillis(), ignored -> retry(directive.key()));
-    }
-
-    private void retry(ServiceKey key) {
-        Received target = desired.get(key);
-        if (active && target != null && failures.containsKey(key)) {
-            pending.putIfAbsent(key, target);
-            applyNext();
-        }
-    }
-
-    static Duration backoff(int attempt) {
-        Duration delay = FIRST_RETRY.multipliedBy(1L << Math.min(attempt - 1, 10));
-        return delay.compareTo(LAST_RETRY) > 0 ? LAST_RETRY : delay;
-    }
-
     private void skip(ServiceDirective directive, String why) {
-        metrics.directive(DirectiveResult.SKIPPED);
+        parts.metrics().directive(DirectiveResult.SKIPPED);
         LOG.atDebug().addKeyValue("service", directive.key()).addKeyValue("version", directive.version())
                 .addKeyValue("reason", why).log("directive skipped");
     }
 
     private void reject(Received received, String why) {
-        ServiceDirective directive = received.directive();
-        metrics.directive(DirectiveResult.REJECTED);
-        status.report(directive, Result.REJECTED, why);
-        deadLetters.send(received.topic(), received.position(), directive.key().toString(), received.bytes(),
-                DeadLetters.Cause.REJECTED, why);
+        parts.metrics().directive(DirectiveResult.REJECTED);
+        status.report(received.directive(), Result.REJECTED, why);
+        parts.refusals().refuse(received, why);
     }
 
     private static boolean inSync(Service service, ServiceDirective directive) {

@@ -10,6 +10,7 @@ import io.meshpilot.kafka.RecordPoller;
 import io.meshpilot.kafka.RecordSender;
 import io.meshpilot.kafka.Subscriptions;
 import io.meshpilot.runtime.EventLoop;
+import io.meshpilot.runtime.timers.Scheduler;
 import io.meshpilot.schemas.Decoded;
 import io.meshpilot.schemas.RecordCodec;
 import io.meshpilot.schemas.ServiceDirective;
@@ -36,7 +37,7 @@ public final class DirectiveIntake implements AutoCloseable {
     public record Parts(Context loop, KubernetesClient client, KubernetesCalls calls, RecordSender sender,
             DeadLetters deadLetters, RecordMetrics recordMetrics, AgentMetrics metrics,
             Function<ServiceKey, Optional<Service>> services, Function<ServiceKey, Optional<Instant>> healthChangedAt,
-            Clock clock) {
+            Clock clock, int parallelism) {
     }
 
     private final RecordPoller poller;
@@ -56,10 +57,20 @@ public final class DirectiveIntake implements AutoCloseable {
     /** Starts reading the region's directives; the applier it returns acts once activated. */
     public static DirectiveIntake start(String region, String agentId, Topics topics,
             Map<String, Object> consumerConfig, Parts parts) {
-        DirectiveApplier applier = new DirectiveApplier(parts.loop(), region, parts.services(),
-                new ServiceAnnotator(parts.client(), parts.calls(), agentId, parts.clock()),
-                new StatusReporter(parts.sender(), topics.status(region), region, agentId, parts.clock()),
-                parts.deadLetters(), parts.metrics(), parts.healthChangedAt(), parts.clock());
+        Context loop = parts.loop();
+        ServiceAnnotator annotator = new ServiceAnnotator(parts.client(), parts.calls(), agentId);
+        String statusTopic = topics.status(region);
+        DirectiveApplier applier = new DirectiveApplier(new DirectiveApplier.Parts(region, parts.parallelism(),
+                parts.services(),
+                (current, directive, stillWanted) -> loop.executeBlocking(
+                        () -> annotator.patch(current, directive, stillWanted), false).toCompletionStage(),
+                event -> loop.executeBlocking(() -> annotator.record(event), false).toCompletionStage(),
+                parts.calls()::spareWritePermit,
+                new StatusReporter(status -> parts.sender().send(statusTopic, status.key().toString(), status),
+                        region, agentId, parts.clock()),
+                (received, why) -> parts.deadLetters().send(received.topic(), received.position(),
+                        received.directive().key().toString(), received.bytes(), DeadLetters.Cause.REJECTED, why),
+                parts.metrics(), parts.healthChangedAt(), parts.clock(), Scheduler.on(loop)));
         DirectiveIntake intake = new DirectiveIntake(topics.directives(region), consumerConfig, parts, applier);
         intake.poller.start();
         return intake;

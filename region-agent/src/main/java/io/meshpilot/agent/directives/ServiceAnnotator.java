@@ -11,14 +11,15 @@ import io.meshpilot.agent.kubernetes.KubernetesCalls;
 import io.meshpilot.core.routing.CiliumServiceConfig;
 import io.meshpilot.schemas.KubernetesContract;
 import io.meshpilot.schemas.ServiceDirective;
-import java.time.Clock;
 import java.time.format.DateTimeFormatter;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.BooleanSupplier;
 
 /**
  * Writes a directive onto its Service: the owned annotations and {@code meshpilot.io/directive-version} in one JSON
- * merge patch, then an Event that says why. Blocking: call it from a worker thread, never an event loop.
+ * merge patch; and, separately (see {@link EventRecorder}), the Event that says why. Blocking: call it from a worker
+ * thread, never an event loop.
  */
 final class ServiceAnnotator {
 
@@ -41,29 +42,53 @@ final class ServiceAnnotator {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String PATCH_SERVICE = "patch-service";
     private static final String CREATE_EVENT = "create-event";
+    private static final String UPDATE_EVENT = "update-event";
 
     private final KubernetesClient client;
     private final KubernetesCalls calls;
     private final String agentId;
-    private final Clock clock;
 
-    ServiceAnnotator(KubernetesClient client, KubernetesCalls calls, String agentId, Clock clock) {
+    ServiceAnnotator(KubernetesClient client, KubernetesCalls calls, String agentId) {
         this.client = client;
         this.calls = calls;
         this.agentId = agentId;
-        this.clock = clock;
-        calls.expect(PATCH_SERVICE, CREATE_EVENT);
+        calls.expect(PATCH_SERVICE, CREATE_EVENT, UPDATE_EVENT);
     }
 
-    /** Patches the Service and records the Event; returns the patched Service. */
-    Service apply(Service current, ServiceDirective directive, Change change) {
-        Service patched = calls.write(PATCH_SERVICE, () -> client.services()
-                .inNamespace(directive.namespace()).withName(directive.service())
-                .patch(PatchContext.of(PatchType.JSON_MERGE), patch(current, directive)));
-        String message = message(current, directive, change);
-        calls.write(CREATE_EVENT, () -> client.v1().events().inNamespace(directive.namespace())
-                .resource(event(patched, directive, change, message)).create());
-        return patched;
+    /**
+     * Patches the Service; returns it patched. Before each attempt (the first and every retry) it asks whether the
+     * directive is still wanted, and gives up with {@link Superseded} when a newer one came meanwhile.
+     */
+    Service patch(Service current, ServiceDirective directive, BooleanSupplier stillWanted) {
+        return calls.write(PATCH_SERVICE, () -> {
+            if (!stillWanted.getAsBoolean()) {
+                throw new Superseded(directive);
+            }
+            return client.services().inNamespace(directive.namespace()).withName(directive.service())
+                    .patch(PatchContext.of(PatchType.JSON_MERGE), patch(current, directive));
+        });
+    }
+
+    /** Creates the Event, or updates the count of the identical one written before; returns its name. */
+    String record(ServiceEvent event) {
+        String namespace = event.identity().service().namespace();
+        if (event.existing() != null) {
+            String update = "{\"count\":" + event.count() + ",\"lastTimestamp\":\""
+                    + DateTimeFormatter.ISO_INSTANT.format(event.last()) + "\"}";
+            return calls.write(UPDATE_EVENT, () -> client.v1().events().inNamespace(namespace)
+                    .withName(event.existing()).patch(PatchContext.of(PatchType.JSON_MERGE), update))
+                    .getMetadata().getName();
+        }
+        return calls.write(CREATE_EVENT, () -> client.v1().events().inNamespace(namespace)
+                .resource(event(event)).create()).getMetadata().getName();
+    }
+
+    /** The directive was superseded by a newer one before this attempt: not an API-server failure. */
+    static final class Superseded extends RuntimeException {
+        Superseded(ServiceDirective directive) {
+            super("directive " + directive.version() + " for " + directive.key() + " was superseded", null, false,
+                    false);
+        }
     }
 
     /**
@@ -86,23 +111,30 @@ final class ServiceAnnotator {
         }
     }
 
-    private io.fabric8.kubernetes.api.model.Event event(Service service, ServiceDirective directive, Change change,
-            String message) {
-        String now = DateTimeFormatter.ISO_INSTANT.format(clock.instant());
+    private io.fabric8.kubernetes.api.model.Event event(ServiceEvent event) {
+        ServiceEvent.Identity identity = event.identity();
         return new EventBuilder()
-                .withNewMetadata().withGenerateName(directive.service() + ".").withNamespace(directive.namespace())
-                .endMetadata()
+                .withNewMetadata().withGenerateName(identity.service().name() + ".")
+                .withNamespace(identity.service().namespace()).endMetadata()
                 .withNewInvolvedObject().withApiVersion("v1").withKind("Service")
-                .withNamespace(directive.namespace()).withName(directive.service())
-                .withUid(service.getMetadata().getUid()).endInvolvedObject()
-                .withType(type(change, directive))
-                .withReason(change.reason)
-                .withMessage(message)
+                .withNamespace(identity.service().namespace()).withName(identity.service().name())
+                .withUid(event.uid()).endInvolvedObject()
+                .withType(identity.type())
+                .withReason(identity.reason())
+                .withMessage(identity.message())
                 .withNewSource().withComponent("meshpilot-agent").endSource()
                 .withReportingComponent("meshpilot.io/agent")
                 .withReportingInstance(agentId)
-                .withFirstTimestamp(now).withLastTimestamp(now).withCount(1)
+                .withFirstTimestamp(DateTimeFormatter.ISO_INSTANT.format(event.first()))
+                .withLastTimestamp(DateTimeFormatter.ISO_INSTANT.format(event.last()))
+                .withCount(event.count())
                 .build();
+    }
+
+    /** The Event telling what this change did and why. */
+    static ServiceEvent.Identity eventFor(Service before, ServiceDirective directive, Change change) {
+        return new ServiceEvent.Identity(directive.key(), type(change, directive), change.reason,
+                message(before, directive, change));
     }
 
     /** A directive that overrides a drain, exports sick backends or finds no target is a Warning, as is drift. */

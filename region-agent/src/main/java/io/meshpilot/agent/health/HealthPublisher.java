@@ -6,6 +6,8 @@ import io.meshpilot.kafka.RecordSender;
 import io.meshpilot.schemas.EndpointCounts;
 import io.meshpilot.schemas.ServiceHealth;
 import io.meshpilot.schemas.ServiceKey;
+import io.meshpilot.runtime.timers.KeyedTimers;
+import io.meshpilot.runtime.timers.Scheduler;
 import io.vertx.core.Context;
 import java.time.Clock;
 import java.time.Duration;
@@ -16,6 +18,8 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -31,9 +35,18 @@ public final class HealthPublisher {
 
     private static final Logger LOG = LoggerFactory.getLogger(HealthPublisher.class);
 
-    private final Context loop;
-    private final RecordSender sender;
-    private final String topic;
+    /** Where health goes: the region's health topic, keyed by Service; completions are handed to the loop. */
+    interface Sink {
+        CompletionStage<?> send(String key, ServiceHealth health);
+
+        CompletionStage<?> tombstone(String key);
+    }
+
+    private static final String FLUSH = "flush";
+
+    private final Sink sender;
+    private final Executor loop;
+    private final KeyedTimers<String> timers;
     private final String region;
     private final String agentId;
     private final Clock clock;
@@ -46,13 +59,29 @@ public final class HealthPublisher {
     private Function<ServiceKey, Optional<ServiceObservation>> current = key -> Optional.empty();
     private Supplier<Set<ServiceKey>> managed = Set::of;
     private boolean active;
-    private boolean flushScheduled;
 
     public HealthPublisher(Context loop, RecordSender sender, String topic, String region, String agentId,
             Clock clock, Duration window, AgentMetrics metrics) {
-        this.loop = loop;
+        this(new Sink() {
+            @Override
+            public CompletionStage<?> send(String key, ServiceHealth health) {
+                return sender.send(topic, key, health);
+            }
+
+            @Override
+            public CompletionStage<?> tombstone(String key) {
+                return sender.tombstone(topic, key);
+            }
+        }, action -> loop.runOnContext(ignored -> action.run()), Scheduler.on(loop), region, agentId, clock, window,
+                metrics);
+    }
+
+    /** {@code loop} runs actions on the publisher's thread, where {@code scheduler} runs its timers too. */
+    HealthPublisher(Sink sender, Executor loop, Scheduler scheduler, String region, String agentId, Clock clock,
+            Duration window, AgentMetrics metrics) {
         this.sender = sender;
-        this.topic = topic;
+        this.loop = loop;
+        this.timers = new KeyedTimers<>(scheduler);
         this.region = region;
         this.agentId = agentId;
         this.clock = clock;
@@ -70,9 +99,8 @@ public final class HealthPublisher {
     void changed(ServiceKey service) {
         changedAt.putIfAbsent(service, clock.instant());
         dirty.add(service);
-        if (active && !flushScheduled) {
-            flushScheduled = true;
-            loop.owner().setTimer(window.toMillis(), ignored -> flush());
+        if (active && !timers.isScheduled(FLUSH)) {
+            timers.schedule(FLUSH, window, this::flush);
         }
     }
 
@@ -96,6 +124,7 @@ public final class HealthPublisher {
     /** Stops publishing (another replica leads). */
     public void deactivate() {
         active = false;
+        timers.cancel(FLUSH);
         dirty.clear();
         published.clear();
     }
@@ -117,7 +146,7 @@ public final class HealthPublisher {
     }
 
     private void flush() {
-        flushScheduled = false;
+        timers.cancel(FLUSH);
         if (!active) {
             return;
         }
@@ -140,9 +169,9 @@ public final class HealthPublisher {
         ServiceHealth health = new ServiceHealth(region, service.namespace(), service.name(),
                 counts(endpoints.endpoints()), clock.instant(), agentId, endpoints.exportable(),
                 endpoints.mcsApiExport());
-        sender.send(topic, service.toString(), health).whenComplete((metadata, failure) -> {
+        sender.send(service.toString(), health).whenComplete((metadata, failure) -> {
             if (failure != null) {
-                loop.runOnContext(ignored -> forget(service, endpoints, failure));
+                loop.execute(() -> forget(service, endpoints, failure));
             }
         });
     }
@@ -151,7 +180,7 @@ public final class HealthPublisher {
         published.remove(service);
         changedAt.remove(service);
         unwithdrawn.add(service);
-        sender.tombstone(topic, service.toString()).whenComplete((metadata, failure) -> loop.runOnContext(ignored -> {
+        sender.tombstone(service.toString()).whenComplete((metadata, failure) -> loop.execute(() -> {
             if (failure == null) {
                 unwithdrawn.remove(service);
             } else {

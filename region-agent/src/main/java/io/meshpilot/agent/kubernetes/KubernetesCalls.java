@@ -79,12 +79,12 @@ public final class KubernetesCalls {
         this.metrics = metrics.observe(retry, breaker);
     }
 
-    /** A write (patch, create): rate limited, through the breaker, retried. */
     /** Names the operations this client will call, so their metrics exist from the start. */
     public void expect(String... operations) {
         metrics.expect(operations);
     }
 
+    /** A write (patch, create): rate limited, through the breaker, retried. */
     public <T> T write(String operation, Supplier<T> call) {
         return retry.executeSupplier(() -> metrics.time(operation,
                 () -> breaker.executeSupplier(() -> call(operation, call, true))));
@@ -106,6 +106,14 @@ public final class KubernetesCalls {
             }
         }
         return call.get();
+    }
+
+    /**
+     * Whether a write could take a permit now and leave one for the next: low-priority writes (Events) go only then,
+     * so they never make a patch wait.
+     */
+    public boolean spareWritePermit() {
+        return writes.getMetrics().getAvailablePermissions() > 1;
     }
 
     /** Whether the circuit breaker lets calls through. */
