@@ -130,7 +130,8 @@ public final class RegionAgent implements AutoCloseable {
                 new Readiness()
                         .check("kubernetes", () -> watch.synced() ? Optional.empty()
                                 : Optional.of("informers have not listed Services and EndpointSlices yet"))
-                        .check("kafka", link::problem),
+                        .check("kafka", link::problem)
+                        .fatalCheck("directives", intake::failure),
                 router -> { }));
         LOG.atInfo().addKeyValue("region", region()).addKeyValue("agent", settings.agentId())
                 .addKeyValue("http", http.port()).log("agent started");

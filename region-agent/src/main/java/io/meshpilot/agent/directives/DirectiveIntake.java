@@ -76,6 +76,11 @@ public final class DirectiveIntake implements AutoCloseable {
         return intake;
     }
 
+    /** Why reading the directives stopped for good, if it did (a handler failed): the agent must be restarted. */
+    public java.util.Optional<String> failure() {
+        return poller.failure();
+    }
+
     public DirectiveApplier applier() {
         return applier;
     }
