@@ -9,6 +9,7 @@ import io.meshpilot.controlplane.ownership.OwnershipLoop;
 import io.meshpilot.controlplane.policy.PolicyBook;
 import io.meshpilot.controlplane.policy.PolicyStatuses;
 import io.meshpilot.controlplane.ui.MeshView;
+import io.meshpilot.controlplane.whatif.WhatIfApi;
 import io.meshpilot.controlplane.world.WorldGauges;
 import io.meshpilot.controlplane.world.RegionLiveness;
 import io.meshpilot.controlplane.world.WorldModel;
@@ -118,6 +119,7 @@ public final class ControlPlane implements AutoCloseable {
             loop.owner().setPeriodic(GAUGE_REFRESH.toMillis(), timer -> gauges.refresh());
         });
         ServicesApi api = new ServicesApi(loop, world, liveness, policies, clock);
+        WhatIfApi whatIf = new WhatIfApi(loop, world, liveness, policies, decisions, settings.cacheTtls(), clock);
         resources.add(view.tailDecisions(settings.kafka().consumer(settings.replicaId() + "-ui-decisions",
                 Optional.empty()), topics.decisions()));
         http = resources.add(OperationsServer.start(vertx, settings.httpHost(), settings.httpPort(), registry,
@@ -127,6 +129,7 @@ public final class ControlPlane implements AutoCloseable {
                         .fatalCheck("ownership", ownership::failure),
                 router -> {
                     api.routes(router);
+                    whatIf.routes(router);
                     view.routes(router);
                 }));
         LOG.atInfo().addKeyValue("group", settings.groupId()).addKeyValue("replica", settings.replicaId())
