@@ -7,6 +7,7 @@ import io.meshpilot.controlplane.intake.RecordIntake;
 import io.meshpilot.controlplane.ownership.Claims;
 import io.meshpilot.controlplane.ownership.OwnershipLoop;
 import io.meshpilot.controlplane.policy.PolicyBook;
+import io.meshpilot.controlplane.policy.PinExpiry;
 import io.meshpilot.controlplane.policy.PolicyStatuses;
 import io.meshpilot.controlplane.ui.MeshView;
 import io.meshpilot.controlplane.whatif.WhatIfApi;
@@ -22,6 +23,7 @@ import io.meshpilot.runtime.EventLoop;
 import io.meshpilot.runtime.Resources;
 import io.meshpilot.runtime.http.OperationsServer;
 import io.meshpilot.runtime.http.Readiness;
+import io.meshpilot.runtime.timers.Scheduler;
 import io.meshpilot.runtime.metrics.ComponentMetrics;
 import io.meshpilot.schemas.Topics;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
@@ -97,6 +99,10 @@ public final class ControlPlane implements AutoCloseable {
         PolicyStatuses statuses = new PolicyStatuses(outbox, topics, clock);
         decisions = new DecisionLoop(world, liveness, policies, Timers.on(loop), clock, outbox, topics, metrics);
         decisions.cacheTtls(settings.cacheTtls());
+        new PinExpiry(policies, Scheduler.on(loop), clock, registry).onExpired((scope, at) -> {
+            statuses.expired(scope, at);
+            decisions.policyChanged(scope);
+        });
         claims = new Claims(decisions, statuses);
         RecordIntake intake = new RecordIntake(topics, world, liveness, policies, statuses, decisions, outbox,
                 metrics, recordMetrics, clock);

@@ -252,6 +252,9 @@ final class PolicyCommand implements Runnable {
         if (status.warnings() != null) {
             status.warnings().forEach(warning -> out.println("  warning: " + warning));
         }
+        if (status.expiredAt() != null) {
+            out.println("  expired at " + status.expiredAt() + ": its Services have returned to the next policy down");
+        }
     }
 
     private static void print(PrintWriter out, String scope, String verdict, List<FieldError> errors) {

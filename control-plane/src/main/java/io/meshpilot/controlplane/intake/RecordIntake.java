@@ -182,7 +182,7 @@ public final class RecordIntake {
         }
         PolicyVerdict verdict = validator.judge(scope, record.value(), world.regions());
         if (verdict instanceof PolicyVerdict.Accepted accepted) {
-            policies.accept(scope, accepted.policy());
+            policies.accept(scope, accepted.policy(), accepted.expiresAt());
             metrics.policy("accepted");
             List<String> warnings = PolicyWarnings.of(scope, policies, world);
             statuses.judged(scope, record.partition(), record.offset(), List.of(), warnings);

@@ -6,6 +6,7 @@ import io.meshpilot.schemas.PolicyStatus;
 import io.meshpilot.schemas.RecordCodec;
 import io.meshpilot.schemas.Topics;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -21,7 +22,13 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 public final class PolicyStatuses {
 
     /** The latest record of a scope and its verdict, waiting for an answer. */
-    private record Judged(String scope, int partition, long offset, List<FieldError> errors, List<String> warnings) {
+    private record Judged(String scope, int partition, long offset, List<FieldError> errors, List<String> warnings,
+            Instant expiredAt) {
+
+        /** The record this status answers, and whether it says the pin expired: each is written once. */
+        String answers() {
+            return partition + "@" + offset + (expiredAt == null ? "" : "/expired");
+        }
     }
 
     private final Outbox outbox;
@@ -45,10 +52,27 @@ public final class PolicyStatuses {
 
     /** A policy record judged, with what its author should know of an accepted one. */
     public void judged(String scope, int partition, long offset, List<FieldError> errors, List<String> warnings) {
-        Judged judged = new Judged(scope, partition, offset, errors, List.copyOf(warnings));
+        Judged judged = new Judged(scope, partition, offset, errors, List.copyOf(warnings), null);
         latest.put(scope, judged);
         if (writer) {
             answer(judged);
+        }
+    }
+
+    /**
+     * The scope's accepted pin reached its {@code expiresAt}: its status says so ({@code expiredAt}), unless a newer
+     * record of the scope was rejected (its status tells that story).
+     */
+    public void expired(String scope, Instant at) {
+        Judged judged = latest.get(scope);
+        if (judged == null || !judged.errors().isEmpty()) {
+            return;
+        }
+        Judged expired = new Judged(scope, judged.partition(), judged.offset(), judged.errors(), judged.warnings(),
+                at);
+        latest.put(scope, expired);
+        if (writer) {
+            answer(expired);
         }
     }
 
@@ -62,7 +86,8 @@ public final class PolicyStatuses {
 
     /** A status read back from the topic: that record is answered. */
     public void answered(PolicyStatus status) {
-        answered.add(status.policyPartition() + "@" + status.policyOffset());
+        answered.add(status.policyPartition() + "@" + status.policyOffset()
+                + (status.expiredAt() == null ? "" : "/expired"));
     }
 
     /** The scopes whose latest policy record was rejected. */
@@ -87,11 +112,11 @@ public final class PolicyStatuses {
     }
 
     private void answer(Judged judged) {
-        if (!answered.add(judged.partition() + "@" + judged.offset())) {
+        if (!answered.add(judged.answers())) {
             return;
         }
         PolicyStatus status = new PolicyStatus(judged.scope(), judged.errors().isEmpty(), judged.errors(),
-                judged.warnings(), judged.partition(), judged.offset(), clock.instant());
+                judged.warnings(), judged.partition(), judged.offset(), clock.instant(), judged.expiredAt());
         outbox.add(Outbox.Entry.of(new ProducerRecord<>(topics.policyStatus(), judged.scope(),
                 codec.encode(status))));
     }

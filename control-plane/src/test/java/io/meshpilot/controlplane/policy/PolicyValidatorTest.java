@@ -38,6 +38,23 @@ class PolicyValidatorTest {
     }
 
     @Test
+    void acceptsAPinThatExpiresAndRejectsAnExpiryWithoutAPin() {
+        PolicyVerdict pin = judge("default/*", policy("\"mode\":\"remote\",\"expiresAt\":\"2026-12-02T01:00:00Z\""));
+        assertThat(pin).isInstanceOfSatisfying(PolicyVerdict.Accepted.class, accepted -> assertThat(
+                accepted.expiresAt()).contains(java.time.Instant.parse("2026-12-02T01:00:00Z")));
+
+        assertThat(errors("default/*", policy("\"expiresAt\":\"2026-12-02T01:00:00Z\""))).singleElement()
+                .satisfies(error -> {
+                    assertThat(error.field()).isEqualTo("expiresAt");
+                    assertThat(error.problem()).startsWith("only a pin expires");
+                });
+        assertThat(errors("default/*", policy("\"mode\":\"auto\",\"expiresAt\":\"2026-12-02T01:00:00Z\"")))
+                .extracting(FieldError::field).containsExactly("expiresAt");
+        assertThat(errors("default/*", policy("\"mode\":\"local\",\"expiresAt\":\"tomorrow\"")))
+                .extracting(FieldError::field).containsExactly("expiresAt");
+    }
+
+    @Test
     void rejectsUnparseableBytes() {
         assertThat(errors("*", "mode: auto")).singleElement().satisfies(error -> {
             assertThat(error.field()).isEqualTo("$");
