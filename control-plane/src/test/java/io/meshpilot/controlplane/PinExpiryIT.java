@@ -38,7 +38,7 @@ class PinExpiryIT {
 
             Instant expiresAt = Instant.now().plusSeconds(3);
             regions.policy(KEY, new TrafficPolicy(KEY, PolicyMode.REMOTE, null, null, null, null, null, null, null,
-                    null, null, null, expiresAt));
+                    null, null, null, expiresAt, null));
             await().atMost(WAIT).until(() -> "pinned-by-policy".equals(reason(us)));
             regions.heartbeats("us", "eu");
 

@@ -20,7 +20,8 @@ public record TrafficPolicy(
         List<String> drain,
         Integer capacityWindowSeconds,
         Double capacityFactor,
-        Instant expiresAt) implements MeshRecord {
+        Instant expiresAt,
+        Integer minExportingRegions) implements MeshRecord {
 
     /** A policy that does not expire. */
     public TrafficPolicy(String scope, PolicyMode mode, Integer minReadyEndpoints, Double minReadyRatio,
@@ -29,7 +30,7 @@ public record TrafficPolicy(
             Integer capacityWindowSeconds, Double capacityFactor) {
         this(scope, mode, minReadyEndpoints, minReadyRatio, failoverDelaySeconds, failbackDelaySeconds,
                 staleAfterSeconds, failoverPriority, maxFailoverRegions, drain, capacityWindowSeconds, capacityFactor,
-                null);
+                null, null);
     }
 
     /** A policy that leaves the capacity settings at their defaults. */
@@ -37,7 +38,7 @@ public record TrafficPolicy(
             Integer failoverDelaySeconds, Integer failbackDelaySeconds, Integer staleAfterSeconds,
             List<String> failoverPriority, Integer maxFailoverRegions, List<String> drain) {
         this(scope, mode, minReadyEndpoints, minReadyRatio, failoverDelaySeconds, failbackDelaySeconds,
-                staleAfterSeconds, failoverPriority, maxFailoverRegions, drain, null, null, null);
+                staleAfterSeconds, failoverPriority, maxFailoverRegions, drain, null, null, null, null);
     }
 
     public TrafficPolicy {

@@ -67,7 +67,8 @@ public final class PolicyValidator {
                 Objects.requireNonNullElse(policy.maxFailoverRegions(), 0),
                 Set.copyOf(Objects.requireNonNullElse(policy.drain(), List.of())),
                 seconds(policy.capacityWindowSeconds(), defaults.capacityWindow()),
-                Objects.requireNonNullElse(policy.capacityFactor(), defaults.capacityFactor()));
+                Objects.requireNonNullElse(policy.capacityFactor(), defaults.capacityFactor()),
+                Objects.requireNonNullElse(policy.minExportingRegions(), defaults.minExportingRegions()));
     }
 
     private static Duration seconds(Integer seconds, Duration otherwise) {

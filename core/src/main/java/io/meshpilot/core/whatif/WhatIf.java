@@ -78,9 +78,7 @@ public final class WhatIf {
         if (drain.equals(policy.drain())) {
             return policy;
         }
-        return new Policy(policy.scope(), policy.mode(), policy.minReadyEndpoints(), policy.minReadyRatio(),
-                policy.failoverDelay(), policy.failbackDelay(), policy.staleAfter(), policy.failoverPriority(),
-                policy.maxFailoverRegions(), drain, policy.capacityWindow(), policy.capacityFactor());
+        return policy.withDrain(drain);
     }
 
     private static List<RegionInput> regionsAfter(List<RegionInput> regions, Hypothesis hypothesis, Policy policy,
