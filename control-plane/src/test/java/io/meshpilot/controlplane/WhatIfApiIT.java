@@ -35,7 +35,10 @@ class WhatIfApiIT {
     @BeforeEach
     void start(EmbeddedKafkaBroker kafka, Topics topics) {
         regions = new Regions(kafka, topics, "us", "eu");
-        port = regions.startControlPlane("cp-0").httpPort();
+        ControlPlane controlPlane = regions.startControlPlane("cp-0");
+        port = controlPlane.httpPort();
+        // On a loaded machine the first control plane of a fresh broker takes minutes to join its group.
+        await().atMost(Duration.ofMinutes(3)).until(() -> controlPlane.ready().toCompletableFuture().isDone());
         regions.heartbeats("us", "eu");
         for (String service : List.of("alpha", "bravo")) {
             regions.health("eu", service, "bravo".equals(service) ? NONE_READY : READY);
