@@ -29,7 +29,7 @@ class DemoCommandIT {
         assertThat(demo.waitFor(170, TimeUnit.SECONDS)).isTrue();
 
         assertThat(demo.exitValue()).as(Files.readString(stdout)).isZero();
-        assertThat(Files.readString(stdout)).contains("Demo passed: 8 of 8 steps matched");
+        assertThat(Files.readString(stdout)).contains("Demo passed: 9 of 9 steps matched");
         ObjectMapper json = new ObjectMapper();
         List<String> fromLibraries = new ArrayList<>();
         for (String line : Files.readAllLines(stderr, StandardCharsets.UTF_8)) {

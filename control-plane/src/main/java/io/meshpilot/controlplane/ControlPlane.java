@@ -5,6 +5,7 @@ import io.meshpilot.controlplane.runtime.ReplicaIdGuard;
 import io.meshpilot.controlplane.runtime.ShardRuntime;
 import io.meshpilot.controlplane.shard.ControlPlaneShard;
 import io.meshpilot.controlplane.ui.MeshView;
+import io.meshpilot.controlplane.whatif.WhatIfApi;
 import io.meshpilot.controlplane.world.WorldGauges;
 import io.meshpilot.kafka.KafkaAccess;
 import io.meshpilot.kafka.RecordMetrics;
@@ -93,12 +94,15 @@ public final class ControlPlane implements AutoCloseable {
             loop.owner().setPeriodic(GAUGE_REFRESH.toMillis(), timer -> gauges.refresh());
         });
         ServicesApi api = new ServicesApi(loop, shard.world(), shard.liveness(), shard.policies(), clock);
+        WhatIfApi whatIf = new WhatIfApi(loop, shard.world(), shard.liveness(), shard.policies(), shard.decisions(),
+                settings.cacheTtls(), clock);
         resources.add(view.tailDecisions(settings.kafka().consumer(settings.replicaId() + "-ui-decisions",
                 Optional.empty()), topics.decisions()));
         http = resources.add(OperationsServer.start(vertx, settings.httpHost(), settings.httpPort(), registry,
                 runtime.readiness(),
                 router -> {
                     api.routes(router);
+                    whatIf.routes(router);
                     view.routes(router);
                 }));
         LOG.atInfo().addKeyValue("group", settings.groupId()).addKeyValue("replica", settings.replicaId())

@@ -21,6 +21,9 @@ public final class ControlPlaneMetrics implements io.meshpilot.controlplane.shar
     private final Counter transactions;
     private final Counter policies;
     private final Counter recoveries;
+    private final Counter pinsExpired;
+    private final java.util.concurrent.atomic.AtomicReference<io.meshpilot.controlplane.policy.PolicyBook.Pins> pins =
+            new java.util.concurrent.atomic.AtomicReference<>(new io.meshpilot.controlplane.policy.PolicyBook.Pins(0, 0));
     private final Counter runtimeFailures;
     private final Histogram decisionLatency;
     private final SendListener records;
@@ -52,6 +55,17 @@ public final class ControlPlaneMetrics implements io.meshpilot.controlplane.shar
                 .help("Poll loops or handlers that failed; each stops the replica deciding (see /healthz).")
                 .labelNames("loop").register(registry);
         List.of("observer", "ownership").forEach(runtimeFailures::initLabelValues);
+        io.prometheus.metrics.core.metrics.GaugeWithCallback.builder().name("meshpilot_policy_pins")
+                .help("Policies in force that pin their Services (mode local, remote, balanced or unmanaged), by "
+                        + "whether they expire (expiresAt).")
+                .labelNames("expiring").callback(callback -> {
+                    io.meshpilot.controlplane.policy.PolicyBook.Pins now = pins.get();
+                    callback.call(now.all() - now.expiring(), "false");
+                    callback.call(now.expiring(), "true");
+                }).register(registry);
+        pinsExpired = Counter.builder().name("meshpilot_policy_pins_expired_total")
+                .help("Pins that reached their expiresAt; their scopes returned to the next policy down.")
+                .register(registry);
         for (Reason reason : Reason.values()) {
             decisions.initLabelValues(reason.wireName());
         }
@@ -101,6 +115,21 @@ public final class ControlPlaneMetrics implements io.meshpilot.controlplane.shar
     public void aborted(List<String> recordTopics, Throwable failure) {
         transactions.labelValues("aborted").inc();
         recordTopics.forEach(topic -> records.failed(topic, failure));
+    }
+
+    /** The pins' metrics, for the shard's pin timers. */
+    public io.meshpilot.controlplane.policy.PinExpiry.Metrics pinMetrics() {
+        return new io.meshpilot.controlplane.policy.PinExpiry.Metrics() {
+            @Override
+            public void inForce(io.meshpilot.controlplane.policy.PolicyBook.Pins now) {
+                pins.set(now);
+            }
+
+            @Override
+            public void expired() {
+                pinsExpired.inc();
+            }
+        };
     }
 
     public void recovery() {

@@ -7,6 +7,8 @@ import io.meshpilot.core.routing.CiliumServiceConfig;
 import io.meshpilot.schemas.KubernetesContract;
 import io.meshpilot.schemas.PolicyMode;
 import io.meshpilot.schemas.TrafficPolicy;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
@@ -22,6 +24,7 @@ import java.time.Instant;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
@@ -47,6 +50,8 @@ public final class Demo {
     private static final Set<String> US = Set.of("us");
     private static final Set<String> EU = Set.of("eu");
     private static final Set<String> BOTH = Set.of("us", "eu");
+    /** The what-if step asks about us going down just before us is scaled to 0 (the step it predicts). */
+    private static final int WHAT_IF_BEFORE = 3;
 
     /**
      * What a region must show after a step: its affinity annotation ({@code none}: balanced, null: no meshpilot
@@ -117,10 +122,14 @@ public final class Demo {
             out.printf("Sandbox up in %.1f s: Kafka at %s, control plane at %s, kubeconfigs in %s%n%n",
                     seconds(started), sandbox.bootstrapServers(), sandbox.controlPlaneUrl(), stateDir);
             List<Step> steps = steps();
-            int total = steps.size() + 1;
+            int total = steps.size() + 2;
             int passed = 0;
+            int number = 0;
             for (int i = 0; i < steps.size(); i++) {
-                passed += runStep(sandbox, i + 1, total, steps.get(i)) ? 1 : 0;
+                if (i == WHAT_IF_BEFORE) {
+                    passed += whatIf(sandbox, ++number, total) ? 1 : 0;
+                }
+                passed += runStep(sandbox, ++number, total, steps.get(i)) ? 1 : 0;
             }
             passed += failStatic(sandbox, total) ? 1 : 0;
             boolean ok = passed == total;
@@ -146,7 +155,76 @@ public final class Demo {
         return matched;
     }
 
-    /** Step 8: the us agent stops; us falls silent and its last directive stays, whatever else changes. */
+    /**
+     * Step 4: asks the control plane what would happen if us went down ({@code POST /api/v1/what-if}, as
+     * {@code meshpilot what-if --down us} does); it must predict what step 5 then does, and change nothing.
+     */
+    private boolean whatIf(Sandbox sandbox, int number, int count) {
+        out.printf("[%d/%d] What if us went down? (meshpilot what-if --down us: a simulation, nothing is published)%n",
+                number, count);
+        long start = System.nanoTime();
+        String versionBefore = annotations(service(sandbox.region("us").client()))
+                .get(KubernetesContract.DIRECTIVE_VERSION_ANNOTATION);
+        // The demo's staleAfter (3 s) is shorter than the agents' heartbeat interval (5 s): ask while both are heard.
+        AtomicReference<JsonObject> answer = new AtomicReference<>(new JsonObject());
+        until(() -> {
+            answer.set(whatIf(sandbox, "{\"changes\":[{\"region\":\"us\",\"change\":\"down\"}]}"));
+            return answer.get().containsKey("services")
+                    && !answer.get().encode().contains("\"state\":\"stale\"");
+        });
+        JsonObject report = answer.get();
+        if (!report.containsKey("services")) {
+            out.printf("      the control plane did not answer: %s%n", report.encode());
+        }
+        Map<String, Set<String>> reachedAfter = new TreeMap<>();
+        Map<String, String> reasonAfter = new TreeMap<>();
+        for (Object service : report.getJsonArray("services", new JsonArray())) {
+            JsonObject effect = (JsonObject) service;
+            if (!HELLO_WORLD.equals(effect.getString("namespace") + "/" + effect.getString("name"))) {
+                continue;
+            }
+            for (Object entry : effect.getJsonArray("regions")) {
+                JsonObject region = (JsonObject) entry;
+                JsonObject before = region.getJsonObject("before");
+                JsonObject after = region.getJsonObject("after");
+                reachedAfter.put(region.getString("region"), after.getJsonObject("routes").fieldNames());
+                reasonAfter.put(region.getString("region"), after.getString("reason"));
+                out.printf("      %-3s now %s, clients reach %s; would be %s (affinity=%s shared=%s), clients "
+                        + "reach %s%n", region.getString("region"), before.getString("reason"),
+                        before.getJsonObject("routes").fieldNames(), after.getString("reason"),
+                        after.getString("affinity"), after.getBoolean("shared"),
+                        after.getJsonObject("routes").fieldNames());
+            }
+        }
+        List<Object> outages = report.getJsonArray("globalOutages", new JsonArray()).getList();
+        out.printf("      global outage: %s; Services unchanged: %d%n", outages.isEmpty() ? "none" : outages,
+                report.getInteger("unchanged", 0));
+        String versionAfter = annotations(service(sandbox.region("us").client()))
+                .get(KubernetesContract.DIRECTIVE_VERSION_ANNOTATION);
+        boolean matched = "local-degraded".equals(reasonAfter.get("us")) && EU.equals(reachedAfter.get("us"))
+                && EU.equals(reachedAfter.get("eu")) && outages.isEmpty() && Objects.equals(versionBefore,
+                        versionAfter) && !report.getBoolean("published", true);
+        out.printf("      %s: answered in %.2f s; us still carries directive %s%n%n", matched ? "ok" : "FAILED",
+                seconds(start), versionAfter);
+        return matched;
+    }
+
+    private JsonObject whatIf(Sandbox sandbox, String body) {
+        try {
+            HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(sandbox.controlPlaneUrl()
+                    + "/api/v1/what-if")).timeout(Duration.ofSeconds(10)).header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+            return response.statusCode() == 200 ? new JsonObject(response.body())
+                    : new JsonObject().put("status", response.statusCode()).put("body", response.body());
+        } catch (IOException e) {
+            return new JsonObject();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return new JsonObject();
+        }
+    }
+
+    /** Step 9: the us agent stops; us falls silent and its last directive stays, whatever else changes. */
     private boolean failStatic(Sandbox sandbox, int count) {
         out.printf("[%d/%d] us agent stopped: us falls silent (stale after %d s); meshpilot holds its last directive "
                 + "(fail static) even when the drain is lifted%n", count, count, STALE_AFTER_SECONDS);

@@ -11,7 +11,14 @@ public record PolicyStatus(
         List<String> warnings,
         int policyPartition,
         long policyOffset,
-        Instant observedAt) implements MeshRecord {
+        Instant observedAt,
+        Instant expiredAt) implements MeshRecord {
+
+    /** A status of a policy that has not expired. */
+    public PolicyStatus(String scope, boolean accepted, List<FieldError> errors, List<String> warnings,
+            int policyPartition, long policyOffset, Instant observedAt) {
+        this(scope, accepted, errors, warnings, policyPartition, policyOffset, observedAt, null);
+    }
 
     public PolicyStatus {
         errors = List.copyOf(errors);

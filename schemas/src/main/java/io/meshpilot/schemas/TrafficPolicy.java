@@ -1,5 +1,6 @@
 package io.meshpilot.schemas;
 
+import java.time.Instant;
 import java.util.List;
 
 /**
@@ -18,14 +19,26 @@ public record TrafficPolicy(
         Integer maxFailoverRegions,
         List<String> drain,
         Integer capacityWindowSeconds,
-        Double capacityFactor) implements MeshRecord {
+        Double capacityFactor,
+        Instant expiresAt,
+        Integer minExportingRegions) implements MeshRecord {
+
+    /** A policy that does not expire. */
+    public TrafficPolicy(String scope, PolicyMode mode, Integer minReadyEndpoints, Double minReadyRatio,
+            Integer failoverDelaySeconds, Integer failbackDelaySeconds, Integer staleAfterSeconds,
+            List<String> failoverPriority, Integer maxFailoverRegions, List<String> drain,
+            Integer capacityWindowSeconds, Double capacityFactor) {
+        this(scope, mode, minReadyEndpoints, minReadyRatio, failoverDelaySeconds, failbackDelaySeconds,
+                staleAfterSeconds, failoverPriority, maxFailoverRegions, drain, capacityWindowSeconds, capacityFactor,
+                null, null);
+    }
 
     /** A policy that leaves the capacity settings at their defaults. */
     public TrafficPolicy(String scope, PolicyMode mode, Integer minReadyEndpoints, Double minReadyRatio,
             Integer failoverDelaySeconds, Integer failbackDelaySeconds, Integer staleAfterSeconds,
             List<String> failoverPriority, Integer maxFailoverRegions, List<String> drain) {
         this(scope, mode, minReadyEndpoints, minReadyRatio, failoverDelaySeconds, failbackDelaySeconds,
-                staleAfterSeconds, failoverPriority, maxFailoverRegions, drain, null, null);
+                staleAfterSeconds, failoverPriority, maxFailoverRegions, drain, null, null, null, null);
     }
 
     public TrafficPolicy {

@@ -35,11 +35,32 @@ final class ControlPlaneApi {
                 .map(entry -> entry.getKey() + "=" + URLEncoder.encode(entry.getValue(), StandardCharsets.UTF_8))
                 .collect(Collectors.joining("&"));
         URI uri = uri(path + (parameters.isEmpty() ? "" : "?" + parameters));
+        return send(uri, HttpRequest.newBuilder(uri).GET());
+    }
+
+    /**
+     * POST of a JSON document to an API path; the JSON body of a 200 answer. A 400 is the request's fault: an
+     * {@link IllegalArgumentException} with the control plane's message (a usage error).
+     */
+    JsonNode post(String path, JsonNode document) throws InterruptedException {
+        URI uri = uri(path);
+        JsonNode body;
+        try {
+            body = send(uri, HttpRequest.newBuilder(uri).header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString(OutputOption.JSON.writeValueAsString(document))));
+        } catch (Rejected e) {
+            throw new IllegalArgumentException(e.getMessage());
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot write the request: " + e.getMessage(), e);
+        }
+        return body;
+    }
+
+    private JsonNode send(URI uri, HttpRequest.Builder request) throws InterruptedException {
         HttpResponse<String> response;
         try {
             response = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(CONNECT_TIMEOUT)
-                    .build().send(HttpRequest.newBuilder(uri).timeout(requestTimeout).GET().build(),
-                            HttpResponse.BodyHandlers.ofString());
+                    .build().send(request.timeout(requestTimeout).build(), HttpResponse.BodyHandlers.ofString());
         } catch (HttpTimeoutException e) {
             throw new IllegalStateException("no answer from the control plane at " + uri + " within "
                     + requestTimeout.toMillis() + " ms");
@@ -48,11 +69,22 @@ final class ControlPlaneApi {
                     + Failures.describe(e));
         }
         JsonNode body = parse(response.body());
+        String message = body.hasNonNull("message") ? ": " + body.get("message").asText() : "";
+        if (response.statusCode() == 400) {
+            throw new Rejected("the control plane at " + uri + " answered 400" + message);
+        }
         if (response.statusCode() != 200) {
             throw new IllegalStateException("the control plane at " + uri + " answered " + response.statusCode()
-                    + (body.hasNonNull("message") ? ": " + body.get("message").asText() : ""));
+                    + message);
         }
         return body;
+    }
+
+    /** A 400: the request's fault. */
+    private static final class Rejected extends IllegalStateException {
+        Rejected(String message) {
+            super(message);
+        }
     }
 
     private URI uri(String path) {

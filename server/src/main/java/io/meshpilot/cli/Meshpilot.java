@@ -19,6 +19,7 @@ import picocli.CommandLine.ScopeType;
             PolicyCommand.class,
             ExplainCommand.class,
             StatusCommand.class,
+            WhatIfCommand.class,
             TopicsCommand.class,
             VersionCommand.class,
             CompletionCommand.class,

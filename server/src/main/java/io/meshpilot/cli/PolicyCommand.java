@@ -46,7 +46,9 @@ final class PolicyCommand implements Runnable {
                 "1:Kafka failed (unreachable, topic missing, a write failed)",
                 "2:usage error: bad flags, a file that cannot be read or a document without scope",
                 "3:a policy was rejected, by the schemas here (nothing written) or by the control plane",
-                "4:no verdict within --timeout (is a control plane running?)"})
+                "4:no verdict within --timeout (is a control plane running?)"},
+            footer = {"", "With --what-if nothing is written: the control plane at --url judges the policies and "
+                + "answers what they would change (exit 2 if it rejects one, 1 if it cannot be reached)."})
     static final class Apply implements Callable<Integer> {
 
         @Mixin
@@ -68,11 +70,23 @@ final class PolicyCommand implements Runnable {
                         + "(env MESHPILOT_POLICY_DRY_RUN).")
         boolean dryRun;
 
+        @Option(names = "--what-if", defaultValue = "${env:MESHPILOT_POLICY_WHAT_IF:-false}",
+                description = "Write nothing: ask the control plane at --url what the policies would change, per "
+                        + "Service and region, and which Services would end in a global outage (env "
+                        + "MESHPILOT_POLICY_WHAT_IF; -o json or yaml prints the API's own fields).")
+        boolean whatIf;
+
+        @Mixin
+        ControlPlaneApi api;
+
+        @Mixin
+        OutputOption output;
+
         @Spec
         CommandSpec spec;
 
         @Override
-        public Integer call() {
+        public Integer call() throws InterruptedException {
             if (file == null) {
                 throw new IllegalArgumentException("-f/--file is required (env MESHPILOT_POLICY_FILE)");
             }
@@ -93,6 +107,12 @@ final class PolicyCommand implements Runnable {
             }
             if (dryRun) {
                 return 0;
+            }
+            if (whatIf) {
+                ObjectNode request = OutputOption.JSON.createObjectNode();
+                request.putArray("changes");
+                request.set("policies", WhatIfCommand.policies(documents));
+                return WhatIfCommand.ask(api, output, request, out);
             }
             List<PolicyStatus> verdicts = kafka.ask(settings -> new PolicyClient(settings, kafka.topics())
                     .apply(documents, timeout));
@@ -231,6 +251,9 @@ final class PolicyCommand implements Runnable {
                 + status.policyPartition() + "@" + status.policyOffset() + ")", status.errors());
         if (status.warnings() != null) {
             status.warnings().forEach(warning -> out.println("  warning: " + warning));
+        }
+        if (status.expiredAt() != null) {
+            out.println("  expired at " + status.expiredAt() + ": its Services have returned to the next policy down");
         }
     }
 

@@ -119,6 +119,7 @@ public final class ServiceView {
                 .put("staleAfterSeconds", policy.staleAfter().toSeconds())
                 .put("failoverPriority", new JsonArray(policy.failoverPriority()))
                 .put("maxFailoverRegions", policy.maxFailoverRegions())
+                .put("minExportingRegions", policy.minExportingRegions())
                 .put("drain", new JsonArray(policy.drain().stream().sorted().toList()));
     }
 

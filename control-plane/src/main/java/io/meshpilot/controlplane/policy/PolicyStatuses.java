@@ -5,6 +5,7 @@ import io.meshpilot.controlplane.shard.Result;
 import io.meshpilot.schemas.FieldError;
 import io.meshpilot.schemas.PolicyStatus;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -24,14 +25,23 @@ public final class PolicyStatuses {
     public record PolicyPosition(int partition, long offset) {
     }
 
-    /** The latest record of a scope and its verdict, waiting for an answer. */
-    private record Judged(String scope, PolicyPosition position, List<FieldError> errors, List<String> warnings) {
+    /** The latest record of a scope and its verdict (and when its pin expired, if it did), waiting for an answer. */
+    private record Judged(String scope, PolicyPosition position, List<FieldError> errors, List<String> warnings,
+            Instant expiredAt) {
+
+        Answer answer() {
+            return new Answer(position, expiredAt != null);
+        }
+    }
+
+    /** What a status answers: a policy record, and whether it says the record's pin expired. Each is written once. */
+    private record Answer(PolicyPosition position, boolean expired) {
     }
 
     private final Clock clock;
     private final Map<String, Judged> latest = new HashMap<>();
-    private final Set<PolicyPosition> answered = new HashSet<>();
-    private final Set<PolicyPosition> answering = new HashSet<>();
+    private final Set<Answer> answered = new HashSet<>();
+    private final Set<Answer> answering = new HashSet<>();
     private boolean writer;
 
     public PolicyStatuses(Clock clock) {
@@ -45,9 +55,23 @@ public final class PolicyStatuses {
 
     /** A policy record judged, with what its author should know of an accepted one. */
     public Result judged(String scope, PolicyPosition position, List<FieldError> errors, List<String> warnings) {
-        Judged judged = new Judged(scope, position, errors, List.copyOf(warnings));
+        Judged judged = new Judged(scope, position, errors, List.copyOf(warnings), null);
         latest.put(scope, judged);
         return writer ? answer(judged) : Result.NONE;
+    }
+
+    /**
+     * The scope's accepted pin reached its {@code expiresAt}: its status says so ({@code expiredAt}), unless a newer
+     * record of the scope was rejected (its status tells that story).
+     */
+    public Result expired(String scope, Instant at) {
+        Judged judged = latest.get(scope);
+        if (judged == null || !judged.errors().isEmpty()) {
+            return Result.NONE;
+        }
+        Judged expired = new Judged(scope, judged.position(), judged.errors(), judged.warnings(), at);
+        latest.put(scope, expired);
+        return writer ? answer(expired) : Result.NONE;
     }
 
     /** A policy was deleted (a tombstone): so is its status, by the writer. */
@@ -63,7 +87,8 @@ public final class PolicyStatuses {
 
     /** A status read back from the topic: that record is answered. */
     public void answered(PolicyStatus status) {
-        answered.add(new PolicyPosition(status.policyPartition(), status.policyOffset()));
+        answered.add(new Answer(new PolicyPosition(status.policyPartition(), status.policyOffset()),
+                status.expiredAt() != null));
     }
 
     /** The scopes whose latest policy record was rejected. */
@@ -94,19 +119,20 @@ public final class PolicyStatuses {
     }
 
     private Result answer(Judged judged) {
-        PolicyPosition position = judged.position();
+        Answer position = judged.answer();
         if (answered.contains(position) || !answering.add(position)) {
             return Result.NONE;
         }
         PolicyStatus status = new PolicyStatus(judged.scope(), judged.errors().isEmpty(), judged.errors(),
-                judged.warnings(), position.partition(), position.offset(), clock.instant());
+                judged.warnings(), judged.position().partition(), judged.position().offset(), clock.instant(),
+                judged.expiredAt());
         return Result.of(new Output.PolicyAnswer(judged.scope(), Optional.of(status)), () -> {
             answering.remove(position);
             answered.add(position);
         }, () -> {
             answering.remove(position);
             Judged now = latest.get(judged.scope());
-            return writer && now != null && now.position().equals(position) ? answer(now) : Result.NONE;
+            return writer && now != null && now.answer().equals(position) ? answer(now) : Result.NONE;
         });
     }
 }

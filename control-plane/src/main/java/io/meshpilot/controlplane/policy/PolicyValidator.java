@@ -5,6 +5,7 @@ import io.meshpilot.core.decision.Policy;
 import io.meshpilot.schemas.Decoded;
 import io.meshpilot.schemas.FieldError;
 import io.meshpilot.schemas.Names;
+import io.meshpilot.schemas.PolicyMode;
 import io.meshpilot.schemas.RecordCodec;
 import io.meshpilot.schemas.TrafficPolicy;
 import java.time.Duration;
@@ -12,6 +13,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 
@@ -42,7 +44,13 @@ public final class PolicyValidator {
             errors.add(new FieldError("drain", "would drain every region " + new TreeSet<>(knownRegions)
                     + "; leave at least one to take the traffic"));
         }
-        return errors.isEmpty() ? new PolicyVerdict.Accepted(resolve(key, policy)) : new PolicyVerdict.Rejected(errors);
+        if (policy.expiresAt() != null && (policy.mode() == null || policy.mode() == PolicyMode.AUTO)) {
+            errors.add(new FieldError("expiresAt", "only a pin expires: set mode to local, remote, balanced or "
+                    + "unmanaged, or leave expiresAt out"));
+        }
+        return errors.isEmpty()
+                ? new PolicyVerdict.Accepted(resolve(key, policy), Optional.ofNullable(policy.expiresAt()))
+                : new PolicyVerdict.Rejected(errors);
     }
 
     /** The rules a valid policy sets, its absent fields taking their defaults. */
@@ -59,7 +67,8 @@ public final class PolicyValidator {
                 Objects.requireNonNullElse(policy.maxFailoverRegions(), 0),
                 Set.copyOf(Objects.requireNonNullElse(policy.drain(), List.of())),
                 seconds(policy.capacityWindowSeconds(), defaults.capacityWindow()),
-                Objects.requireNonNullElse(policy.capacityFactor(), defaults.capacityFactor()));
+                Objects.requireNonNullElse(policy.capacityFactor(), defaults.capacityFactor()),
+                Objects.requireNonNullElse(policy.minExportingRegions(), defaults.minExportingRegions()));
     }
 
     private static Duration seconds(Integer seconds, Duration otherwise) {

@@ -41,7 +41,7 @@ public final class ShardRuntime implements AutoCloseable {
         this.loop = loop;
         this.decoder = new InboundDecoder(topics);
         this.shard = new ControlPlaneShard(new ResultTimers(Scheduler.on(loop), outbox::add), clock, metrics,
-                cacheTtls);
+                cacheTtls, metrics.pinMetrics());
         this.claims = new Claims(shard, outbox);
     }
 

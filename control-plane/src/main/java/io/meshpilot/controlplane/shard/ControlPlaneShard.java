@@ -1,6 +1,7 @@
 package io.meshpilot.controlplane.shard;
 
 import io.meshpilot.controlplane.decisions.DecisionLoop;
+import io.meshpilot.controlplane.policy.PinExpiry;
 import io.meshpilot.controlplane.policy.PolicyBook;
 import io.meshpilot.controlplane.policy.PolicyStatuses;
 import io.meshpilot.controlplane.policy.PolicyStatuses.PolicyPosition;
@@ -43,12 +44,19 @@ public final class ControlPlaneShard {
     private final Map<Integer, Deque<Output.DeadLetter>> unowned = new HashMap<>();
 
     public ControlPlaneShard(ShardTimers timers, Clock clock, DecisionMetrics metrics, CacheTtls cacheTtls) {
+        this(timers, clock, metrics, cacheTtls, PinExpiry.Metrics.NONE);
+    }
+
+    public ControlPlaneShard(ShardTimers timers, Clock clock, DecisionMetrics metrics, CacheTtls cacheTtls,
+            PinExpiry.Metrics pinMetrics) {
         this.clock = clock;
         this.metrics = metrics;
         this.statuses = new PolicyStatuses(clock);
         this.decisions = new DecisionLoop(world, liveness, policies, timers, clock, metrics);
         decisions.cacheTtls(cacheTtls);
         decisions.onOwned(this::sendKeptLetters);
+        new PinExpiry(policies, timers, clock, pinMetrics).onExpired((scope, at) ->
+                statuses.expired(scope, at).and(decisions.policyChanged(scope)));
     }
 
     /** Replays one record read from the topics; returns what to publish because of it. */
@@ -118,7 +126,7 @@ public final class ControlPlaneShard {
         PolicyPosition position = new PolicyPosition(record.origin().partition(), record.origin().offset());
         PolicyVerdict verdict = validator.judge(scope, record.document().get(), world.regions());
         if (verdict instanceof PolicyVerdict.Accepted accepted) {
-            policies.accept(scope, accepted.policy());
+            policies.accept(scope, accepted.policy(), accepted.expiresAt());
             metrics.policy("accepted");
             List<String> warnings = PolicyWarnings.of(scope, policies, world);
             LOG.atInfo().addKeyValue("scope", scope).addKeyValue("policy", accepted.policy()).log("policy accepted");

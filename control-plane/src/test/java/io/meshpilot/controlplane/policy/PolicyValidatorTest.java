@@ -38,6 +38,39 @@ class PolicyValidatorTest {
     }
 
     @Test
+    void acceptsTheSafetyRuleAndRejectsItOutOfRange() {
+        PolicyVerdict ruled = judge("default/*", policy("\"minExportingRegions\":2"));
+        assertThat(ruled).isInstanceOfSatisfying(PolicyVerdict.Accepted.class, accepted -> assertThat(
+                accepted.policy().minExportingRegions()).isEqualTo(2));
+        assertThat(judge("*", policy("\"mode\":\"auto\""))).isInstanceOfSatisfying(PolicyVerdict.Accepted.class,
+                accepted -> assertThat(accepted.policy().minExportingRegions()).as("default: no rule").isZero());
+
+        assertThat(errors("default/*", policy("\"minExportingRegions\":-1"))).singleElement().satisfies(error -> {
+            assertThat(error.field()).isEqualTo("minExportingRegions");
+            assertThat(error.problem()).isEqualTo("must have a minimum value of 0");
+        });
+        assertThat(errors("default/*", policy("\"minExportingRegions\":512"))).extracting(FieldError::field)
+                .containsExactly("minExportingRegions");
+    }
+
+    @Test
+    void acceptsAPinThatExpiresAndRejectsAnExpiryWithoutAPin() {
+        PolicyVerdict pin = judge("default/*", policy("\"mode\":\"remote\",\"expiresAt\":\"2026-12-02T01:00:00Z\""));
+        assertThat(pin).isInstanceOfSatisfying(PolicyVerdict.Accepted.class, accepted -> assertThat(
+                accepted.expiresAt()).contains(java.time.Instant.parse("2026-12-02T01:00:00Z")));
+
+        assertThat(errors("default/*", policy("\"expiresAt\":\"2026-12-02T01:00:00Z\""))).singleElement()
+                .satisfies(error -> {
+                    assertThat(error.field()).isEqualTo("expiresAt");
+                    assertThat(error.problem()).startsWith("only a pin expires");
+                });
+        assertThat(errors("default/*", policy("\"mode\":\"auto\",\"expiresAt\":\"2026-12-02T01:00:00Z\"")))
+                .extracting(FieldError::field).containsExactly("expiresAt");
+        assertThat(errors("default/*", policy("\"mode\":\"local\",\"expiresAt\":\"tomorrow\"")))
+                .extracting(FieldError::field).containsExactly("expiresAt");
+    }
+
+    @Test
     void rejectsUnparseableBytes() {
         assertThat(errors("*", "mode: auto")).singleElement().satisfies(error -> {
             assertThat(error.field()).isEqualTo("$");

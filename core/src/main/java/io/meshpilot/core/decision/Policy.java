@@ -17,10 +17,12 @@ import java.util.Set;
  *                           the endpoints present count
  * @param capacityFactor     the share of a failed region's expected capacity its targets' ready endpoints must cover
  *                           before its clients are sent to them
+ * @param minExportingRegions safety rule: a region that exports stops exporting only while at least this many regions
+ *                           still export the Service ({@code blocked-by-safety-rule} otherwise); 0: no rule
  */
 public record Policy(String scope, Mode mode, int minReadyEndpoints, double minReadyRatio, Duration failoverDelay,
         Duration failbackDelay, Duration staleAfter, List<String> failoverPriority, int maxFailoverRegions,
-        Set<String> drain, Duration capacityWindow, double capacityFactor) {
+        Set<String> drain, Duration capacityWindow, double capacityFactor, int minExportingRegions) {
 
     public static final String DEFAULT_SCOPE = "default";
     public static final Duration DEFAULT_CAPACITY_WINDOW = Duration.ofMinutes(5);
@@ -51,6 +53,17 @@ public record Policy(String scope, Mode mode, int minReadyEndpoints, double minR
         if (!(capacityFactor >= 0.0 && capacityFactor <= 100.0)) {
             throw new IllegalArgumentException("capacityFactor must be within 0..100");
         }
+        if (minExportingRegions < 0) {
+            throw new IllegalArgumentException("minExportingRegions must not be negative");
+        }
+    }
+
+    /** A policy without safety rules. */
+    public Policy(String scope, Mode mode, int minReadyEndpoints, double minReadyRatio, Duration failoverDelay,
+            Duration failbackDelay, Duration staleAfter, List<String> failoverPriority, int maxFailoverRegions,
+            Set<String> drain, Duration capacityWindow, double capacityFactor) {
+        this(scope, mode, minReadyEndpoints, minReadyRatio, failoverDelay, failbackDelay, staleAfter,
+                failoverPriority, maxFailoverRegions, drain, capacityWindow, capacityFactor, 0);
     }
 
     /** A policy with the default capacity window and factor. */
@@ -78,6 +91,16 @@ public record Policy(String scope, Mode mode, int minReadyEndpoints, double minR
 
     public Policy withCapacity(Duration window, double factor) {
         return new Policy(scope, mode, minReadyEndpoints, minReadyRatio, failoverDelay, failbackDelay, staleAfter,
-                failoverPriority, maxFailoverRegions, drain, window, factor);
+                failoverPriority, maxFailoverRegions, drain, window, factor, minExportingRegions);
+    }
+
+    public Policy withDrain(Set<String> regions) {
+        return new Policy(scope, mode, minReadyEndpoints, minReadyRatio, failoverDelay, failbackDelay, staleAfter,
+                failoverPriority, maxFailoverRegions, regions, capacityWindow, capacityFactor, minExportingRegions);
+    }
+
+    public Policy withMinExportingRegions(int regions) {
+        return new Policy(scope, mode, minReadyEndpoints, minReadyRatio, failoverDelay, failbackDelay, staleAfter,
+                failoverPriority, maxFailoverRegions, drain, capacityWindow, capacityFactor, regions);
     }
 }

@@ -30,6 +30,11 @@ public enum Reason {
      * it keeps (or starts again) exporting them, so nobody is blackholed.
      */
     LAST_RESORT_EXPORT,
+    /**
+     * The region is degraded or drained, but withdrawing its backends would leave fewer regions exporting the Service
+     * than the policy's {@code minExportingRegions}: it keeps exporting (a safety rule the engine never breaks).
+     */
+    BLOCKED_BY_SAFETY_RULE,
     /** The region's agent is not heard: its last directive stays (fail static). */
     REGION_STALE,
     /** The policy pins the affinity. */

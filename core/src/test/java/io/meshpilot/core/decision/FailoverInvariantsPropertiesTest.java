@@ -240,7 +240,9 @@ class FailoverInvariantsPropertiesTest {
                 .as((minReady, ratio, failover, failback, order, max, drained) -> new Policy("*", Mode.AUTO,
                         minReady, ratio, failover, failback, Duration.ofSeconds(15), order, max, drained));
         return Combinators.combine(base, Arbitraries.of(Duration.ZERO, Duration.ofMinutes(5)),
-                Arbitraries.of(0.5, 1.0, 2.0)).as(Policy::withCapacity);
+                Arbitraries.of(0.5, 1.0, 2.0), Arbitraries.of(0, 0, 1, 2, 3))
+                .as((policy, window, factor, minExporting) -> policy.withCapacity(window, factor)
+                        .withMinExportingRegions(minExporting));
     }
 
     @Provide

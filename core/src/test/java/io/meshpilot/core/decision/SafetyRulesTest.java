@@ -1,0 +1,90 @@
+package io.meshpilot.core.decision;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.meshpilot.core.health.EndpointTally;
+import io.meshpilot.core.routing.Affinity;
+import io.meshpilot.core.routing.CiliumServiceConfig;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+/** Issue 22, point 3: at least N regions exporting per Service. */
+class SafetyRulesTest {
+
+    private static final Instant NOW = Instant.parse("2026-12-01T12:00:00Z");
+    private static final Map<String, String> LOCAL = CiliumServiceConfig.global(true, Affinity.LOCAL).annotations();
+    private final DecisionEngine engine = new DecisionEngine();
+
+    @Test
+    void aDegradedRegionKeepsExportingWhileWithdrawingWouldLeaveTooFewExporting() {
+        ServiceDecision decision = decide(Policy.DEFAULT.withMinExportingRegions(3), region("ap", 3), region("eu", 3),
+                region("us", 0));
+
+        RegionOutcome us = decision.region("us").orElseThrow();
+        assertThat(us.reason()).isEqualTo(Reason.BLOCKED_BY_SAFETY_RULE);
+        assertThat(us.exporting()).isTrue();
+        assertThat(us.away()).as("its clients still go where the backends are").isTrue();
+        assertThat(us.annotations()).isEqualTo(CiliumServiceConfig.global(true, Affinity.REMOTE).annotations());
+        assertThat(Reason.BLOCKED_BY_SAFETY_RULE.wireName()).isEqualTo("blocked-by-safety-rule");
+    }
+
+    @Test
+    void aRegionWithdrawsWhenEnoughOthersStillExport() {
+        ServiceDecision decision = decide(Policy.DEFAULT.withMinExportingRegions(2), region("ap", 3), region("eu", 3),
+                region("us", 0));
+
+        RegionOutcome us = decision.region("us").orElseThrow();
+        assertThat(us.reason()).isEqualTo(Reason.LOCAL_DEGRADED);
+        assertThat(us.exporting()).isFalse();
+    }
+
+    @Test
+    void theRegionsWithTheMostReadyEndpointsKeepExportingFirst() {
+        Policy drainTwo = Policy.DEFAULT.withDrain(Set.of("eu", "us")).withMinExportingRegions(2);
+
+        ServiceDecision decision = decide(drainTwo, region("ap", 3), region("eu", 1), region("us", 2));
+
+        assertThat(decision.region("us").orElseThrow().reason()).isEqualTo(Reason.BLOCKED_BY_SAFETY_RULE);
+        assertThat(decision.region("eu").orElseThrow().reason()).isEqualTo(Reason.DRAINED);
+        assertThat(decision.region("eu").orElseThrow().exporting()).isFalse();
+    }
+
+    @Test
+    void theRuleStartsNoExportThatWasNotThere() {
+        RegionInput withdrawn = new RegionInput("us", tally(0), NOW, Optional.of(NOW), Optional.of(
+                CiliumServiceConfig.global(false, Affinity.REMOTE).annotations()), false, true, Optional.empty());
+
+        ServiceDecision decision = decide(Policy.DEFAULT.withMinExportingRegions(3), region("ap", 3), region("eu", 3),
+                withdrawn);
+
+        assertThat(decision.region("us").orElseThrow().exporting()).isFalse();
+        assertThat(decision.region("us").orElseThrow().reason()).isEqualTo(Reason.LOCAL_DEGRADED);
+    }
+
+    @Test
+    void theDefaultHasNoRuleAndChangesNothing() {
+        assertThat(Policy.DEFAULT.minExportingRegions()).isZero();
+        Policy sameWithoutRule = new Policy("*", Mode.AUTO, 1, 0.0, Duration.ZERO, Duration.ofSeconds(30),
+                Duration.ofSeconds(15), List.of(), 0, Set.of());
+        assertThat(decide(sameWithoutRule.withMinExportingRegions(0), region("eu", 3), region("us", 0)))
+                .isEqualTo(decide(sameWithoutRule, region("eu", 3), region("us", 0)));
+    }
+
+    private ServiceDecision decide(Policy policy, RegionInput... regions) {
+        return engine.decide(new DecisionInput(policy, List.of(regions), Optional.empty(), NOW));
+    }
+
+    private static RegionInput region(String name, int ready) {
+        return new RegionInput(name, tally(ready), NOW, Optional.of(NOW), Optional.of(LOCAL), false, true,
+                Optional.empty());
+    }
+
+    private static EndpointTally tally(int ready) {
+        return new EndpointTally(ready, ready, 0, ready, 0, ready, 3);
+    }
+}
