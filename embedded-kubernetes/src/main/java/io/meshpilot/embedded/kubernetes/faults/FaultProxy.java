@@ -45,14 +45,15 @@ import java.util.function.Predicate;
  * every read of leases until cleared". Everything else passes through untouched, watches included (the API server's
  * chunked stream is relayed as it comes). It counts the API server's own answers, so a test can show a real 409.
  *
- * <p>To pick requests the proxy must read them, so it terminates TLS: it serves HTTPS on 127.0.0.1 with the API
- * server's own self-signed certificate and key (same host, same CA), so a kubeconfig for the proxy differs from the
- * API server's only in its port, and fabric8 and kubectl trust it as they trust the server. Plain HTTP would not do:
- * kubectl sends no bearer token over it (the API server then answers 403 to an anonymous user). The proxy speaks TLS
- * to the API server, verifying it with that CA, and passes bearer tokens through, so the API server still
- * authenticates and authorizes every request as the client's user. It relays no WebSocket upgrades (it drops the
- * Upgrade header, and the API server answers with an ordinary watch stream); its client configuration asks fabric8
- * for HTTP watches, as kubectl's are.
+ * <p>To pick requests the proxy must read them, so it terminates TLS. It listens twice on 127.0.0.1: plain HTTP for
+ * fabric8 clients ({@link #clientConfig()}: the agents under test, so the proxy adds no TLS handshake of its own to
+ * theirs in the same JVM), and HTTPS with the API server's own self-signed certificate and key for kubectl
+ * ({@link #kubeconfig()}, which differs from the API server's only in its port): kubectl sends no bearer token over
+ * plain HTTP (the API server then answers 403 to an anonymous user). The proxy speaks TLS to the API server,
+ * verifying it with that CA, and passes bearer tokens through, so the API server still authenticates and authorizes
+ * every request as the client's user. It relays no WebSocket upgrades (it drops the Upgrade header, and the API
+ * server answers with an ordinary watch stream); its client configuration asks fabric8 for HTTP watches, as kubectl's
+ * are.
  */
 public final class FaultProxy implements RegionApiServer {
 
@@ -83,6 +84,7 @@ public final class FaultProxy implements RegionApiServer {
     private final Vertx vertx;
     private final HttpClient client;
     private final HttpServer server;
+    private final HttpServer tlsServer;
     private final List<Rule> rules = new CopyOnWriteArrayList<>();
     private final Queue<Answer> answers = new ConcurrentLinkedQueue<>();
     private final AtomicInteger injected = new AtomicInteger();
@@ -99,9 +101,11 @@ public final class FaultProxy implements RegionApiServer {
                 .setConnectTimeout(5_000),
                 // each watch holds a connection for as long as it runs
                 new PoolOptions().setHttp1MaxSize(64));
-        HttpServer created = vertx.createHttpServer(new HttpServerOptions().setHost("127.0.0.1").setPort(0)
-                .setSsl(true).setKeyCertOptions(identity)).requestHandler(this::handle);
-        this.server = await(created.listen(), "the fault proxy to listen");
+        this.server = await(vertx.createHttpServer(new HttpServerOptions().setHost("127.0.0.1").setPort(0))
+                .requestHandler(this::handle).listen(), "the fault proxy to listen");
+        this.tlsServer = await(vertx.createHttpServer(new HttpServerOptions().setHost("127.0.0.1").setPort(0)
+                .setSsl(true).setKeyCertOptions(identity)).requestHandler(this::handle).listen(),
+                "the fault proxy to listen with TLS");
     }
 
     /** Starts a proxy on a free loopback port in front of the region's API server; its clients are the admin. */
@@ -222,18 +226,25 @@ public final class FaultProxy implements RegionApiServer {
         return name;
     }
 
+    /** The plain-HTTP address, for fabric8 clients. */
     @Override
     public String url() {
-        return "https://127.0.0.1:" + server.actualPort();
+        return "http://127.0.0.1:" + server.actualPort();
     }
 
-    /** The upstream configuration (its user, timeouts) with the proxy's address. */
+    /** The HTTPS address, with the API server's certificate, for kubectl. */
+    public String tlsUrl() {
+        return "https://127.0.0.1:" + tlsServer.actualPort();
+    }
+
+    /** The upstream configuration (its user, timeouts) with the proxy's plain-HTTP address. */
     @Override
     public Config clientConfig() {
-        return new ConfigBuilder(upstream).withMasterUrl(url()).withOnlyHttpWatches(true).build();
+        return new ConfigBuilder(upstream).withMasterUrl(url()).withCaCertData(null).withOnlyHttpWatches(true)
+                .build();
     }
 
-    /** The upstream configuration's user, through the proxy. */
+    /** The upstream configuration's user, through the proxy's HTTPS address. */
     @Override
     public String kubeconfig() {
         return """
@@ -255,7 +266,7 @@ public final class FaultProxy implements RegionApiServer {
                     user: %1$s-user
                     namespace: default
                 current-context: %1$s
-                """.formatted(name, url(), upstream.getCaCertData(), upstream.getOauthToken());
+                """.formatted(name, tlsUrl(), upstream.getCaCertData(), upstream.getOauthToken());
     }
 
     /** Stops the proxy; the API server behind it keeps running. */
