@@ -61,6 +61,7 @@ class RecoveryIT {
             await().atMost(WAIT).until(() -> state(admin, transactionalId) == TransactionState.COMPLETE_ABORT);
             link.restore();
             regions.heartbeats("us", "eu");
+            regions.health("eu", Regions.READY);
             regions.health("us", Regions.NONE_READY);
 
             await().atMost(WAIT).untilAsserted(() -> assertThat(directives.latest(Regions.KEY,
@@ -114,25 +115,26 @@ class RecoveryIT {
     }
 
     /**
-     * Cuts the control plane off while it has a transaction open at the coordinator: the health of Services keeps
-     * changing so it keeps publishing; a cut that finds no transaction open is undone and tried again. Just before
-     * each cut a policy and a malformed record arrive, so a transaction that aborts may carry their answers.
+     * Cuts the control plane off while it has a transaction open at the coordinator: the producer is held (by
+     * {@link HoldingInterceptor}) after the first record of a transaction is on its way; once the coordinator says the
+     * transaction is ongoing the link is cut and the producer let go. Just before, a policy and a malformed record
+     * arrive, so the transaction that aborts may carry their answers.
      */
     private static void cutWhileATransactionIsOpen(Regions regions, BrokerLink link, Admin admin,
             String transactionalId) {
-        for (int attempt = 0; attempt < 200; attempt++) {
-            regions.health("us", attempt % 2 == 0 ? Regions.NONE_READY : Regions.READY);
-            regions.policy("default/hello-world", new io.meshpilot.schemas.TrafficPolicy("default/hello-world",
-                    io.meshpilot.schemas.PolicyMode.AUTO, 1 + attempt % 2, null, null, null, null, null, null, null));
-            regions.send(new ProducerRecord<>(regions.topics.health("us"), "default/garbage",
-                    "{oops".getBytes(StandardCharsets.UTF_8)));
+        regions.policy("default/hello-world", new io.meshpilot.schemas.TrafficPolicy("default/hello-world",
+                io.meshpilot.schemas.PolicyMode.AUTO, 2, null, null, null, null, null, null, null));
+        regions.send(new ProducerRecord<>(regions.topics.health("us"), "default/garbage",
+                "{oops".getBytes(StandardCharsets.UTF_8)));
+        HoldingInterceptor.arm();
+        try {
+            regions.health("us", Regions.NONE_READY);
+            regions.health("eu", Regions.NONE_READY);
+            await().atMost(WAIT).until(() -> state(admin, transactionalId) == TransactionState.ONGOING);
             link.cut();
-            if (state(admin, regions.topics.prefix() + ".control-plane-cp-0") == TransactionState.ONGOING) {
-                return;
-            }
-            link.restore();
+        } finally {
+            HoldingInterceptor.release();
         }
-        throw new AssertionError("never caught a transaction of " + transactionalId + " open");
     }
 
     private static TransactionState state(Admin admin, String transactionalId) {
@@ -149,7 +151,8 @@ class RecoveryIT {
             throws IOException {
         Path properties = dir.resolve("kafka.properties");
         Files.writeString(properties, "bootstrap.servers=" + link.bootstrapServers() + "\n"
-                + "transaction.timeout.ms=2000\n");
+                + "transaction.timeout.ms=2000\n"
+                + "interceptor.classes=" + HoldingInterceptor.class.getName() + "\n");
         KafkaSettings settings = KafkaSettings.load(Optional.of(properties), Optional.empty());
         return regions.startControlPlane(replicaId, adjusted -> new ControlPlaneSettings(settings, adjusted.topics(),
                 adjusted.groupId(), replicaId, adjusted.regionDiscoveryInterval(), adjusted.httpHost(),

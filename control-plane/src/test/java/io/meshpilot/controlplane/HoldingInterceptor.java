@@ -1,0 +1,74 @@
+package io.meshpilot.controlplane;
+
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import org.apache.kafka.clients.consumer.ConsumerInterceptor;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.ProducerInterceptor;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.TopicPartition;
+
+/**
+ * Lets a test hold a transactional producer inside an open transaction: once armed, the second record sent to a
+ * directives topic waits (on the producer's caller thread) until the test lets go, while the first is already on its
+ * way, so the coordinator knows the transaction as ongoing. Kafka's own interceptor hook, configured through the
+ * client properties file (which every client reads, hence the consumer side too, where it does nothing).
+ */
+public final class HoldingInterceptor implements ProducerInterceptor<String, byte[]>,
+        ConsumerInterceptor<String, byte[]> {
+
+    private static final AtomicReference<CountDownLatch> RELEASE = new AtomicReference<>();
+    private static final AtomicInteger SENT = new AtomicInteger();
+
+    /** From now on, hold the second directive sent until {@link #release()}. */
+    static void arm() {
+        SENT.set(0);
+        RELEASE.set(new CountDownLatch(1));
+    }
+
+    static void release() {
+        CountDownLatch latch = RELEASE.getAndSet(null);
+        if (latch != null) {
+            latch.countDown();
+        }
+    }
+
+    @Override
+    public ProducerRecord<String, byte[]> onSend(ProducerRecord<String, byte[]> record) {
+        CountDownLatch latch = RELEASE.get();
+        if (latch != null && record.topic().endsWith(".directives") && SENT.incrementAndGet() == 2) {
+            try {
+                latch.await(60, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        return record;
+    }
+
+    @Override
+    public void onAcknowledgement(RecordMetadata metadata, Exception exception) {
+    }
+
+    @Override
+    public ConsumerRecords<String, byte[]> onConsume(ConsumerRecords<String, byte[]> records) {
+        return records;
+    }
+
+    @Override
+    public void onCommit(Map<TopicPartition, OffsetAndMetadata> offsets) {
+    }
+
+    @Override
+    public void close() {
+    }
+
+    @Override
+    public void configure(Map<String, ?> configs) {
+    }
+}
