@@ -14,9 +14,9 @@ import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.TopicPartition;
 
 /**
- * Lets a test hold a transactional producer inside an open transaction: once armed, the second record sent to a
- * directives topic waits (on the producer's caller thread) until the test lets go, while the first is already on its
- * way, so the coordinator knows the transaction as ongoing. Kafka's own interceptor hook, configured through the
+ * Lets a test hold a transactional producer inside an open transaction: once armed, the first Decision record sent
+ * waits (on the producer's caller thread) until the test lets go, while the directives of the same decision, sent
+ * before it in the same transaction, are already on their way, so the coordinator knows the transaction as ongoing. Kafka's own interceptor hook, configured through the
  * client properties file (which every client reads, hence the consumer side too, where it does nothing).
  */
 public final class HoldingInterceptor implements ProducerInterceptor<String, byte[]>,
@@ -25,7 +25,7 @@ public final class HoldingInterceptor implements ProducerInterceptor<String, byt
     private static final AtomicReference<CountDownLatch> RELEASE = new AtomicReference<>();
     private static final AtomicInteger SENT = new AtomicInteger();
 
-    /** From now on, hold the second directive sent until {@link #release()}. */
+    /** From now on, hold the first Decision record sent until {@link #release()}. */
     static void arm() {
         SENT.set(0);
         RELEASE.set(new CountDownLatch(1));
@@ -41,7 +41,7 @@ public final class HoldingInterceptor implements ProducerInterceptor<String, byt
     @Override
     public ProducerRecord<String, byte[]> onSend(ProducerRecord<String, byte[]> record) {
         CountDownLatch latch = RELEASE.get();
-        if (latch != null && record.topic().endsWith(".directives") && SENT.incrementAndGet() == 2) {
+        if (latch != null && record.topic().endsWith(".decisions") && SENT.incrementAndGet() == 1) {
             try {
                 latch.await(60, TimeUnit.SECONDS);
             } catch (InterruptedException e) {
