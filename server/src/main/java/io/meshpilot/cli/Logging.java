@@ -22,9 +22,13 @@ final class Logging {
     /** The names {@code --log-level} takes, as the charts' values schemas allow them ({@code log.level}). */
     static final List<String> LEVELS = List.of("error", "warn", "info", "debug", "trace");
 
+    // The sandbox's embedded broker warns when two clients first look up a group coordinator at once and both ask
+    // it to create __consumer_offsets (one wins; nothing is wrong): the control plane's replica-id check and its
+    // consumers do so at start.
     private static final Map<String, Level> LIBRARIES = Map.of(
             "kafka", Level.WARN, "org.apache.kafka", Level.WARN, "state.change.logger", Level.WARN,
             "org.apache.kafka.controller", Level.ERROR, "org.apache.kafka.clients.NetworkClient", Level.ERROR,
+            "org.apache.kafka.server.DefaultAutoTopicCreationManager", Level.ERROR,
             "io.fabric8", Level.WARN, "io.vertx", Level.WARN, "io.netty", Level.WARN);
     private static final Logger LOG = LoggerFactory.getLogger("io.meshpilot.cli");
 
