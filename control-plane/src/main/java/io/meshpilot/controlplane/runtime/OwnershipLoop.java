@@ -224,13 +224,15 @@ public final class OwnershipLoop implements AutoCloseable {
             return;
         }
         List<Output> outputs = results.stream().flatMap(result -> result.outputs().stream()).toList();
+        List<ProducerRecord<String, byte[]>> records = outputs.stream().map(encoder::encode).toList();
+        List<String> recordTopics = records.stream().map(ProducerRecord::topic).toList();
         Set<TopicPartition> assigned = consumer.assignment();
         try {
             if (assigned.isEmpty()) {
                 throw new KafkaException("no partitions assigned any more");
             }
             producer.beginTransaction();
-            outputs.forEach(output -> producer.send(encoder.encode(output)));
+            records.forEach(producer::send);
             Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
             assigned.forEach(partition -> offsets.put(partition,
                     new OffsetAndMetadata(uninterrupted(() -> consumer.position(partition)))));
@@ -241,22 +243,22 @@ public final class OwnershipLoop implements AutoCloseable {
             producer.sendOffsetsToTransaction(offsets, group);
             producer.commitTransaction();
         } catch (ProducerFencedException | InvalidProducerEpochException | OutOfOrderSequenceException e) {
-            aborted(results, outputs, e);
+            aborted(results, recordTopics, e);
             throw e;
         } catch (KafkaException e) {
             LOG.atWarn().addKeyValue("records", outputs.size()).addKeyValue("error", e.toString())
                     .log("transaction aborted; its decisions are made again");
             if (!abortQuietly()) {
-                aborted(results, outputs, e);
+                aborted(results, recordTopics, e);
                 throw new SessionEnded(e);
             }
-            aborted(results, outputs, e);
+            aborted(results, recordTopics, e);
             return;
         }
-        committed(results, outputs);
+        committed(results, outputs, recordTopics);
     }
 
-    private void committed(List<Result> results, List<Output> outputs) {
+    private void committed(List<Result> results, List<Output> outputs, List<String> topics) {
         failedSessions = 0;
         recovering = null;
         Instant now = clock.instant();
@@ -270,19 +272,15 @@ public final class OwnershipLoop implements AutoCloseable {
                 recordMetrics.deadLettered(letter.origin().topic(), OutputEncoder.cause(letter));
             }
         }
-        metrics.committed(topicsOf(outputs), directives, latencies);
+        metrics.committed(topics, directives, latencies);
         loop.runOnContext(ignored -> results.forEach(result -> result.onCommit().forEach(Runnable::run)));
     }
 
     /** The outputs were never published: each result's abort action says what to publish instead. */
-    private void aborted(List<Result> results, List<Output> outputs, KafkaException e) {
-        metrics.aborted(topicsOf(outputs), e);
+    private void aborted(List<Result> results, List<String> topics, KafkaException e) {
+        metrics.aborted(topics, e);
         loop.runOnContext(ignored -> results.forEach(result -> result.onAbort()
                 .forEach(instead -> outbox.add(instead.get()))));
-    }
-
-    private List<String> topicsOf(List<Output> outputs) {
-        return outputs.stream().map(encoder::encode).map(ProducerRecord::topic).toList();
     }
 
     /** What the observer must have read before this replica acts on the partitions. */
