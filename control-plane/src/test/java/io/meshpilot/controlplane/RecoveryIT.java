@@ -51,7 +51,7 @@ class RecoveryIT {
              TopicReader letters = regions.reader(topics.deadLetter());
              Admin admin = Admin.create(regions.settings.admin("test"))) {
             ControlPlane controlPlane = startThrough(regions, link, dir, "cp-0");
-            regions.heartbeats("us", "eu");
+            regions.keepHeartbeating("us", "eu");
             regions.health("us", Regions.READY);
             regions.health("eu", Regions.READY);
             await().atMost(WAIT).until(() -> directives.latest(Regions.KEY, ServiceDirective.class).isPresent());
@@ -60,7 +60,6 @@ class RecoveryIT {
             cutWhileATransactionIsOpen(regions, link, admin, transactionalId);
             await().atMost(WAIT).until(() -> state(admin, transactionalId) == TransactionState.COMPLETE_ABORT);
             link.restore();
-            regions.heartbeats("us", "eu");
             regions.health("eu", Regions.READY);
             regions.health("us", Regions.NONE_READY);
 
@@ -82,7 +81,7 @@ class RecoveryIT {
         try (Regions regions = new Regions(kafka, topics, "us", "eu");
              TopicReader directives = regions.reader(topics.directives("us"))) {
             ControlPlane controlPlane = regions.startControlPlane("cp-0");
-            regions.heartbeats("us", "eu");
+            regions.keepHeartbeating("us", "eu");
             regions.health("us", Regions.READY);
             regions.health("eu", Regions.READY);
             await().atMost(WAIT).until(() -> directives.latest(Regions.KEY, ServiceDirective.class).isPresent());

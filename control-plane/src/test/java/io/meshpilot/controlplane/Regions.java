@@ -17,6 +17,8 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.UnaryOperator;
 import org.apache.kafka.clients.admin.Admin;
@@ -71,6 +73,21 @@ final class Regions implements AutoCloseable {
             send(topics.heartbeat(region), "agent-" + region,
                     new AgentHeartbeat(region, "agent-" + region, "test", Instant.now(), 1, true));
         }
+    }
+
+    /**
+     * Heartbeats from these regions every two seconds until the regions are closed, as running agents do: a test
+     * whose control plane is cut off or re-joining for a while must not see its regions fall silent (a silent region
+     * keeps its last directive) only because the test heartbeated once.
+     */
+    void keepHeartbeating(String... regions) {
+        ScheduledExecutorService agents = Executors.newSingleThreadScheduledExecutor(runnable -> {
+            Thread thread = new Thread(runnable, "test-agents-heartbeat");
+            thread.setDaemon(true);
+            return thread;
+        });
+        agents.scheduleWithFixedDelay(() -> heartbeats(regions), 0, 2, TimeUnit.SECONDS);
+        closeables.add(agents::shutdownNow);
     }
 
     void health(String region, EndpointCounts endpoints) {
