@@ -77,6 +77,32 @@ class RecoveryIT {
     }
 
     @Test
+    void aMembershipThatExpiresDuringAnOutageIsTakenAgainAndWhatChangedMeanwhileIsDecided(EmbeddedKafkaBroker kafka,
+            BrokerLink link, Topics topics, @TempDir Path dir) throws IOException {
+        try (Regions regions = new Regions(kafka, topics, "us", "eu");
+             TopicReader directives = regions.reader(topics.directives("us"));
+             Admin admin = Admin.create(regions.settings.admin("test"))) {
+            ControlPlane controlPlane = startThrough(regions, link, dir, "cp-0",
+                    "session.timeout.ms=6000\nheartbeat.interval.ms=1000\n");
+            regions.keepHeartbeating("us", "eu");
+            regions.health("us", Regions.READY);
+            regions.health("eu", Regions.READY);
+            await().atMost(WAIT).until(() -> directives.latest(Regions.KEY, ServiceDirective.class).isPresent());
+
+            link.cut();
+            regions.health("us", Regions.NONE_READY);
+            String group = topics.prefix() + ".control-plane";
+            await().atMost(WAIT).until(() -> members(admin, group) == 0);
+            link.restore();
+
+            await().atMost(WAIT).untilAsserted(() -> assertThat(directives.latest(Regions.KEY,
+                    ServiceDirective.class)).get().extracting(ServiceDirective::reason).isEqualTo("local-degraded"));
+            await().atMost(WAIT).until(() -> MetricsPage.get(controlPlane.httpPort(), "/readyz").statusCode() == 200);
+            assertThat(MetricsPage.get(controlPlane.httpPort(), "/healthz").statusCode()).isEqualTo(200);
+        }
+    }
+
+    @Test
     void aFencedProducerIsReplacedAndTheReplicaGoesOnDeciding(EmbeddedKafkaBroker kafka, Topics topics) {
         try (Regions regions = new Regions(kafka, topics, "us", "eu");
              TopicReader directives = regions.reader(topics.directives("us"))) {
@@ -146,12 +172,25 @@ class RecoveryIT {
         }
     }
 
+    private static int members(Admin admin, String group) {
+        try {
+            return admin.describeConsumerGroups(List.of(group)).describedGroups().get(group).get().members().size();
+        } catch (Exception e) {
+            return -1;
+        }
+    }
+
     private static ControlPlane startThrough(Regions regions, BrokerLink link, Path dir, String replicaId)
             throws IOException {
+        return startThrough(regions, link, dir, replicaId, "");
+    }
+
+    private static ControlPlane startThrough(Regions regions, BrokerLink link, Path dir, String replicaId,
+            String moreProperties) throws IOException {
         Path properties = dir.resolve("kafka.properties");
         Files.writeString(properties, "bootstrap.servers=" + link.bootstrapServers() + "\n"
                 + "transaction.timeout.ms=2000\n"
-                + "interceptor.classes=" + HoldingInterceptor.class.getName() + "\n");
+                + "interceptor.classes=" + HoldingInterceptor.class.getName() + "\n" + moreProperties);
         KafkaSettings settings = KafkaSettings.load(Optional.of(properties), Optional.empty());
         return regions.startControlPlane(replicaId, adjusted -> new ControlPlaneSettings(settings, adjusted.topics(),
                 adjusted.groupId(), replicaId, adjusted.regionDiscoveryInterval(), adjusted.httpHost(),

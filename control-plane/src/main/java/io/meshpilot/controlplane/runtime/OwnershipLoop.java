@@ -87,7 +87,10 @@ public final class OwnershipLoop implements AutoCloseable {
     private boolean broken;
     private volatile String failure;
     private volatile String recovering;
-    private volatile KafkaConsumer<String, byte[]> consumer;
+    /** This session's consumer, for the outbox's wake-ups from the event loop (null while closing). */
+    private volatile KafkaConsumer<String, byte[]> wakeable;
+    /** This session's consumer, on the ownership thread only (its rebalance callbacks run while it closes). */
+    private KafkaConsumer<String, byte[]> consumer;
     private KafkaProducer<String, byte[]> producer;
     private int failedSessions;
 
@@ -128,7 +131,7 @@ public final class OwnershipLoop implements AutoCloseable {
     }
 
     private void wake() {
-        KafkaConsumer<String, byte[]> current = consumer;
+        KafkaConsumer<String, byte[]> current = wakeable;
         if (current != null) {
             current.wakeup();
         }
@@ -163,6 +166,7 @@ public final class OwnershipLoop implements AutoCloseable {
             producer = new KafkaProducer<>(producerConfig);
             producer.initTransactions();
             consumer = new KafkaConsumer<>(consumerConfig);
+            wakeable = consumer;
             consumer.subscribe(ownedTopics(), new Rebalance());
             while (!closing) {
                 try {
@@ -202,7 +206,7 @@ public final class OwnershipLoop implements AutoCloseable {
                 .log("producer cannot go on; joining again and rebuilding decisions from the topics");
         onLoop(() -> {
             claims.releaseAll();
-            outbox.drain().forEach(result -> result.onAbort().forEach(instead -> outbox.add(instead.get())));
+            abandonOutbox();
             return null;
         });
         try {
@@ -212,6 +216,14 @@ public final class OwnershipLoop implements AutoCloseable {
         }
     }
 
+    /**
+     * What the outbox holds was decided for claims this replica no longer has: it is never published; the abort
+     * actions clean up after it (and decide nothing for partitions not owned). On the event loop.
+     */
+    private void abandonOutbox() {
+        outbox.drain().forEach(result -> result.onAbort().forEach(instead -> outbox.add(instead.get())));
+    }
+
     private Pattern ownedTopics() {
         return Pattern.compile(topics.regionTopicPattern(RegionRole.HEALTH).pattern() + "|"
                 + Pattern.quote(topics.policies()));
@@ -219,6 +231,11 @@ public final class OwnershipLoop implements AutoCloseable {
 
     /** Publishes what the outbox holds in one transaction with this member's offsets. */
     private void publish() {
+        if (consumer.assignment().isEmpty()) {
+            // Between a lost membership and the next assignment: nothing may be published (there are no offsets to
+            // commit with it, and no transaction to begin or abort); the outbox waits for the partitions.
+            return;
+        }
         List<Result> results = onLoop(outbox::drain);
         if (results.isEmpty()) {
             return;
@@ -228,9 +245,6 @@ public final class OwnershipLoop implements AutoCloseable {
         List<String> recordTopics = records.stream().map(ProducerRecord::topic).toList();
         Set<TopicPartition> assigned = consumer.assignment();
         try {
-            if (assigned.isEmpty()) {
-                throw new KafkaException("no partitions assigned any more");
-            }
             producer.beginTransaction();
             records.forEach(producer::send);
             Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
@@ -346,9 +360,14 @@ public final class OwnershipLoop implements AutoCloseable {
             LOG.atInfo().addKeyValue("partitions", indexes(partitions)).log("partitions revoked");
         }
 
+        /** The membership expired (an outage longer than the session timeout): another replica may own them now. */
         @Override
         public void onPartitionsLost(Collection<TopicPartition> partitions) {
             release(partitions);
+            onLoop(() -> {
+                abandonOutbox();
+                return null;
+            });
         }
 
         private void release(Collection<TopicPartition> partitions) {
@@ -397,14 +416,14 @@ public final class OwnershipLoop implements AutoCloseable {
     }
 
     private void closeSession() {
-        KafkaConsumer<String, byte[]> current = consumer;
-        consumer = null;
-        if (current != null) {
+        wakeable = null;
+        if (consumer != null) {
             try {
-                current.close(Duration.ofSeconds(5));
+                consumer.close(Duration.ofSeconds(5));
             } catch (RuntimeException e) {
                 LOG.atDebug().addKeyValue("error", e.toString()).log("consumer close failed");
             }
+            consumer = null;
         }
         if (producer != null) {
             try {
