@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.meshpilot.embedded.kafka.EmbeddedKafkaBroker;
+import io.meshpilot.sandbox.KubernetesBackend;
 import io.meshpilot.sandbox.Sandbox;
 import io.meshpilot.sandbox.SandboxSettings;
 import io.meshpilot.schemas.BuildInfo;
@@ -43,7 +44,7 @@ class ExplainIT {
     void start(EmbeddedKafkaBroker kafka, Topics topics) throws Exception {
         stateDir = Files.createTempDirectory("explain-it");
         sandbox = Sandbox.start(new SandboxSettings(List.of("us", "eu"), Optional.of(kafka.bootstrapServers()),
-                topics, stateDir, 2, 0), Clock.systemUTC());
+                topics, stateDir, 2, 0, KubernetesBackend.REAL), Clock.systemUTC());
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(run("explain", "default/hello-world"))
                 .contains("agent: Applied directive 1"));
     }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.meshpilot.embedded.kafka.EmbeddedKafkaBroker;
+import io.meshpilot.sandbox.KubernetesBackend;
 import io.meshpilot.sandbox.Sandbox;
 import io.meshpilot.sandbox.SandboxSettings;
 import io.meshpilot.schemas.Topics;
@@ -45,7 +46,7 @@ class PolicyCommandIT {
         kafka = broker;
         topics = prefix;
         sandbox = Sandbox.start(new SandboxSettings(List.of("us", "eu"), Optional.of(kafka.bootstrapServers()),
-                topics, stateDir, 2, 0), Clock.systemUTC());
+                topics, stateDir, 2, 0, KubernetesBackend.REAL), Clock.systemUTC());
         await().atMost(WAIT).until(() -> "local".equals(affinity("us")));
     }
 

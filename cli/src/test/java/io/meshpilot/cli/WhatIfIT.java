@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.meshpilot.embedded.kafka.EmbeddedKafkaBroker;
+import io.meshpilot.sandbox.KubernetesBackend;
 import io.meshpilot.sandbox.Sandbox;
 import io.meshpilot.sandbox.SandboxSettings;
 import io.meshpilot.schemas.Topics;
@@ -53,7 +54,7 @@ class WhatIfIT {
         topics = prefix;
         stateDir = Files.createTempDirectory("what-if-it");
         sandbox = Sandbox.start(new SandboxSettings(List.of("us", "eu"), Optional.of(kafka.bootstrapServers()),
-                topics, stateDir, 2, 0), Clock.systemUTC());
+                topics, stateDir, 2, 0, KubernetesBackend.REAL), Clock.systemUTC());
         await().atMost(WAIT).untilAsserted(() -> {
             assertThat(api("explain", "default/hello-world")).isZero();
             assertThat(out.toString()).contains("agent: Applied directive 1");

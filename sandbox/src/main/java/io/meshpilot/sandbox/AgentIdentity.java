@@ -6,6 +6,7 @@ import io.fabric8.kubernetes.api.model.authentication.TokenRequest;
 import io.fabric8.kubernetes.api.model.authentication.TokenRequestBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+import io.meshpilot.embedded.kubernetes.real.RealRegions;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -50,7 +51,8 @@ public final class AgentIdentity {
 
     /** Applies the ServiceAccount and its RBAC with an admin client and returns a token of the ServiceAccount. */
     public static String install(KubernetesClient admin) {
-        admin.resource(new NamespaceBuilder().withNewMetadata().withName(NAMESPACE).endMetadata().build())
+        admin.resource(new NamespaceBuilder().withNewMetadata().withName(NAMESPACE)
+                .addToLabels(RealRegions.KEPT, "true").endMetadata().build())
                 .forceConflicts().serverSideApply();
         for (HasMetadata object : objects()) {
             admin.resource(object).forceConflicts().serverSideApply();

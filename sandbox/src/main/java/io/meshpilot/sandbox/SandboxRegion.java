@@ -1,8 +1,9 @@
 package io.meshpilot.sandbox;
 
-import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.meshpilot.agent.AgentSettings;
 import io.meshpilot.agent.RegionAgent;
 import io.meshpilot.embedded.kubernetes.EmbeddedApiServer;
@@ -101,12 +102,15 @@ public final class SandboxRegion implements AutoCloseable {
         }
     }
 
-    /** Scales the region's hello-world Deployment, marking {@code unready} of its pods not ready. */
+    /**
+     * Scales the region's hello-world Deployment, marking {@code unready} of its pods not ready: a merge patch without
+     * the resourceVersion, so the Deployment controller's status updates cannot make it a 409 conflict.
+     */
     public void scaleHelloWorld(int replicas, int unready) {
         client.apps().deployments().inNamespace(WalkthroughWorkload.NAMESPACE).withName(WalkthroughWorkload.SERVICE)
-                .edit(deployment -> new DeploymentBuilder(deployment).editMetadata()
-                        .addToAnnotations(WorkloadSimulator.UNREADY_ANNOTATION, Integer.toString(unready))
-                        .endMetadata().editSpec().withReplicas(replicas).endSpec().build());
+                .patch(PatchContext.of(PatchType.JSON_MERGE), "{\"metadata\":{\"annotations\":{\""
+                        + WorkloadSimulator.UNREADY_ANNOTATION + "\":\"" + unready + "\"}},\"spec\":{\"replicas\":"
+                        + replicas + "}}");
     }
 
     /** The agent, while it runs. */

@@ -41,12 +41,6 @@ public record SandboxSettings(List<String> regions, Optional<String> kafkaBootst
         }
     }
 
-    /** Regions on fabric8's mock server (the embedded backend). */
-    public SandboxSettings(List<String> regions, Optional<String> kafkaBootstrap, Topics topics, Path stateDir,
-            int replicas, int httpPort) {
-        this(regions, kafkaBootstrap, topics, stateDir, replicas, httpPort, KubernetesBackend.EMBEDDED);
-    }
-
     public SandboxSettings withKubernetes(KubernetesBackend backend) {
         return new SandboxSettings(regions, kafkaBootstrap, topics, stateDir, replicas, httpPort, backend);
     }

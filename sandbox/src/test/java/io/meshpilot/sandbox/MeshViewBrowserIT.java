@@ -42,7 +42,7 @@ class MeshViewBrowserIT {
     void showsEveryRegionFailsOverLiveAndReadsTheRoutes(EmbeddedKafkaBroker kafka, Topics topics,
             @TempDir Path stateDir) {
         SandboxSettings settings = new SandboxSettings(List.of("us", "eu"), Optional.of(kafka.bootstrapServers()),
-                topics, stateDir, 2, 0);
+                topics, stateDir, 2, 0, KubernetesBackend.REAL);
         Path screenshots = screenshots();
         try (Sandbox sandbox = Sandbox.start(settings, Clock.systemUTC());
                 BrowserScript browser = BrowserScript.start("browser/mesh-view.js", stateDir.resolve("browser"),

@@ -23,7 +23,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Issue 6, point 3: a sandbox region driven with the real kubectl through its kubeconfig: get, annotate, scale, and
- * meshpilot reacting to the scale.
+ * meshpilot reacting to the scale. On the embedded backend (fabric8's mock server) on purpose: it is what
+ * `--kubernetes embedded` gives machines without Go, and docs/sandbox.md promises these kubectl commands there; the
+ * real regions' kubectl session is {@link KubectlOnRealKubernetesIT}.
  */
 @ExtendWith(KafkaBrokerExtension.class)
 class SandboxKubectlIT {
@@ -35,7 +37,8 @@ class SandboxKubectlIT {
             throws Exception {
         Path kubectl = DebianPackages.require("kubectl", "kubectl");
         try (Sandbox sandbox = Sandbox.start(new SandboxSettings(List.of("us", "eu"),
-                Optional.of(kafka.bootstrapServers()), topics, stateDir, 2, 0), Clock.systemUTC())) {
+                Optional.of(kafka.bootstrapServers()), topics, stateDir, 2, 0, KubernetesBackend.EMBEDDED),
+                Clock.systemUTC())) {
             Path us = stateDir.resolve("us.kubeconfig");
             assertThat(Files.readString(stateDir.resolve("kafka.properties")))
                     .isEqualTo("bootstrap.servers=" + kafka.bootstrapServers() + "\n");

@@ -14,6 +14,10 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+/**
+ * The embedded backend itself (fabric8's mock server), which the sandbox and the demo still offer machines without
+ * Go as {@code --kubernetes embedded}: nothing else can serve a test of it. Every other test runs on real regions.
+ */
 class EmbeddedApiServerIT {
 
     @Test

@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.meshpilot.embedded.kafka.EmbeddedKafkaBroker;
 import io.meshpilot.operations.ProjectFiles;
+import io.meshpilot.sandbox.KubernetesBackend;
 import io.meshpilot.sandbox.Sandbox;
 import io.meshpilot.sandbox.SandboxRegion;
 import io.meshpilot.sandbox.SandboxSettings;
@@ -55,7 +56,7 @@ class MonitoringIT {
         kafka = broker;
         topics = prefixed;
         sandbox = Sandbox.start(new SandboxSettings(List.of("us", "eu"), Optional.of(kafka.bootstrapServers()),
-                topics, stateDir, 2, 0), Clock.systemUTC());
+                topics, stateDir, 2, 0, KubernetesBackend.REAL), Clock.systemUTC());
     }
 
     @AfterAll

@@ -146,7 +146,7 @@ class FaultSuiteIT {
     @ValueSource(ints = {500, 409})
     void theApiServerFailsWritesForAWhile(int status, EmbeddedKafkaBroker kafka, Topics topics, @TempDir Path dir) {
         AtomicReference<FaultProxy> proxy = new AtomicReference<>();
-        try (Scenario scenario = Scenario.startOnRealKubernetes("API server answering " + status,
+        try (Scenario scenario = Scenario.start("API server answering " + status,
                 kafka.bootstrapServers(), topics, dir, (region, agent) -> behindFaultProxyInUs(region, agent, proxy))) {
             FaultProxy faults = proxy.get();
             faults.fail(ApiRequest.writesTo("services"), status, FaultProxy.UNTIL_CLEARED);
@@ -164,7 +164,7 @@ class FaultSuiteIT {
     @Test
     void theApiServerAnswersSlowlyForAWhile(EmbeddedKafkaBroker kafka, Topics topics, @TempDir Path dir) {
         AtomicReference<FaultProxy> proxy = new AtomicReference<>();
-        try (Scenario scenario = Scenario.startOnRealKubernetes("slow API server", kafka.bootstrapServers(), topics,
+        try (Scenario scenario = Scenario.start("slow API server", kafka.bootstrapServers(), topics,
                 dir, (region, agent) -> behindFaultProxyInUs(region, agent, proxy))) {
             FaultProxy faults = proxy.get();
             faults.slow(ApiRequest.writesTo("services"), Duration.ofSeconds(5), FaultProxy.UNTIL_CLEARED);

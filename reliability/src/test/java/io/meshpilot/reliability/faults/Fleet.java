@@ -5,6 +5,8 @@ import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.meshpilot.sandbox.Sandbox;
 import io.meshpilot.sandbox.SandboxRegion;
 import io.meshpilot.schemas.KubernetesContract;
@@ -62,10 +64,13 @@ final class Fleet {
         return sandbox.regions().stream().map(SandboxRegion::name).toList();
     }
 
-    /** Scales one Service's Deployment in one region. */
+    /**
+     * Scales one Service's Deployment in one region, as {@code kubectl scale} does: without the object's
+     * resourceVersion, so the Deployment controller's own status updates cannot make it a 409 conflict.
+     */
     void scale(String region, int index, int count) {
         sandbox.region(region).client().apps().deployments().inNamespace(NAMESPACE).withName(name(index))
-                .edit(deployment -> new DeploymentBuilder(deployment).editSpec().withReplicas(count).endSpec().build());
+                .patch(PatchContext.of(PatchType.JSON_MERGE), "{\"spec\":{\"replicas\":" + count + "}}");
         replicas.put(region + "/" + name(index), count);
     }
 

@@ -42,22 +42,11 @@ final class Scenario implements AutoCloseable {
         this.fleet = Fleet.deploy(sandbox, SERVICES);
     }
 
-    /** On the embedded backend (fabric8's mock server): the cases about Kafka and the control plane. */
+    /** On real regions (kube-apiserver, controllers, KWOK), shared by the cases of this JVM. */
     static Scenario start(String name, String bootstrapServers, Topics topics, Path stateDir,
             BiFunction<String, AgentSettings, AgentSettings> agents) {
-        return start(name, bootstrapServers, topics, stateDir, KubernetesBackend.EMBEDDED, agents);
-    }
-
-    /** On real regions (kube-apiserver, controllers, KWOK): the cases about the API server. */
-    static Scenario startOnRealKubernetes(String name, String bootstrapServers, Topics topics, Path stateDir,
-            BiFunction<String, AgentSettings, AgentSettings> agents) {
-        return start(name, bootstrapServers, topics, stateDir, KubernetesBackend.REAL, agents);
-    }
-
-    private static Scenario start(String name, String bootstrapServers, Topics topics, Path stateDir,
-            KubernetesBackend backend, BiFunction<String, AgentSettings, AgentSettings> agents) {
         Sandbox sandbox = Sandbox.start(new SandboxSettings(List.of("us", "eu"), Optional.of(bootstrapServers),
-                topics, stateDir, 2, 0).withKubernetes(backend), Clock.systemUTC(), agents);
+                topics, stateDir, 2, 0, KubernetesBackend.REAL), Clock.systemUTC(), agents);
         try {
             sandbox.writePolicy("*", new TrafficPolicy("*", null, null, null, null, 1, null, null, null, null));
             Scenario scenario = new Scenario(name, sandbox, topics);

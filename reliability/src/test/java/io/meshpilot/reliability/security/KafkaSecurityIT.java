@@ -11,11 +11,12 @@ import io.meshpilot.controlplane.ControlPlane;
 import io.meshpilot.controlplane.ControlPlaneSettings;
 import io.meshpilot.embedded.kafka.EmbeddedKafkaBroker;
 import io.meshpilot.embedded.kafka.Listener;
-import io.meshpilot.embedded.kubernetes.EmbeddedApiServer;
+import io.meshpilot.embedded.kubernetes.real.RealApiServer;
+import io.meshpilot.embedded.kubernetes.real.RealRegions;
 import io.meshpilot.kafka.KafkaSettings;
 import io.meshpilot.kafka.TopicProvisioner;
 import io.meshpilot.sandbox.WalkthroughWorkload;
-import io.meshpilot.sandbox.WorkloadSimulator;
+import io.meshpilot.sandbox.AgentIdentity;
 import io.meshpilot.schemas.EndpointCounts;
 import io.meshpilot.schemas.RecordCodec;
 import io.meshpilot.schemas.ServiceHealth;
@@ -132,16 +133,16 @@ class KafkaSecurityIT {
 
     @Test
     void theAgentAndTheControlPlaneWorkUnderTheirAclsAndAForgedRecordIsDeadLettered() throws IOException {
-        try (EmbeddedApiServer apiServer = EmbeddedApiServer.start("us");
-                var client = apiServer.newClient();
-                WorkloadSimulator simulator = new WorkloadSimulator(client, 1).start()) {
+        RealApiServer apiServer = RealRegions.acquire("us", 1);
+        try (var client = apiServer.newClient()) {
+            var agentAccount = apiServer.clientConfig(AgentIdentity.install(client));
             WalkthroughWorkload.seed(client, "us", 2);
             try (ControlPlane controlPlane = ControlPlane.start(ControlPlaneSettings.of(settings(
                     "meshpilot-control-plane", password("meshpilot-control-plane")), TOPICS, "cp-0"),
                     Clock.systemUTC());
                     RegionAgent agent = RegionAgent.start(AgentSettings.of("us", "agent-us-0", TOPICS,
-                            settings(agent("us"), password(agent("us"))), apiServer.clientConfig())
-                            .withLeadership(AgentSettings.Leadership.fast("default"))
+                            settings(agent("us"), password(agent("us"))), agentAccount)
+                            .withLeadership(AgentSettings.Leadership.fast(AgentIdentity.NAMESPACE))
                             .withHttp(AgentSettings.Http.LOOPBACK), Clock.systemUTC())) {
                 await("hello-world annotated through the locked-down Kafka").atMost(WAIT).untilAsserted(() ->
                         assertThat(annotations(client)).containsEntry("service.cilium.io/global", "true"));
@@ -162,13 +163,12 @@ class KafkaSecurityIT {
     @Test
     void wrongCredentialsFailAtStartWithAClearError() {
         KafkaSettings wrong = settings(agent("us"), "not-the-password");
-        try (EmbeddedApiServer apiServer = EmbeddedApiServer.start("us")) {
-            assertThatThrownBy(() -> RegionAgent.start(AgentSettings.of("us", "agent-us-0", TOPICS, wrong,
-                    apiServer.clientConfig()), Clock.systemUTC()))
-                    .isInstanceOf(IllegalStateException.class)
-                    .hasMessageContaining("Kafka rejected this component's credentials")
-                    .hasMessageContaining("Authentication failed");
-        }
+        RealApiServer apiServer = RealRegions.acquire("us", 1);
+        assertThatThrownBy(() -> RegionAgent.start(AgentSettings.of("us", "agent-us-0", TOPICS, wrong,
+                apiServer.clientConfig()), Clock.systemUTC()))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("Kafka rejected this component's credentials")
+                .hasMessageContaining("Authentication failed");
         assertThatThrownBy(() -> ControlPlane.start(ControlPlaneSettings.of(settings("meshpilot-control-plane",
                 "wrong"), TOPICS, "cp-0"), Clock.systemUTC()))
                 .isInstanceOf(IllegalStateException.class)

@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -21,13 +22,20 @@ import org.slf4j.LoggerFactory;
 /**
  * Real regions shared by everything in this JVM: a region's control plane starts once (several seconds, several
  * processes) and is emptied for each new user instead of restarted. One user per region at a time: sandboxes and
- * tests in a JVM run one after another.
+ * tests in a JVM run one after another (a sandbox readies its regions side by side, see {@link #startAll}).
  */
 public final class RealRegions {
 
+    /**
+     * A namespace with this label set to {@code true} is emptied by a reset instead of deleted (its controller takes
+     * seconds to delete one): for a namespace every user of the region creates again anyway.
+     */
+    public static final String KEPT = "meshpilot.io/kept-by-reset";
     private static final Set<String> SYSTEM_NAMESPACES = Set.of("default", "kube-system", "kube-public",
             "kube-node-lease");
     private static final Map<String, RealApiServer> REGIONS = new HashMap<>();
+    /** Regions started or emptied by {@link #startAll} and not handed out since. */
+    private static final Set<String> FRESH = new HashSet<>();
     private static final String PREFIX = "meshpilot-kube-";
     private static final Logger LOG = LoggerFactory.getLogger(RealRegions.class);
     private static Path root;
@@ -38,12 +46,14 @@ public final class RealRegions {
     /**
      * The region's control plane, started now or emptied of what an earlier user left in it: every namespace but the
      * system ones, and every workload, Service, EndpointSlice, Event, Lease, ConfigMap, role and extra ServiceAccount
-     * in {@code default}.
+     * in {@code default} and in the namespaces labelled {@value #KEPT}. A region {@link #startAll} just started or emptied is handed out as it is.
      */
     public static synchronized RealApiServer acquire(String name, int index) {
         RealApiServer region = REGIONS.get(name);
         if (region != null && region.isRunning()) {
-            reset(region);
+            if (!FRESH.remove(name)) {
+                reset(region);
+            }
             return region;
         }
         if (region != null) {
@@ -68,34 +78,42 @@ public final class RealRegions {
     }
 
     /**
-     * Starts, side by side, those of these regions (name to index) that are not running yet, so that a sandbox of
-     * several regions waits for the slowest, not for their sum; {@link #acquire} then hands them out.
+     * Readies these regions (name to index) side by side, so that a sandbox of several regions waits for the slowest,
+     * not for their sum: those not running are started, those running are emptied; {@link #acquire} then hands them
+     * out without emptying them again.
      */
     public static void startAll(Map<String, Integer> regions) {
         KubeBinaries binaries = KubeBinaries.require();
         Path base = root();
-        List<CompletableFuture<RealApiServer>> starting = new ArrayList<>();
+        List<CompletableFuture<RealApiServer>> readying = new ArrayList<>();
         synchronized (RealRegions.class) {
             regions.forEach((name, index) -> {
                 RealApiServer region = REGIONS.get(name);
-                if (region == null || !region.isRunning()) {
-                    if (region != null) {
-                        region.close();
-                        REGIONS.remove(name);
-                    }
-                    starting.add(CompletableFuture.supplyAsync(() -> {
-                        deleteQuietly(base.resolve(name));
-                        return RealApiServer.start(name, index, binaries, base.resolve(name));
+                FRESH.remove(name);
+                if (region != null && region.isRunning()) {
+                    readying.add(CompletableFuture.supplyAsync(() -> {
+                        reset(region);
+                        return region;
                     }));
+                    return;
                 }
+                if (region != null) {
+                    region.close();
+                    REGIONS.remove(name);
+                }
+                readying.add(CompletableFuture.supplyAsync(() -> {
+                    deleteQuietly(base.resolve(name));
+                    return RealApiServer.start(name, index, binaries, base.resolve(name));
+                }));
             });
         }
         RuntimeException failure = null;
-        for (CompletableFuture<RealApiServer> start : starting) {
+        for (CompletableFuture<RealApiServer> ready : readying) {
             try {
-                RealApiServer region = start.join();
+                RealApiServer region = ready.join();
                 synchronized (RealRegions.class) {
                     REGIONS.put(region.name(), region);
+                    FRESH.add(region.name());
                 }
             } catch (CompletionException e) {
                 failure = e.getCause() instanceof RuntimeException cause ? cause : e;
@@ -142,29 +160,40 @@ public final class RealRegions {
 
     private static void reset(RealApiServer region) {
         try (KubernetesClient client = region.newClient()) {
-            client.namespaces().list().getItems().stream().map(ns -> ns.getMetadata().getName())
-                    .filter(ns -> !SYSTEM_NAMESPACES.contains(ns))
-                    .forEach(ns -> client.namespaces().withName(ns).delete());
+            List<String> kept = new ArrayList<>(List.of("default"));
+            client.namespaces().list().getItems().stream().map(HasMetadata::getMetadata)
+                    .filter(ns -> !SYSTEM_NAMESPACES.contains(ns.getName()))
+                    .forEach(ns -> {
+                        if (ns.getLabels() != null && "true".equals(ns.getLabels().get(KEPT))) {
+                            kept.add(ns.getName());
+                        } else {
+                            client.namespaces().withName(ns.getName()).delete();
+                        }
+                    });
             Poll.until("the namespaces of " + region.name() + " to be deleted", () -> client.namespaces().list()
                     .getItems().stream().allMatch(namespace -> SYSTEM_NAMESPACES.contains(
-                            namespace.getMetadata().getName())));
-            String ns = "default";
-            client.apps().deployments().inNamespace(ns).delete();
-            client.apps().replicaSets().inNamespace(ns).delete();
-            Poll.until("the ReplicaSets of " + region.name() + " to be deleted",
-                    () -> client.apps().replicaSets().inNamespace(ns).list().getItems().isEmpty());
-            client.pods().inNamespace(ns).withGracePeriod(0).delete();
-            deleteAllBut(client.services().inNamespace(ns).list().getItems(), "kubernetes", client);
-            client.discovery().v1().endpointSlices().inNamespace(ns).delete();
-            client.v1().events().inNamespace(ns).delete();
-            client.leases().inNamespace(ns).delete();
-            client.configMaps().inNamespace(ns).delete();
-            client.rbac().roles().inNamespace(ns).delete();
-            client.rbac().roleBindings().inNamespace(ns).delete();
-            deleteAllBut(client.serviceAccounts().inNamespace(ns).list().getItems(), "default", client);
-            Poll.until("the pods of " + region.name() + " to be deleted",
-                    () -> client.pods().inNamespace(ns).list().getItems().isEmpty());
+                            namespace.getMetadata().getName()) || kept.contains(namespace.getMetadata().getName())));
+            kept.forEach(ns -> empty(client, region, ns));
         }
+    }
+
+    /** Empties a namespace that stays (its controller takes seconds to delete a namespace). */
+    private static void empty(KubernetesClient client, RealApiServer region, String ns) {
+        client.apps().deployments().inNamespace(ns).delete();
+        client.apps().replicaSets().inNamespace(ns).delete();
+        Poll.until("the ReplicaSets of " + region.name() + " to be deleted",
+                () -> client.apps().replicaSets().inNamespace(ns).list().getItems().isEmpty());
+        client.pods().inNamespace(ns).withGracePeriod(0).delete();
+        deleteAllBut(client.services().inNamespace(ns).list().getItems(), "kubernetes", client);
+        client.discovery().v1().endpointSlices().inNamespace(ns).delete();
+        client.v1().events().inNamespace(ns).delete();
+        client.leases().inNamespace(ns).delete();
+        client.configMaps().inNamespace(ns).delete();
+        client.rbac().roles().inNamespace(ns).delete();
+        client.rbac().roleBindings().inNamespace(ns).delete();
+        deleteAllBut(client.serviceAccounts().inNamespace(ns).list().getItems(), "default", client);
+        Poll.until("the pods of " + region.name() + " to be deleted",
+                () -> client.pods().inNamespace(ns).list().getItems().isEmpty());
     }
 
     private static void deleteAllBut(List<? extends HasMetadata> objects, String kept, KubernetesClient client) {
