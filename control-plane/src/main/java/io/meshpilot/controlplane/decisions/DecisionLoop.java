@@ -239,16 +239,20 @@ public final class DecisionLoop {
 
     /**
      * What the region's agent last reported applied: the annotations of the directive whose version it reported
-     * {@code Applied}, remembered while newer ones are in flight; and whether a directive that withdraws the region's
-     * export was published since and is not applied yet (make before break counts an export only without one).
+     * {@code Applied} (in force, or still in flight when its status is read before the directive itself), remembered
+     * while newer ones are in flight; and whether a directive that withdraws the region's export was published since
+     * and is not applied yet (make before break counts an export only without one).
      */
     private Applied applied(ServiceKey service, String region, RegionRecords known) {
         ServiceDirective inForce = known.directive();
         DirectiveStatus status = known.status();
         long appliedVersion = status != null && status.result() == DirectiveStatus.Result.APPLIED ? status.version()
                 : -1;
-        if (inForce != null && appliedVersion == inForce.version()) {
-            lastApplied.computeIfAbsent(service, key -> new HashMap<>()).put(region, inForce.annotations());
+        ServiceDirective flying = inFlight.getOrDefault(service, Map.of()).get(region);
+        for (ServiceDirective reported : new ServiceDirective[] {inForce, flying}) {
+            if (reported != null && appliedVersion == reported.version()) {
+                lastApplied.computeIfAbsent(service, key -> new HashMap<>()).put(region, reported.annotations());
+            }
         }
         boolean inForceWithdraws = inForce != null && !exports(inForce.annotations())
                 && appliedVersion < inForce.version();

@@ -437,6 +437,42 @@ class DecisionLoopBookkeepingTest {
                 });
     }
 
+    @Test
+    void aWithdrawalItsAgentReportsAppliedBeforeItIsReadBackIsNotTakenForTheExportBeforeIt() {
+        pending.add(loop.own(0));
+        settle();
+        pending.add(loop.changed(health(SERVICE, "us", DOWN)));
+        ServiceDirective withdrawal = Pending.directives(pending.commit()).get(0);
+        applied(withdrawal);
+        world.health(SERVICE, "eu", 0, new ServiceHealth("eu", SERVICE.namespace(), SERVICE.name(), DOWN,
+                time.instant(), "agent-eu"));
+
+        pending.add(loop.changed(health(SERVICE, "us", READY)));
+
+        assertThat(withdrawal.annotations()).containsEntry(CiliumServiceConfig.SHARED, "false");
+        assertThat(Pending.directives(pending.commit())).filteredOn(directive -> directive.region().equals("eu"))
+                .as("us's new export is not applied yet: eu keeps exporting until it is").singleElement()
+                .satisfies(eu -> {
+                    assertThat(eu.annotations()).containsEntry(CiliumServiceConfig.SHARED, "true");
+                    assertThat(eu.awaiting()).containsExactly("us");
+                });
+    }
+
+    @Test
+    void anExportItsAgentReportsAppliedBeforeItIsReadBackIsReliedOn() {
+        pending.add(loop.own(0));
+        List<ServiceDirective> first = Pending.directives(pending.commit());
+        first.forEach(this::applied);
+
+        pending.add(loop.changed(health(SERVICE, "us", DOWN)));
+
+        assertThat(Pending.directives(pending.commit())).singleElement().satisfies(us -> {
+            assertThat(us.region()).isEqualTo("us");
+            assertThat(us.annotations()).containsEntry(CiliumServiceConfig.SHARED, "false");
+            assertThat(us.awaiting()).isEmpty();
+        });
+    }
+
     private Policy policy(String scope, Duration failover) {
         return new Policy(scope, Mode.AUTO, 1, 0, failover, Duration.ofSeconds(30), Duration.ofSeconds(15),
                 List.of(), 0, Set.of());
