@@ -18,7 +18,11 @@ public record Decision(
         regions = List.copyOf(regions);
     }
 
-    /** One region's part of a decision. {@code endpoints} and {@code observedAt} are null when nothing was heard. */
+    /**
+     * One region's part of a decision. {@code endpoints} and {@code observedAt} are null when nothing was heard;
+     * {@code safetyRule} names the policy field whose rule held the region's withdrawal back (reason
+     * {@code blocked-by-safety-rule}), null otherwise (an optional field added within v1, docs/decisions.md).
+     */
     public record RegionDecision(
             String region,
             EndpointCounts endpoints,
@@ -27,10 +31,17 @@ public record Decision(
             boolean stale,
             Map<String, String> annotations,
             String reason,
-            long version) {
+            long version,
+            String safetyRule) {
 
         public RegionDecision {
             annotations = Map.copyOf(annotations);
+        }
+
+        /** A region no safety rule held back. */
+        public RegionDecision(String region, EndpointCounts endpoints, Instant observedAt, String state, boolean stale,
+                Map<String, String> annotations, String reason, long version) {
+            this(region, endpoints, observedAt, state, stale, annotations, reason, version, null);
         }
     }
 }

@@ -21,7 +21,18 @@ public record TrafficPolicy(
         Integer capacityWindowSeconds,
         Double capacityFactor,
         Instant expiresAt,
-        Integer minExportingRegions) implements MeshRecord {
+        Integer minExportingRegions,
+        Integer maxWithdrawnRegions) implements MeshRecord {
+
+    /** A policy with at most the minExportingRegions safety rule. */
+    public TrafficPolicy(String scope, PolicyMode mode, Integer minReadyEndpoints, Double minReadyRatio,
+            Integer failoverDelaySeconds, Integer failbackDelaySeconds, Integer staleAfterSeconds,
+            List<String> failoverPriority, Integer maxFailoverRegions, List<String> drain,
+            Integer capacityWindowSeconds, Double capacityFactor, Instant expiresAt, Integer minExportingRegions) {
+        this(scope, mode, minReadyEndpoints, minReadyRatio, failoverDelaySeconds, failbackDelaySeconds,
+                staleAfterSeconds, failoverPriority, maxFailoverRegions, drain, capacityWindowSeconds, capacityFactor,
+                expiresAt, minExportingRegions, null);
+    }
 
     /** A policy that does not expire. */
     public TrafficPolicy(String scope, PolicyMode mode, Integer minReadyEndpoints, Double minReadyRatio,
@@ -30,7 +41,7 @@ public record TrafficPolicy(
             Integer capacityWindowSeconds, Double capacityFactor) {
         this(scope, mode, minReadyEndpoints, minReadyRatio, failoverDelaySeconds, failbackDelaySeconds,
                 staleAfterSeconds, failoverPriority, maxFailoverRegions, drain, capacityWindowSeconds, capacityFactor,
-                null, null);
+                null, null, null);
     }
 
     /** A policy that leaves the capacity settings at their defaults. */
@@ -38,7 +49,7 @@ public record TrafficPolicy(
             Integer failoverDelaySeconds, Integer failbackDelaySeconds, Integer staleAfterSeconds,
             List<String> failoverPriority, Integer maxFailoverRegions, List<String> drain) {
         this(scope, mode, minReadyEndpoints, minReadyRatio, failoverDelaySeconds, failbackDelaySeconds,
-                staleAfterSeconds, failoverPriority, maxFailoverRegions, drain, null, null, null, null);
+                staleAfterSeconds, failoverPriority, maxFailoverRegions, drain, null, null, null, null, null);
     }
 
     public TrafficPolicy {

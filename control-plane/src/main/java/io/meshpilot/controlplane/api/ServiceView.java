@@ -120,6 +120,7 @@ public final class ServiceView {
                 .put("failoverPriority", new JsonArray(policy.failoverPriority()))
                 .put("maxFailoverRegions", policy.maxFailoverRegions())
                 .put("minExportingRegions", policy.minExportingRegions())
+                .put("maxWithdrawnRegions", policy.maxWithdrawnRegions())
                 .put("drain", new JsonArray(policy.drain().stream().sorted().toList()));
     }
 

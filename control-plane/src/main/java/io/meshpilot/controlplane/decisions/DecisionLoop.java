@@ -11,9 +11,11 @@ import io.meshpilot.controlplane.world.RegionRecords;
 import io.meshpilot.controlplane.world.WorldModel;
 import io.meshpilot.core.decision.DecisionEngine;
 import io.meshpilot.core.decision.DecisionInput;
+import io.meshpilot.core.decision.MeshWithdrawals;
 import io.meshpilot.core.decision.Policy;
 import io.meshpilot.core.decision.RegionInput;
 import io.meshpilot.core.decision.RegionOutcome;
+import io.meshpilot.core.decision.SafetyRule;
 import io.meshpilot.core.decision.ServiceDecision;
 import io.meshpilot.core.health.EndpointTally;
 import io.meshpilot.core.routing.CacheTtls;
@@ -66,6 +68,10 @@ public final class DecisionLoop {
     /** Per Service, per region: the version of the latest directive published that withdraws its export. */
     private final Map<ServiceKey, Map<String, Long>> withdrawals = new HashMap<>();
     private final Set<ServiceRegion> tombstonesInFlight = new HashSet<>();
+    /** Every Service's regions withdrawn, for the maxWithdrawnRegions safety rule. */
+    private final WithdrawnRegions withdrawn = new WithdrawnRegions();
+    /** Owned Services a withdrawal of which that rule holds back: decided again when a region comes back. */
+    private final Set<ServiceKey> heldBack = new HashSet<>();
     /** Services to decide again, a chunk per event-loop task, so a whole partition or region never blocks it. */
     private final Set<ServiceKey> backlog = new java.util.LinkedHashSet<>();
     private java.util.function.IntFunction<Result> ownedListener = partition -> Result.NONE;
@@ -170,11 +176,35 @@ public final class DecisionLoop {
                 inFlight.remove(directive.key());
             }
         }
+        countWithdrawn(directive.key());
     }
 
     /** A directive tombstone was read back: the region's directive is gone. */
     public void observedWithdrawal(ServiceKey service, String region) {
         tombstonesInFlight.remove(new ServiceRegion(service, region));
+        countWithdrawn(service);
+    }
+
+    /** The regions withdrawn for some Service, in this replica's view (directives in force and in flight). */
+    public Set<String> withdrawnRegions() {
+        return withdrawn.regions();
+    }
+
+    /**
+     * Counts the Service's withdrawn regions again from its directives; if a region came back, the Services whose
+     * withdrawal the maxWithdrawnRegions rule holds back are decided again (soon, in chunks).
+     */
+    private void countWithdrawn(ServiceKey service) {
+        Map<String, ServiceDirective> current = new HashMap<>();
+        world.service(service).forEach((region, known) -> {
+            if (known.directive() != null) {
+                current.put(region, known.directive());
+            }
+        });
+        current.putAll(inFlight.getOrDefault(service, Map.of()));
+        if (withdrawn.update(service, current.values()) && !heldBack.isEmpty()) {
+            timers.schedule(new TimerKey.HeldBack(), Duration.ZERO, () -> decideAll(List.copyOf(heldBack)));
+        }
     }
 
     /** The decision this replica holds for a Service it owns. */
@@ -228,13 +258,17 @@ public final class DecisionLoop {
         Policy policy = policies.resolve(service);
         Optional<ServiceDecision> previous = Optional.ofNullable(decisions.get(service))
                 .or(() -> PreviousDecision.from(policy, records));
-        ServiceDecision decision = engine.decide(new DecisionInput(policy, inputs, previous, now));
+        MeshWithdrawals mesh = policy.maxWithdrawnRegions() == 0 ? MeshWithdrawals.NONE
+                : withdrawn.seenBy(service, policy.scope());
+        ServiceDecision decision = engine.decide(new DecisionInput(policy, inputs, previous, now, mesh));
         keepDecision(service, decision);
         review(service, decision);
-        return Result.builder()
+        Result result = Result.builder()
                 .add(publishChanges(service, partition.get(), decision, previous, records, now))
                 .add(withdrawGoneRegions(service, partition.get(), records))
                 .build();
+        countWithdrawn(service);
+        return result;
     }
 
     /**
@@ -310,6 +344,7 @@ public final class DecisionLoop {
         if (flying != null && flying.isEmpty()) {
             inFlight.remove(service);
         }
+        countWithdrawn(service);
         dropDecision(service);
         return decide(service);
     }
@@ -375,6 +410,12 @@ public final class DecisionLoop {
 
     private void keepDecision(ServiceKey service, ServiceDecision decision) {
         decisions.put(service, decision);
+        if (decision.regions().stream().anyMatch(outcome -> outcome.safetyRule()
+                .filter(SafetyRule.MAX_WITHDRAWN_REGIONS::equals).isPresent())) {
+            heldBack.add(service);
+        } else {
+            heldBack.remove(service);
+        }
         if (decision.globalOutage()) {
             globalOutages.add(service);
         } else {
@@ -385,6 +426,7 @@ public final class DecisionLoop {
 
     private void dropDecision(ServiceKey service) {
         decisions.remove(service);
+        heldBack.remove(service);
         globalOutages.remove(service);
         metrics.globalOutages(globalOutages.size());
     }
@@ -405,7 +447,7 @@ public final class DecisionLoop {
             long version = current(service, outcome.region()).map(ServiceDirective::version).orElse(0L);
             regions.add(new Decision.RegionDecision(outcome.region(), health.endpoints(), health.observedAt(),
                     outcome.state().wireName(), outcome.hold(), outcome.annotations(), outcome.reason().wireName(),
-                    version));
+                    version, outcome.safetyRule().map(SafetyRule::wireName).orElse(null)));
         }
         Policy policy = decision.policy();
         return new Decision(service.namespace(), service.name(), now, policy.scope(),

@@ -68,7 +68,8 @@ public final class PolicyValidator {
                 Set.copyOf(Objects.requireNonNullElse(policy.drain(), List.of())),
                 seconds(policy.capacityWindowSeconds(), defaults.capacityWindow()),
                 Objects.requireNonNullElse(policy.capacityFactor(), defaults.capacityFactor()),
-                Objects.requireNonNullElse(policy.minExportingRegions(), defaults.minExportingRegions()));
+                Objects.requireNonNullElse(policy.minExportingRegions(), defaults.minExportingRegions()),
+                Objects.requireNonNullElse(policy.maxWithdrawnRegions(), defaults.maxWithdrawnRegions()));
     }
 
     private static Duration seconds(Integer seconds, Duration otherwise) {

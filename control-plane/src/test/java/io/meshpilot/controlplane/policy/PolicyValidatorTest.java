@@ -54,6 +54,21 @@ class PolicyValidatorTest {
     }
 
     @Test
+    void acceptsAtMostKWithdrawnRegionsAndRejectsItOutOfRange() {
+        assertThat(judge("*", policy("\"maxWithdrawnRegions\":1"))).isInstanceOfSatisfying(
+                PolicyVerdict.Accepted.class, accepted -> assertThat(accepted.policy().maxWithdrawnRegions())
+                        .isEqualTo(1));
+        assertThat(judge("*", policy("\"mode\":\"auto\""))).isInstanceOfSatisfying(PolicyVerdict.Accepted.class,
+                accepted -> assertThat(accepted.policy().maxWithdrawnRegions()).as("default: no rule").isZero());
+        assertThat(errors("*", policy("\"maxWithdrawnRegions\":0"))).singleElement().satisfies(error -> {
+            assertThat(error.field()).isEqualTo("maxWithdrawnRegions");
+            assertThat(error.problem()).isEqualTo("must have a minimum value of 1");
+        });
+        assertThat(errors("*", policy("\"maxWithdrawnRegions\":512"))).extracting(FieldError::field)
+                .containsExactly("maxWithdrawnRegions");
+    }
+
+    @Test
     void acceptsAPinThatExpiresAndRejectsAnExpiryWithoutAPin() {
         PolicyVerdict pin = judge("default/*", policy("\"mode\":\"remote\",\"expiresAt\":\"2026-12-02T01:00:00Z\""));
         assertThat(pin).isInstanceOfSatisfying(PolicyVerdict.Accepted.class, accepted -> assertThat(

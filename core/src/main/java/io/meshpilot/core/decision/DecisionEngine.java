@@ -74,7 +74,7 @@ public final class DecisionEngine {
         targets.admit(policy, regions);
         Reachability model = new Reachability(regions, now);
         NoBlackhole.repair(regions, model);
-        SafetyRules.keepExporting(policy, regions);
+        SafetyRules.apply(policy, regions, input.withdrawals());
         MakeBeforeBreak.sequence(regions, model);
         List<RegionOutcome> outcomes = new ArrayList<>(regions.size());
         Optional<Instant> reviewAt = Optional.empty();
