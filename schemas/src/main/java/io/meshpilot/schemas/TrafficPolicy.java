@@ -22,7 +22,21 @@ public record TrafficPolicy(
         Double capacityFactor,
         Instant expiresAt,
         Integer minExportingRegions,
-        Integer maxWithdrawnRegions) implements MeshRecord {
+        Integer maxWithdrawnRegions,
+        Double massDegradationShare,
+        Integer massDegradationWithinSeconds,
+        Integer massDegradationConfirmSeconds) implements MeshRecord {
+
+    /** A policy with at most the safety rules, no confirmation window for mass degradation. */
+    public TrafficPolicy(String scope, PolicyMode mode, Integer minReadyEndpoints, Double minReadyRatio,
+            Integer failoverDelaySeconds, Integer failbackDelaySeconds, Integer staleAfterSeconds,
+            List<String> failoverPriority, Integer maxFailoverRegions, List<String> drain,
+            Integer capacityWindowSeconds, Double capacityFactor, Instant expiresAt, Integer minExportingRegions,
+            Integer maxWithdrawnRegions) {
+        this(scope, mode, minReadyEndpoints, minReadyRatio, failoverDelaySeconds, failbackDelaySeconds,
+                staleAfterSeconds, failoverPriority, maxFailoverRegions, drain, capacityWindowSeconds, capacityFactor,
+                expiresAt, minExportingRegions, maxWithdrawnRegions, null, null, null);
+    }
 
     /** A policy with at most the minExportingRegions safety rule. */
     public TrafficPolicy(String scope, PolicyMode mode, Integer minReadyEndpoints, Double minReadyRatio,

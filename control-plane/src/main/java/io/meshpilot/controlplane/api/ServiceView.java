@@ -121,6 +121,9 @@ public final class ServiceView {
                 .put("maxFailoverRegions", policy.maxFailoverRegions())
                 .put("minExportingRegions", policy.minExportingRegions())
                 .put("maxWithdrawnRegions", policy.maxWithdrawnRegions())
+                .put("massDegradationShare", policy.massDegradation().share())
+                .put("massDegradationWithinSeconds", policy.massDegradation().within().toSeconds())
+                .put("massDegradationConfirmSeconds", policy.massDegradation().confirmFor().toSeconds())
                 .put("drain", new JsonArray(policy.drain().stream().sorted().toList()));
     }
 

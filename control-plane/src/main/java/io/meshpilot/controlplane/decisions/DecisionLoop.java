@@ -72,6 +72,8 @@ public final class DecisionLoop {
     private final WithdrawnRegions withdrawn = new WithdrawnRegions();
     /** Owned Services a withdrawal of which that rule holds back: decided again when a region comes back. */
     private final Set<ServiceKey> heldBack = new HashSet<>();
+    /** Every region's recent degradations, for the policies' confirmation window for mass degradation. */
+    private final MassDegradations massDegradations = new MassDegradations();
     /** Services to decide again, a chunk per event-loop task, so a whole partition or region never blocks it. */
     private final Set<ServiceKey> backlog = new java.util.LinkedHashSet<>();
     private java.util.function.IntFunction<Result> ownedListener = partition -> Result.NONE;
@@ -240,6 +242,7 @@ public final class DecisionLoop {
 
     private Result decide(ServiceKey service) {
         backlog.remove(service);
+        trackDegradation(service);
         Optional<Integer> partition = world.partition(service);
         if (partition.isEmpty() || !owned.contains(partition.get())) {
             return Result.NONE;
@@ -260,7 +263,8 @@ public final class DecisionLoop {
                 .or(() -> PreviousDecision.from(policy, records));
         MeshWithdrawals mesh = policy.maxWithdrawnRegions() == 0 ? MeshWithdrawals.NONE
                 : withdrawn.seenBy(service, policy.scope());
-        ServiceDecision decision = engine.decide(new DecisionInput(policy, inputs, previous, now, mesh));
+        ServiceDecision decision = engine.decide(new DecisionInput(policy, inputs, previous, now, mesh,
+                confirming(policy, inputs, now)));
         keepDecision(service, decision);
         review(service, decision);
         Result result = Result.builder()
@@ -294,6 +298,34 @@ public final class DecisionLoop {
 
     private static boolean exports(Map<String, String> annotations) {
         return CiliumServiceConfig.fromAnnotations(annotations).map(CiliumServiceConfig::exports).orElse(false);
+    }
+
+    /** Whether the Service is degraded in each region where it is, by its policy, and since which health record. */
+    private void trackDegradation(ServiceKey service) {
+        Policy policy = policies.resolve(service);
+        Map<String, Optional<Instant>> degraded = new HashMap<>();
+        world.service(service).forEach((region, known) -> {
+            if (known.health() != null) {
+                degraded.put(region, policy.healthy(tally(known.health().endpoints())) ? Optional.empty()
+                        : Optional.of(known.health().observedAt()));
+            }
+        });
+        massDegradations.update(service, degraded);
+    }
+
+    /** The regions, heard within staleAfter, whose mass degradation waits for confirmation, and until when. */
+    private Map<String, Instant> confirming(Policy policy, List<RegionInput> inputs, Instant now) {
+        if (!policy.massDegradation().enabled()) {
+            return Map.of();
+        }
+        Map<String, Instant> confirming = new HashMap<>();
+        for (RegionInput region : inputs) {
+            if (!region.stale(now, policy.staleAfter())) {
+                massDegradations.confirmingUntil(region.region(), policy.massDegradation(), now)
+                        .ifPresent(until -> confirming.put(region.region(), until));
+            }
+        }
+        return confirming;
     }
 
     /** What a region's agent last applied, and whether a withdrawal is on its way to it. */

@@ -67,7 +67,7 @@ public final class DecisionEngine {
             if (region.stale()) {
                 hold(region, regions, now);
             } else {
-                Judgement.intend(policy, region, now);
+                Judgement.intend(policy, region, now, input.confirmingUntil(region.region()));
             }
         }
         Targets targets = Targets.choose(policy, regions);

@@ -22,11 +22,13 @@ import java.util.Set;
  * @param maxWithdrawnRegions safety rule: at most this many regions withdrawn at once across the Services the policy's
  *                           scope covers ({@link MeshWithdrawals}); a withdrawal that would exceed it is held
  *                           ({@code blocked-by-safety-rule}); 0: no rule
+ * @param massDegradation    the optional confirmation window before failovers out of a region where many Services
+ *                           degrade at once
  */
 public record Policy(String scope, Mode mode, int minReadyEndpoints, double minReadyRatio, Duration failoverDelay,
         Duration failbackDelay, Duration staleAfter, List<String> failoverPriority, int maxFailoverRegions,
         Set<String> drain, Duration capacityWindow, double capacityFactor, int minExportingRegions,
-        int maxWithdrawnRegions) {
+        int maxWithdrawnRegions, MassDegradation massDegradation) {
 
     public static final String DEFAULT_SCOPE = "default";
     public static final Duration DEFAULT_CAPACITY_WINDOW = Duration.ofMinutes(5);
@@ -63,6 +65,17 @@ public record Policy(String scope, Mode mode, int minReadyEndpoints, double minR
         if (maxWithdrawnRegions < 0) {
             throw new IllegalArgumentException("maxWithdrawnRegions must not be negative");
         }
+        Objects.requireNonNull(massDegradation, "massDegradation");
+    }
+
+    /** A policy without a confirmation window for mass degradation. */
+    public Policy(String scope, Mode mode, int minReadyEndpoints, double minReadyRatio, Duration failoverDelay,
+            Duration failbackDelay, Duration staleAfter, List<String> failoverPriority, int maxFailoverRegions,
+            Set<String> drain, Duration capacityWindow, double capacityFactor, int minExportingRegions,
+            int maxWithdrawnRegions) {
+        this(scope, mode, minReadyEndpoints, minReadyRatio, failoverDelay, failbackDelay, staleAfter,
+                failoverPriority, maxFailoverRegions, drain, capacityWindow, capacityFactor, minExportingRegions,
+                maxWithdrawnRegions, MassDegradation.NONE);
     }
 
     /** A policy with at most the minExportingRegions safety rule. */
@@ -107,23 +120,30 @@ public record Policy(String scope, Mode mode, int minReadyEndpoints, double minR
     public Policy withCapacity(Duration window, double factor) {
         return new Policy(scope, mode, minReadyEndpoints, minReadyRatio, failoverDelay, failbackDelay, staleAfter,
                 failoverPriority, maxFailoverRegions, drain, window, factor, minExportingRegions,
-                maxWithdrawnRegions);
+                maxWithdrawnRegions, massDegradation);
     }
 
     public Policy withDrain(Set<String> regions) {
         return new Policy(scope, mode, minReadyEndpoints, minReadyRatio, failoverDelay, failbackDelay, staleAfter,
                 failoverPriority, maxFailoverRegions, regions, capacityWindow, capacityFactor, minExportingRegions,
-                maxWithdrawnRegions);
+                maxWithdrawnRegions, massDegradation);
     }
 
     public Policy withMinExportingRegions(int regions) {
         return new Policy(scope, mode, minReadyEndpoints, minReadyRatio, failoverDelay, failbackDelay, staleAfter,
-                failoverPriority, maxFailoverRegions, drain, capacityWindow, capacityFactor, regions, maxWithdrawnRegions);
+                failoverPriority, maxFailoverRegions, drain, capacityWindow, capacityFactor, regions, maxWithdrawnRegions,
+                massDegradation);
     }
 
     public Policy withMaxWithdrawnRegions(int regions) {
         return new Policy(scope, mode, minReadyEndpoints, minReadyRatio, failoverDelay, failbackDelay, staleAfter,
                 failoverPriority, maxFailoverRegions, drain, capacityWindow, capacityFactor, minExportingRegions,
-                regions);
+                regions, massDegradation);
+    }
+
+    public Policy withMassDegradation(MassDegradation confirmation) {
+        return new Policy(scope, mode, minReadyEndpoints, minReadyRatio, failoverDelay, failbackDelay, staleAfter,
+                failoverPriority, maxFailoverRegions, drain, capacityWindow, capacityFactor, minExportingRegions,
+                maxWithdrawnRegions, confirmation);
     }
 }
