@@ -12,10 +12,40 @@ public record Decision(
         String policyScope,
         PolicyMode mode,
         boolean globalOutage,
-        List<RegionDecision> regions) implements MeshRecord {
+        List<RegionDecision> regions,
+        Incident incident) implements MeshRecord {
 
     public Decision {
         regions = List.copyOf(regions);
+    }
+
+    /** A decision record with no incident report. */
+    public Decision(String namespace, String service, Instant decidedAt, String policyScope, PolicyMode mode,
+            boolean globalOutage, List<RegionDecision> regions) {
+        this(namespace, service, decidedAt, policyScope, mode, globalOutage, regions, null);
+    }
+
+    /**
+     * A failover or failback of one region, reported once every region it sent a directive to applied it (an
+     * optional field added within v1, docs/operations.md): when that region's agent saw the health change
+     * ({@code detectedAt}, the health record's {@code observedAt}), when the directives were committed
+     * ({@code decidedAt}) and when each region's agent applied them (its {@code DirectiveStatus}).
+     */
+    public record Incident(
+            String region,
+            String kind,
+            long version,
+            Instant detectedAt,
+            Instant decidedAt,
+            List<RegionApplied> applied) {
+
+        public Incident {
+            applied = List.copyOf(applied);
+        }
+    }
+
+    /** When a region's agent reported a directive of the incident's version (or newer) applied. */
+    public record RegionApplied(String region, Instant appliedAt) {
     }
 
     /**

@@ -74,6 +74,8 @@ public final class DecisionLoop {
     private final Set<ServiceKey> heldBack = new HashSet<>();
     /** Every region's recent degradations, for the policies' confirmation window for mass degradation. */
     private final MassDegradations massDegradations = new MassDegradations();
+    /** Failovers and failbacks from detection to applied everywhere (the failover SLO). */
+    private final Incidents incidents = new Incidents();
     /** Services to decide again, a chunk per event-loop task, so a whole partition or region never blocks it. */
     private final Set<ServiceKey> backlog = new java.util.LinkedHashSet<>();
     private java.util.function.IntFunction<Result> ownedListener = partition -> Result.NONE;
@@ -151,7 +153,7 @@ public final class DecisionLoop {
 
     /** Something about the Service changed (its health or status in a region): decide again if it is this replica's. */
     public Result changed(ServiceKey service) {
-        return decide(service);
+        return decide(service).and(incidentProgress(service));
     }
 
     /** A policy changed: decide again for every owned Service it covers. */
@@ -265,6 +267,7 @@ public final class DecisionLoop {
                 : withdrawn.seenBy(service, policy.scope());
         ServiceDecision decision = engine.decide(new DecisionInput(policy, inputs, previous, now, mesh,
                 confirming(policy, inputs, now)));
+        seeStateChanges(service, decision, previous, records);
         keepDecision(service, decision);
         review(service, decision);
         Result result = Result.builder()
@@ -357,6 +360,12 @@ public final class DecisionLoop {
             Optional<RegionOutcome> before = previous.flatMap(earlier -> earlier.region(outcome.region()));
             result.onCommit(() -> count(outcome, before));
         }
+        Set<String> regions = new java.util.TreeSet<>();
+        changed.forEach(outcome -> regions.add(outcome.region()));
+        for (RegionOutcome outcome : changed) {
+            incidentKind(outcome, previous.flatMap(earlier -> earlier.region(outcome.region()))).ifPresent(kind ->
+                    result.onCommit(() -> incidentCommitted(service, outcome.region(), kind, version, regions)));
+        }
         result.output(new Output.DecisionLog(partition, audit(service, decision, records, now)));
         return result.onAbort(() -> unsent(service, sent)).build();
     }
@@ -423,6 +432,76 @@ public final class DecisionLoop {
         return Math.max(inForce, flying) + 1;
     }
 
+    /** Remembers the health record by which each region's state was judged anew (an incident's detection). */
+    private void seeStateChanges(ServiceKey service, ServiceDecision decision, Optional<ServiceDecision> previous,
+            Map<String, RegionRecords> records) {
+        for (RegionOutcome outcome : decision.regions()) {
+            boolean changedState = previous.flatMap(earlier -> earlier.region(outcome.region()))
+                    .map(before -> before.state() != outcome.state()).orElse(true);
+            RegionRecords known = records.get(outcome.region());
+            if ((changedState || incidents.stateSeenAt(service, outcome.region()).isEmpty()) && known != null
+                    && known.health() != null) {
+                incidents.stateSeen(service, outcome.region(), known.health().observedAt());
+            }
+        }
+    }
+
+    /** A failover (clients sent away from a degraded region) or failback (back home, healthy), if this is one. */
+    private static Optional<String> incidentKind(RegionOutcome outcome, Optional<RegionOutcome> before) {
+        boolean wasAway = before.map(RegionOutcome::away).orElse(false);
+        if (outcome.away() && !wasAway && outcome.state() == io.meshpilot.core.decision.RegionState.DEGRADED) {
+            return Optional.of("failover");
+        }
+        if (!outcome.away() && wasAway && outcome.state() == io.meshpilot.core.decision.RegionState.HEALTHY) {
+            return Optional.of("failback");
+        }
+        return Optional.empty();
+    }
+
+    private void incidentCommitted(ServiceKey service, String region, String kind, long version,
+            Set<String> regions) {
+        Instant decidedAt = clock.instant();
+        Instant detectedAt = incidents.stateSeenAt(service, region).orElse(decidedAt);
+        Incidents.Open incident = new Incidents.Open(region, kind, version, detectedAt, decidedAt, Set.copyOf(regions),
+                new java.util.TreeMap<>());
+        metrics.incidentDecided(kind, incident.detectionToDecision());
+        incidents.committed(service, incident);
+        timers.schedule(new TimerKey.IncidentProgress(service), Duration.ZERO, () -> incidentProgress(service));
+    }
+
+    /**
+     * The incidents of the Service now applied everywhere: their latencies observed and one Decision record each
+     * (the decision in force, with the incident).
+     */
+    private Result incidentProgress(ServiceKey service) {
+        if (!incidents.anyOpen(service)) {
+            return Result.NONE;
+        }
+        Map<String, RegionRecords> records = world.service(service);
+        List<Incidents.Open> done = incidents.progress(service, records);
+        Result.Builder result = Result.builder();
+        ServiceDecision decision = decisions.get(service);
+        Optional<Integer> partition = world.partition(service);
+        for (Incidents.Open incident : done) {
+            Runnable observe = () -> metrics.incidentApplied(incident.kind(), incident.decisionToApplied(),
+                    incident.detectionToApplied());
+            if (decision == null || partition.isEmpty()) {
+                observe.run();
+                continue;
+            }
+            Decision base = audit(service, decision, records, clock.instant());
+            result.output(new Output.DecisionLog(partition.get(), new Decision(base.namespace(), base.service(),
+                    base.decidedAt(), base.policyScope(), base.mode(), base.globalOutage(), base.regions(),
+                    incident.report())));
+            result.onCommit(observe);
+            result.onAbort(() -> {
+                incidents.committed(service, incident);
+                return incidentProgress(service);
+            });
+        }
+        return result.build();
+    }
+
     private void count(RegionOutcome outcome, Optional<RegionOutcome> before) {
         metrics.decided(outcome.reason().wireName());
         boolean wasAway = before.map(RegionOutcome::away).orElse(false);
@@ -465,6 +544,7 @@ public final class DecisionLoop {
 
     private void forget(ServiceKey service) {
         dropDecision(service);
+        incidents.forget(service);
         lastApplied.remove(service);
         withdrawals.remove(service);
         inFlight.remove(service);
@@ -475,9 +555,11 @@ public final class DecisionLoop {
             Instant now) {
         List<Decision.RegionDecision> regions = new ArrayList<>();
         for (RegionOutcome outcome : decision.regions()) {
-            ServiceHealth health = records.get(outcome.region()).health();
+            RegionRecords known = records.get(outcome.region());
+            ServiceHealth health = known == null ? null : known.health();
             long version = current(service, outcome.region()).map(ServiceDirective::version).orElse(0L);
-            regions.add(new Decision.RegionDecision(outcome.region(), health.endpoints(), health.observedAt(),
+            regions.add(new Decision.RegionDecision(outcome.region(), health == null ? null : health.endpoints(),
+                    health == null ? null : health.observedAt(),
                     outcome.state().wireName(), outcome.hold(), outcome.annotations(), outcome.reason().wireName(),
                     version, outcome.safetyRule().map(SafetyRule::wireName).orElse(null)));
         }

@@ -21,6 +21,10 @@ public sealed interface TimerKey {
     record HeldBack() implements TimerKey {
     }
 
+    /** A failover or failback was committed: whether its regions have applied it already. */
+    record IncidentProgress(ServiceKey service) implements TimerKey {
+    }
+
     /** A pin (a policy with an end) runs out. */
     record PolicyExpiry(String scope) implements TimerKey {
     }

@@ -41,6 +41,9 @@ final class ManyServices {
     final WorldModel world = new WorldModel();
     final RegionLiveness liveness = new RegionLiveness();
     final PolicyBook policies = new PolicyBook();
+    final PrometheusRegistry registry = new PrometheusRegistry();
+    /** Every Decision record published, in order. */
+    final List<io.meshpilot.schemas.Decision> decisionLog = new ArrayList<>();
     final Pending pending = new Pending();
     final List<ServiceKey> services;
     final List<String> regions;
@@ -57,7 +60,7 @@ final class ManyServices {
         this.regions = List.copyOf(regions);
         policies.accept("*", policy);
         loop = new DecisionLoop(world, liveness, policies, new ResultTimers(time, pending::add), time,
-                new ControlPlaneMetrics(new PrometheusRegistry(), SendListener.NONE));
+                new ControlPlaneMetrics(registry, SendListener.NONE));
         heartbeats();
         for (ServiceKey service : services) {
             for (String region : regions) {
@@ -155,7 +158,11 @@ final class ManyServices {
         List<ServiceDirective> read = new ArrayList<>();
         time.runDue();
         while (!pending.isEmpty()) {
-            for (ServiceDirective directive : Pending.directives(pending.commit())) {
+            List<io.meshpilot.controlplane.shard.Output> outputs = pending.commit();
+            outputs.stream().filter(io.meshpilot.controlplane.shard.Output.DecisionLog.class::isInstance)
+                    .map(output -> ((io.meshpilot.controlplane.shard.Output.DecisionLog) output).decision())
+                    .forEach(decisionLog::add);
+            for (ServiceDirective directive : Pending.directives(outputs)) {
                 onPublished.accept(directive);
                 ServiceKey service = directive.key();
                 world.directive(service, directive.region(), 0, directive);
