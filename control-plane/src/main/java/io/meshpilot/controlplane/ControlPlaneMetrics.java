@@ -126,6 +126,11 @@ public final class ControlPlaneMetrics implements io.meshpilot.controlplane.shar
     }
 
     @Override
+    public void regionKnown(String region) {
+        List.of("failover", "failback").forEach(kind -> incidentAppliedIn.initLabelValues(kind, region));
+    }
+
+    @Override
     public void incidentDecided(String kind, Duration detectionToDecision) {
         incidentDecided.labelValues(kind).observe(seconds(detectionToDecision));
     }

@@ -17,6 +17,10 @@ public interface DecisionMetrics {
 
     void ownedPartitions(int count);
 
+    /** A region is known from now on (its per-region series can start at zero). */
+    default void regionKnown(String region) {
+    }
+
     /** A failover or failback ({@code kind}) committed, this long after its region's agent saw the health change. */
     default void incidentDecided(String kind, java.time.Duration detectionToDecision) {
     }
