@@ -58,6 +58,7 @@ function describe(cell) {
     case 'degraded':
       if (cell.affinity === 'remote') return { cls: 'failedover', glyph: '↪', label: 'failed over' };
       if (cell.reason === 'failover-pending') return { cls: 'pendingfailover', glyph: '⧗', label: 'failover pending' };
+      if (cell.reason === 'confirming-mass-degradation') return { cls: 'pendingfailover', glyph: '⧗', label: 'failover waits: mass degradation unconfirmed' };
       if (cell.reason === 'insufficient-capacity') return { cls: 'outage', glyph: '✗', label: 'degraded, targets too small' };
       if (cell.reason === 'last-resort-export') return { cls: 'outage', glyph: '✗', label: 'degraded, exported as last resort' };
       return { cls: 'outage', glyph: '✗', label: 'degraded, no target' };

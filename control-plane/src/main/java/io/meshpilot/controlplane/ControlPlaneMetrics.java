@@ -26,6 +26,9 @@ public final class ControlPlaneMetrics implements io.meshpilot.controlplane.shar
             new java.util.concurrent.atomic.AtomicReference<>(new io.meshpilot.controlplane.policy.PolicyBook.Pins(0, 0));
     private final Counter runtimeFailures;
     private final Histogram decisionLatency;
+    private final Histogram incidentDecided;
+    private final Histogram incidentAppliedIn;
+    private final Histogram incidentApplied;
     private final SendListener records;
     private final AtomicInteger staleRegions = new AtomicInteger();
     private final AtomicInteger globalOutages = new AtomicInteger();
@@ -76,6 +79,23 @@ public final class ControlPlaneMetrics implements io.meshpilot.controlplane.shar
                         + "(committed), across the two clocks.")
                 .classicOnly().classicUpperBounds(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30)
                 .register(registry);
+        double[] incidentBuckets = {0.1, 0.25, 0.5, 1, 2, 3, 5, 10, 30, 60, 120, 300};
+        incidentDecided = Histogram.builder().name("meshpilot_incident_detection_to_decision_seconds")
+                .help("Per failover or failback (kind) of a region: from its agent seeing the health change (the "
+                        + "health record's observedAt) to the directives committed; includes the policy's delays.")
+                .labelNames("kind").classicOnly().classicUpperBounds(incidentBuckets).register(registry);
+        incidentAppliedIn = Histogram.builder().name("meshpilot_incident_decision_to_applied_seconds")
+                .help("Per failover or failback (kind), per region it sent a directive to: from the directives "
+                        + "committed to that region's agent reporting them applied.")
+                .labelNames("kind", "region").classicOnly().classicUpperBounds(incidentBuckets).register(registry);
+        incidentApplied = Histogram.builder().name("meshpilot_incident_detection_to_applied_seconds")
+                .help("Per failover or failback (kind): from its agent seeing the health change to the last region "
+                        + "applying its directives (the failover SLO).")
+                .labelNames("kind").classicOnly().classicUpperBounds(incidentBuckets).register(registry);
+        for (String kind : List.of("failover", "failback")) {
+            incidentDecided.initLabelValues(kind);
+            incidentApplied.initLabelValues(kind);
+        }
         gauge(registry, "meshpilot_regions_stale", "Regions whose agent has not been heard within the default "
                 + "staleAfter.", staleRegions::get);
         gauge(registry, "meshpilot_global_outage_services", "Services this replica owns with no healthy region "
@@ -103,6 +123,29 @@ public final class ControlPlaneMetrics implements io.meshpilot.controlplane.shar
     @Override
     public void failback() {
         failbacks.inc();
+    }
+
+    @Override
+    public void regionKnown(String region) {
+        List.of("failover", "failback").forEach(kind -> incidentAppliedIn.initLabelValues(kind, region));
+    }
+
+    @Override
+    public void incidentDecided(String kind, Duration detectionToDecision) {
+        incidentDecided.labelValues(kind).observe(seconds(detectionToDecision));
+    }
+
+    @Override
+    public void incidentApplied(String kind, java.util.Map<String, Duration> decisionToApplied,
+            Duration detectionToApplied) {
+        decisionToApplied.forEach((region, latency) -> incidentAppliedIn.labelValues(kind, region)
+                .observe(seconds(latency)));
+        incidentApplied.labelValues(kind).observe(seconds(detectionToApplied));
+    }
+
+    /** Seconds, never negative (the durations span the agents' and the control plane's clocks). */
+    private static double seconds(Duration latency) {
+        return Math.max(0, latency.toNanos()) / 1e9;
     }
 
     public void committed(List<String> recordTopics, int directiveCount, List<Duration> latencies) {

@@ -14,7 +14,8 @@ public final class KubernetesContract {
      * resort, no healthy target, a failover refused for want of capacity.
      */
     public static final java.util.Set<String> WARNING_DECISION_REASONS = java.util.Set.of("drain-overridden",
-            "last-resort-export", "no-healthy-target", "insufficient-capacity", "blocked-by-safety-rule");
+            "last-resort-export", "no-healthy-target", "insufficient-capacity", "blocked-by-safety-rule",
+            "confirming-mass-degradation");
     /** Warning Event reason recorded when a manual edit of an owned annotation is reverted. */
     public static final String DRIFT_REVERTED_REASON = "DriftReverted";
 

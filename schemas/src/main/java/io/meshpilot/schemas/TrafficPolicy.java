@@ -21,7 +21,32 @@ public record TrafficPolicy(
         Integer capacityWindowSeconds,
         Double capacityFactor,
         Instant expiresAt,
-        Integer minExportingRegions) implements MeshRecord {
+        Integer minExportingRegions,
+        Integer maxWithdrawnRegions,
+        Double massDegradationShare,
+        Integer massDegradationWithinSeconds,
+        Integer massDegradationConfirmSeconds) implements MeshRecord {
+
+    /** A policy with at most the safety rules, no confirmation window for mass degradation. */
+    public TrafficPolicy(String scope, PolicyMode mode, Integer minReadyEndpoints, Double minReadyRatio,
+            Integer failoverDelaySeconds, Integer failbackDelaySeconds, Integer staleAfterSeconds,
+            List<String> failoverPriority, Integer maxFailoverRegions, List<String> drain,
+            Integer capacityWindowSeconds, Double capacityFactor, Instant expiresAt, Integer minExportingRegions,
+            Integer maxWithdrawnRegions) {
+        this(scope, mode, minReadyEndpoints, minReadyRatio, failoverDelaySeconds, failbackDelaySeconds,
+                staleAfterSeconds, failoverPriority, maxFailoverRegions, drain, capacityWindowSeconds, capacityFactor,
+                expiresAt, minExportingRegions, maxWithdrawnRegions, null, null, null);
+    }
+
+    /** A policy with at most the minExportingRegions safety rule. */
+    public TrafficPolicy(String scope, PolicyMode mode, Integer minReadyEndpoints, Double minReadyRatio,
+            Integer failoverDelaySeconds, Integer failbackDelaySeconds, Integer staleAfterSeconds,
+            List<String> failoverPriority, Integer maxFailoverRegions, List<String> drain,
+            Integer capacityWindowSeconds, Double capacityFactor, Instant expiresAt, Integer minExportingRegions) {
+        this(scope, mode, minReadyEndpoints, minReadyRatio, failoverDelaySeconds, failbackDelaySeconds,
+                staleAfterSeconds, failoverPriority, maxFailoverRegions, drain, capacityWindowSeconds, capacityFactor,
+                expiresAt, minExportingRegions, null);
+    }
 
     /** A policy that does not expire. */
     public TrafficPolicy(String scope, PolicyMode mode, Integer minReadyEndpoints, Double minReadyRatio,
@@ -30,7 +55,7 @@ public record TrafficPolicy(
             Integer capacityWindowSeconds, Double capacityFactor) {
         this(scope, mode, minReadyEndpoints, minReadyRatio, failoverDelaySeconds, failbackDelaySeconds,
                 staleAfterSeconds, failoverPriority, maxFailoverRegions, drain, capacityWindowSeconds, capacityFactor,
-                null, null);
+                null, null, null);
     }
 
     /** A policy that leaves the capacity settings at their defaults. */
@@ -38,7 +63,7 @@ public record TrafficPolicy(
             Integer failoverDelaySeconds, Integer failbackDelaySeconds, Integer staleAfterSeconds,
             List<String> failoverPriority, Integer maxFailoverRegions, List<String> drain) {
         this(scope, mode, minReadyEndpoints, minReadyRatio, failoverDelaySeconds, failbackDelaySeconds,
-                staleAfterSeconds, failoverPriority, maxFailoverRegions, drain, null, null, null, null);
+                staleAfterSeconds, failoverPriority, maxFailoverRegions, drain, null, null, null, null, null);
     }
 
     public TrafficPolicy {

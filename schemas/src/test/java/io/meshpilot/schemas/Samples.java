@@ -49,7 +49,18 @@ final class Samples {
                 new Decision.RegionDecision("eu", null, null, "absent", true, Map.of(), "region-stale", 3)));
     }
 
+    /** A decision with the fields added within v1: a safety rule that held a region, and an incident report. */
+    static Decision decisionWithIncident() {
+        return new Decision("default", "hello-world", AT, "*", PolicyMode.AUTO, false, List.of(
+                new Decision.RegionDecision("us", new EndpointCounts(0, 0, 0, 0, 3), AT, "degraded", false,
+                        Map.of("service.cilium.io/affinity", "remote", "service.cilium.io/shared", "true"),
+                        "blocked-by-safety-rule", 12, "maxWithdrawnRegions")),
+                new Decision.Incident("us", "failover", 12, AT.minusSeconds(2), AT.minusSeconds(1), List.of(
+                        new Decision.RegionApplied("us", AT), new Decision.RegionApplied("eu", AT))));
+    }
+
     static List<MeshRecord> all() {
-        return List.of(health(), heartbeat(), directive(), status(), policy(), policyStatus(), decision());
+        return List.of(health(), heartbeat(), directive(), status(), policy(), policyStatus(), decision(),
+                decisionWithIncident());
     }
 }

@@ -120,6 +120,10 @@ public final class ServiceView {
                 .put("failoverPriority", new JsonArray(policy.failoverPriority()))
                 .put("maxFailoverRegions", policy.maxFailoverRegions())
                 .put("minExportingRegions", policy.minExportingRegions())
+                .put("maxWithdrawnRegions", policy.maxWithdrawnRegions())
+                .put("massDegradationShare", policy.massDegradation().share())
+                .put("massDegradationWithinSeconds", policy.massDegradation().within().toSeconds())
+                .put("massDegradationConfirmSeconds", policy.massDegradation().confirmFor().toSeconds())
                 .put("drain", new JsonArray(policy.drain().stream().sorted().toList()));
     }
 

@@ -11,9 +11,11 @@ import io.meshpilot.controlplane.world.RegionRecords;
 import io.meshpilot.controlplane.world.WorldModel;
 import io.meshpilot.core.decision.DecisionEngine;
 import io.meshpilot.core.decision.DecisionInput;
+import io.meshpilot.core.decision.MeshWithdrawals;
 import io.meshpilot.core.decision.Policy;
 import io.meshpilot.core.decision.RegionInput;
 import io.meshpilot.core.decision.RegionOutcome;
+import io.meshpilot.core.decision.SafetyRule;
 import io.meshpilot.core.decision.ServiceDecision;
 import io.meshpilot.core.health.EndpointTally;
 import io.meshpilot.core.routing.CacheTtls;
@@ -66,6 +68,14 @@ public final class DecisionLoop {
     /** Per Service, per region: the version of the latest directive published that withdraws its export. */
     private final Map<ServiceKey, Map<String, Long>> withdrawals = new HashMap<>();
     private final Set<ServiceRegion> tombstonesInFlight = new HashSet<>();
+    /** Every Service's regions withdrawn, for the maxWithdrawnRegions safety rule. */
+    private final WithdrawnRegions withdrawn = new WithdrawnRegions();
+    /** Owned Services a withdrawal of which that rule holds back: decided again when a region comes back. */
+    private final Set<ServiceKey> heldBack = new HashSet<>();
+    /** Every region's recent degradations, for the policies' confirmation window for mass degradation. */
+    private final MassDegradations massDegradations = new MassDegradations();
+    /** Failovers and failbacks from detection to applied everywhere (the failover SLO). */
+    private final Incidents incidents = new Incidents();
     /** Services to decide again, a chunk per event-loop task, so a whole partition or region never blocks it. */
     private final Set<ServiceKey> backlog = new java.util.LinkedHashSet<>();
     private java.util.function.IntFunction<Result> ownedListener = partition -> Result.NONE;
@@ -143,7 +153,7 @@ public final class DecisionLoop {
 
     /** Something about the Service changed (its health or status in a region): decide again if it is this replica's. */
     public Result changed(ServiceKey service) {
-        return decide(service);
+        return decide(service).and(incidentProgress(service));
     }
 
     /** A policy changed: decide again for every owned Service it covers. */
@@ -170,11 +180,35 @@ public final class DecisionLoop {
                 inFlight.remove(directive.key());
             }
         }
+        countWithdrawn(directive.key());
     }
 
     /** A directive tombstone was read back: the region's directive is gone. */
     public void observedWithdrawal(ServiceKey service, String region) {
         tombstonesInFlight.remove(new ServiceRegion(service, region));
+        countWithdrawn(service);
+    }
+
+    /** The regions withdrawn for some Service, in this replica's view (directives in force and in flight). */
+    public Set<String> withdrawnRegions() {
+        return withdrawn.regions();
+    }
+
+    /**
+     * Counts the Service's withdrawn regions again from its directives; if a region came back, the Services whose
+     * withdrawal the maxWithdrawnRegions rule holds back are decided again (soon, in chunks).
+     */
+    private void countWithdrawn(ServiceKey service) {
+        Map<String, ServiceDirective> current = new HashMap<>();
+        world.service(service).forEach((region, known) -> {
+            if (known.directive() != null) {
+                current.put(region, known.directive());
+            }
+        });
+        current.putAll(inFlight.getOrDefault(service, Map.of()));
+        if (withdrawn.update(service, current.values()) && !heldBack.isEmpty()) {
+            timers.schedule(new TimerKey.HeldBack(), Duration.ZERO, () -> decideAll(List.copyOf(heldBack)));
+        }
     }
 
     /** The decision this replica holds for a Service it owns. */
@@ -210,6 +244,7 @@ public final class DecisionLoop {
 
     private Result decide(ServiceKey service) {
         backlog.remove(service);
+        trackDegradation(service);
         Optional<Integer> partition = world.partition(service);
         if (partition.isEmpty() || !owned.contains(partition.get())) {
             return Result.NONE;
@@ -228,27 +263,37 @@ public final class DecisionLoop {
         Policy policy = policies.resolve(service);
         Optional<ServiceDecision> previous = Optional.ofNullable(decisions.get(service))
                 .or(() -> PreviousDecision.from(policy, records));
-        ServiceDecision decision = engine.decide(new DecisionInput(policy, inputs, previous, now));
+        MeshWithdrawals mesh = policy.maxWithdrawnRegions() == 0 ? MeshWithdrawals.NONE
+                : withdrawn.seenBy(service, policy.scope());
+        ServiceDecision decision = engine.decide(new DecisionInput(policy, inputs, previous, now, mesh,
+                confirming(policy, inputs, now)));
+        seeStateChanges(service, decision, previous, records);
         keepDecision(service, decision);
         review(service, decision);
-        return Result.builder()
+        Result result = Result.builder()
                 .add(publishChanges(service, partition.get(), decision, previous, records, now))
                 .add(withdrawGoneRegions(service, partition.get(), records))
                 .build();
+        countWithdrawn(service);
+        return result;
     }
 
     /**
      * What the region's agent last reported applied: the annotations of the directive whose version it reported
-     * {@code Applied}, remembered while newer ones are in flight; and whether a directive that withdraws the region's
-     * export was published since and is not applied yet (make before break counts an export only without one).
+     * {@code Applied} (in force, or still in flight when its status is read before the directive itself), remembered
+     * while newer ones are in flight; and whether a directive that withdraws the region's export was published since
+     * and is not applied yet (make before break counts an export only without one).
      */
     private Applied applied(ServiceKey service, String region, RegionRecords known) {
         ServiceDirective inForce = known.directive();
         DirectiveStatus status = known.status();
         long appliedVersion = status != null && status.result() == DirectiveStatus.Result.APPLIED ? status.version()
                 : -1;
-        if (inForce != null && appliedVersion == inForce.version()) {
-            lastApplied.computeIfAbsent(service, key -> new HashMap<>()).put(region, inForce.annotations());
+        ServiceDirective flying = inFlight.getOrDefault(service, Map.of()).get(region);
+        for (ServiceDirective reported : new ServiceDirective[] {inForce, flying}) {
+            if (reported != null && appliedVersion == reported.version()) {
+                lastApplied.computeIfAbsent(service, key -> new HashMap<>()).put(region, reported.annotations());
+            }
         }
         boolean inForceWithdraws = inForce != null && !exports(inForce.annotations())
                 && appliedVersion < inForce.version();
@@ -260,6 +305,34 @@ public final class DecisionLoop {
 
     private static boolean exports(Map<String, String> annotations) {
         return CiliumServiceConfig.fromAnnotations(annotations).map(CiliumServiceConfig::exports).orElse(false);
+    }
+
+    /** Whether the Service is degraded in each region where it is, by its policy, and since which health record. */
+    private void trackDegradation(ServiceKey service) {
+        Policy policy = policies.resolve(service);
+        Map<String, Optional<Instant>> degraded = new HashMap<>();
+        world.service(service).forEach((region, known) -> {
+            if (known.health() != null) {
+                degraded.put(region, policy.healthy(tally(known.health().endpoints())) ? Optional.empty()
+                        : Optional.of(known.health().observedAt()));
+            }
+        });
+        massDegradations.update(service, degraded);
+    }
+
+    /** The regions, heard within staleAfter, whose mass degradation waits for confirmation, and until when. */
+    private Map<String, Instant> confirming(Policy policy, List<RegionInput> inputs, Instant now) {
+        if (!policy.massDegradation().enabled()) {
+            return Map.of();
+        }
+        Map<String, Instant> confirming = new HashMap<>();
+        for (RegionInput region : inputs) {
+            if (!region.stale(now, policy.staleAfter())) {
+                massDegradations.confirmingUntil(region.region(), policy.massDegradation(), now)
+                        .ifPresent(until -> confirming.put(region.region(), until));
+            }
+        }
+        return confirming;
     }
 
     /** What a region's agent last applied, and whether a withdrawal is on its way to it. */
@@ -291,6 +364,12 @@ public final class DecisionLoop {
             Optional<RegionOutcome> before = previous.flatMap(earlier -> earlier.region(outcome.region()));
             result.onCommit(() -> count(outcome, before));
         }
+        Set<String> regions = new java.util.TreeSet<>();
+        changed.forEach(outcome -> regions.add(outcome.region()));
+        for (RegionOutcome outcome : changed) {
+            incidentKind(outcome, previous.flatMap(earlier -> earlier.region(outcome.region()))).ifPresent(kind ->
+                    result.onCommit(() -> incidentCommitted(service, outcome.region(), kind, version, regions)));
+        }
         result.output(new Output.DecisionLog(partition, audit(service, decision, records, now)));
         return result.onAbort(() -> unsent(service, sent)).build();
     }
@@ -310,6 +389,7 @@ public final class DecisionLoop {
         if (flying != null && flying.isEmpty()) {
             inFlight.remove(service);
         }
+        countWithdrawn(service);
         dropDecision(service);
         return decide(service);
     }
@@ -356,6 +436,76 @@ public final class DecisionLoop {
         return Math.max(inForce, flying) + 1;
     }
 
+    /** Remembers the health record by which each region's state was judged anew (an incident's detection). */
+    private void seeStateChanges(ServiceKey service, ServiceDecision decision, Optional<ServiceDecision> previous,
+            Map<String, RegionRecords> records) {
+        for (RegionOutcome outcome : decision.regions()) {
+            boolean changedState = previous.flatMap(earlier -> earlier.region(outcome.region()))
+                    .map(before -> before.state() != outcome.state()).orElse(true);
+            RegionRecords known = records.get(outcome.region());
+            if ((changedState || incidents.stateSeenAt(service, outcome.region()).isEmpty()) && known != null
+                    && known.health() != null) {
+                incidents.stateSeen(service, outcome.region(), known.health().observedAt());
+            }
+        }
+    }
+
+    /** A failover (clients sent away from a degraded region) or failback (back home, healthy), if this is one. */
+    private static Optional<String> incidentKind(RegionOutcome outcome, Optional<RegionOutcome> before) {
+        boolean wasAway = before.map(RegionOutcome::away).orElse(false);
+        if (outcome.away() && !wasAway && outcome.state() == io.meshpilot.core.decision.RegionState.DEGRADED) {
+            return Optional.of("failover");
+        }
+        if (!outcome.away() && wasAway && outcome.state() == io.meshpilot.core.decision.RegionState.HEALTHY) {
+            return Optional.of("failback");
+        }
+        return Optional.empty();
+    }
+
+    private void incidentCommitted(ServiceKey service, String region, String kind, long version,
+            Set<String> regions) {
+        Instant decidedAt = clock.instant();
+        Instant detectedAt = incidents.stateSeenAt(service, region).orElse(decidedAt);
+        Incidents.Open incident = new Incidents.Open(region, kind, version, detectedAt, decidedAt, Set.copyOf(regions),
+                new java.util.TreeMap<>());
+        metrics.incidentDecided(kind, incident.detectionToDecision());
+        incidents.committed(service, incident);
+        timers.schedule(new TimerKey.IncidentProgress(service), Duration.ZERO, () -> incidentProgress(service));
+    }
+
+    /**
+     * The incidents of the Service now applied everywhere: their latencies observed and one Decision record each
+     * (the decision in force, with the incident).
+     */
+    private Result incidentProgress(ServiceKey service) {
+        if (!incidents.anyOpen(service)) {
+            return Result.NONE;
+        }
+        Map<String, RegionRecords> records = world.service(service);
+        List<Incidents.Open> done = incidents.progress(service, records);
+        Result.Builder result = Result.builder();
+        ServiceDecision decision = decisions.get(service);
+        Optional<Integer> partition = world.partition(service);
+        for (Incidents.Open incident : done) {
+            Runnable observe = () -> metrics.incidentApplied(incident.kind(), incident.decisionToApplied(),
+                    incident.detectionToApplied());
+            if (decision == null || partition.isEmpty()) {
+                observe.run();
+                continue;
+            }
+            Decision base = audit(service, decision, records, clock.instant());
+            result.output(new Output.DecisionLog(partition.get(), new Decision(base.namespace(), base.service(),
+                    base.decidedAt(), base.policyScope(), base.mode(), base.globalOutage(), base.regions(),
+                    incident.report())));
+            result.onCommit(observe);
+            result.onAbort(() -> {
+                incidents.committed(service, incident);
+                return incidentProgress(service);
+            });
+        }
+        return result.build();
+    }
+
     private void count(RegionOutcome outcome, Optional<RegionOutcome> before) {
         metrics.decided(outcome.reason().wireName());
         boolean wasAway = before.map(RegionOutcome::away).orElse(false);
@@ -375,6 +525,12 @@ public final class DecisionLoop {
 
     private void keepDecision(ServiceKey service, ServiceDecision decision) {
         decisions.put(service, decision);
+        if (decision.regions().stream().anyMatch(outcome -> outcome.safetyRule()
+                .filter(SafetyRule.MAX_WITHDRAWN_REGIONS::equals).isPresent())) {
+            heldBack.add(service);
+        } else {
+            heldBack.remove(service);
+        }
         if (decision.globalOutage()) {
             globalOutages.add(service);
         } else {
@@ -385,12 +541,14 @@ public final class DecisionLoop {
 
     private void dropDecision(ServiceKey service) {
         decisions.remove(service);
+        heldBack.remove(service);
         globalOutages.remove(service);
         metrics.globalOutages(globalOutages.size());
     }
 
     private void forget(ServiceKey service) {
         dropDecision(service);
+        incidents.forget(service);
         lastApplied.remove(service);
         withdrawals.remove(service);
         inFlight.remove(service);
@@ -401,11 +559,13 @@ public final class DecisionLoop {
             Instant now) {
         List<Decision.RegionDecision> regions = new ArrayList<>();
         for (RegionOutcome outcome : decision.regions()) {
-            ServiceHealth health = records.get(outcome.region()).health();
+            RegionRecords known = records.get(outcome.region());
+            ServiceHealth health = known == null ? null : known.health();
             long version = current(service, outcome.region()).map(ServiceDirective::version).orElse(0L);
-            regions.add(new Decision.RegionDecision(outcome.region(), health.endpoints(), health.observedAt(),
+            regions.add(new Decision.RegionDecision(outcome.region(), health == null ? null : health.endpoints(),
+                    health == null ? null : health.observedAt(),
                     outcome.state().wireName(), outcome.hold(), outcome.annotations(), outcome.reason().wireName(),
-                    version));
+                    version, outcome.safetyRule().map(SafetyRule::wireName).orElse(null)));
         }
         Policy policy = decision.policy();
         return new Decision(service.namespace(), service.name(), now, policy.scope(),

@@ -1,5 +1,6 @@
 package io.meshpilot.controlplane.policy;
 
+import io.meshpilot.core.decision.MassDegradation;
 import io.meshpilot.core.decision.Mode;
 import io.meshpilot.core.decision.Policy;
 import io.meshpilot.schemas.Decoded;
@@ -48,6 +49,7 @@ public final class PolicyValidator {
             errors.add(new FieldError("expiresAt", "only a pin expires: set mode to local, remote, balanced or "
                     + "unmanaged, or leave expiresAt out"));
         }
+        massDegradationErrors(policy, errors);
         return errors.isEmpty()
                 ? new PolicyVerdict.Accepted(resolve(key, policy), Optional.ofNullable(policy.expiresAt()))
                 : new PolicyVerdict.Rejected(errors);
@@ -68,7 +70,38 @@ public final class PolicyValidator {
                 Set.copyOf(Objects.requireNonNullElse(policy.drain(), List.of())),
                 seconds(policy.capacityWindowSeconds(), defaults.capacityWindow()),
                 Objects.requireNonNullElse(policy.capacityFactor(), defaults.capacityFactor()),
-                Objects.requireNonNullElse(policy.minExportingRegions(), defaults.minExportingRegions()));
+                Objects.requireNonNullElse(policy.minExportingRegions(), defaults.minExportingRegions()),
+                Objects.requireNonNullElse(policy.maxWithdrawnRegions(), defaults.maxWithdrawnRegions()),
+                massDegradation(policy));
+    }
+
+    private static void massDegradationErrors(TrafficPolicy policy, List<FieldError> errors) {
+        if (policy.massDegradationShare() == null) {
+            if (policy.massDegradationWithinSeconds() != null) {
+                errors.add(new FieldError("massDegradationWithinSeconds", "only with massDegradationShare"));
+            }
+            if (policy.massDegradationConfirmSeconds() != null) {
+                errors.add(new FieldError("massDegradationConfirmSeconds", "only with massDegradationShare"));
+            }
+            return;
+        }
+        Duration within = seconds(policy.massDegradationWithinSeconds(), MassDegradation.DEFAULT_WITHIN);
+        Duration confirm = seconds(policy.massDegradationConfirmSeconds(), MassDegradation.DEFAULT_CONFIRM_FOR);
+        if (confirm.compareTo(within) < 0) {
+            errors.add(new FieldError("massDegradationConfirmSeconds",
+                    "must be at least massDegradationWithinSeconds"));
+        }
+    }
+
+    /** The confirmation window as written (judged first); none without a share. */
+    private static MassDegradation massDegradation(TrafficPolicy policy) {
+        if (policy.massDegradationShare() == null) {
+            return MassDegradation.NONE;
+        }
+        Duration within = seconds(policy.massDegradationWithinSeconds(), MassDegradation.DEFAULT_WITHIN);
+        Duration confirm = seconds(policy.massDegradationConfirmSeconds(), MassDegradation.DEFAULT_CONFIRM_FOR);
+        return new MassDegradation(policy.massDegradationShare(), within, confirm.compareTo(within) < 0 ? within
+                : confirm);
     }
 
     private static Duration seconds(Integer seconds, Duration otherwise) {

@@ -61,8 +61,8 @@ public final class ControlPlaneShard {
 
     /** Replays one record read from the topics; returns what to publish because of it. */
     public Result replay(Inbound record) {
-        if (record instanceof Inbound.OfRegion ofRegion) {
-            world.addRegion(ofRegion.region());
+        if (record instanceof Inbound.OfRegion ofRegion && world.addRegion(ofRegion.region())) {
+            metrics.regionKnown(ofRegion.region());
         }
         if (record instanceof Inbound.Health health) {
             world.health(health.service(), health.region(), health.origin().partition(),

@@ -17,6 +17,22 @@ public interface DecisionMetrics {
 
     void ownedPartitions(int count);
 
+    /** A region is known from now on (its per-region series can start at zero). */
+    default void regionKnown(String region) {
+    }
+
+    /** A failover or failback ({@code kind}) committed, this long after its region's agent saw the health change. */
+    default void incidentDecided(String kind, java.time.Duration detectionToDecision) {
+    }
+
+    /**
+     * A failover or failback applied in every region it sent a directive to: per region, how long after the commit;
+     * and from the detection to the last region applying it.
+     */
+    default void incidentApplied(String kind, java.util.Map<String, java.time.Duration> decisionToApplied,
+            java.time.Duration detectionToApplied) {
+    }
+
     DecisionMetrics NONE = new DecisionMetrics() {
         @Override
         public void decided(String reason) {

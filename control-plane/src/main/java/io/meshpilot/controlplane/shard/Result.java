@@ -71,8 +71,7 @@ public record Result(List<Output> outputs, List<Runnable> onCommit, List<Supplie
         }
 
         public Result build() {
-            return outputs.isEmpty() && onCommit.isEmpty() && onAbort.isEmpty() ? NONE
-                    : new Result(outputs, onCommit, onAbort);
+            return new Result(outputs, onCommit, onAbort);
         }
     }
 }

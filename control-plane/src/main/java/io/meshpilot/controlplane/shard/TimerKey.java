@@ -17,6 +17,14 @@ public sealed interface TimerKey {
     record Backlog() implements TimerKey {
     }
 
+    /** A region came back: the Services whose withdrawal the maxWithdrawnRegions rule held back are decided again. */
+    record HeldBack() implements TimerKey {
+    }
+
+    /** A failover or failback was committed: whether its regions have applied it already. */
+    record IncidentProgress(ServiceKey service) implements TimerKey {
+    }
+
     /** A pin (a policy with an end) runs out. */
     record PolicyExpiry(String scope) implements TimerKey {
     }

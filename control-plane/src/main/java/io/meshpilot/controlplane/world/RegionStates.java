@@ -28,7 +28,7 @@ public final class RegionStates {
                     : records.directive().state();
         }
         return switch (Reason.fromWire(records.directive().reason()).orElse(Reason.LOCAL_HEALTHY)) {
-            case FAILOVER_PENDING, LOCAL_DEGRADED, NO_HEALTHY_TARGET, INSUFFICIENT_CAPACITY, LAST_RESORT_EXPORT,
+            case FAILOVER_PENDING, CONFIRMING_MASS_DEGRADATION, LOCAL_DEGRADED, NO_HEALTHY_TARGET, INSUFFICIENT_CAPACITY, LAST_RESORT_EXPORT,
                     BLOCKED_BY_SAFETY_RULE ->
                     "degraded";
             case DRAINED, DRAIN_OVERRIDDEN -> "drained";

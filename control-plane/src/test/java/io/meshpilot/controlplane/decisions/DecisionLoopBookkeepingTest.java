@@ -12,7 +12,10 @@ import io.meshpilot.controlplane.world.RegionLiveness;
 import io.meshpilot.controlplane.world.WorldModel;
 import io.meshpilot.core.decision.Mode;
 import io.meshpilot.core.decision.Policy;
+import io.meshpilot.core.decision.RegionState;
+import io.meshpilot.core.routing.Affinity;
 import io.meshpilot.core.routing.CacheTtls;
+import io.meshpilot.core.routing.CiliumServiceConfig;
 import io.meshpilot.schemas.AgentHeartbeat;
 import io.meshpilot.schemas.Decision;
 import io.meshpilot.schemas.DirectiveStatus;
@@ -291,6 +294,183 @@ class DecisionLoopBookkeepingTest {
         pending.add(loop.own(0));
 
         assertThat(Pending.directives(pending.commit())).hasSize(2);
+    }
+
+    @Test
+    void countsAsStaleOnlyTheRegionsNotHeardWithinStaleAfter() {
+        pending.add(loop.own(0));
+        readBack(pending.commit());
+
+        for (int second = 0; second < 16; second++) {
+            time.advance(Duration.ofSeconds(1));
+            heartbeat("us");
+        }
+
+        assertThat(counted.stale).isEqualTo(1);
+    }
+
+    @Test
+    void listsOnlyTheServicesOfOwnedPartitions() {
+        world.health(OTHER, "us", 1, new ServiceHealth("us", OTHER.namespace(), OTHER.name(), READY, time.instant(),
+                "agent-us"));
+
+        loop.own(0);
+
+        assertThat(loop.ownedServices(service -> true)).containsExactly(SERVICE);
+    }
+
+    @Test
+    void aPolicyForOneServiceDecidesItAtOnceAndQueuesNoneOfTheOthers() {
+        for (int i = 0; i < 1_200; i++) {
+            health(new ServiceKey("fleet", "svc-" + i), "us", READY);
+        }
+        health(OTHER, "us", READY);
+        pending.add(loop.own(0));
+        time.runDue();
+        pending.commit();
+        int idle = timers.pending();
+        policies.accept("shop/cart", new Policy("shop/cart", Mode.REMOTE, 1, 0, Duration.ZERO,
+                Duration.ofSeconds(30), Duration.ofSeconds(15), List.of(), 0, Set.of()));
+
+        Result changed = loop.policyChanged("shop/cart");
+
+        assertThat(Pending.directives(changed.outputs())).isNotEmpty().extracting(ServiceDirective::key)
+                .containsOnly(OTHER);
+        assertThat(timers.pending()).as("no backlog of the fleet").isEqualTo(idle);
+    }
+
+    @Test
+    void aReviewTimeNoLongerNeededIsCancelledAndSoIsEveryOneOfAReleasedPartition() {
+        policies.accept("*", policy("*", Duration.ofSeconds(10)));
+        pending.add(loop.own(0));
+        readBack(pending.commit());
+        int idle = timers.pending();
+
+        pending.add(loop.changed(health(SERVICE, "us", DOWN)));
+        readBack(pending.commit());
+        assertThat(timers.pending()).as("the end of the failover delay").isEqualTo(idle + 1);
+        pending.add(loop.changed(health(SERVICE, "us", READY)));
+        readBack(pending.commit());
+        assertThat(timers.pending()).as("recovered in time: nothing to wait for").isEqualTo(idle);
+
+        pending.add(loop.changed(health(SERVICE, "us", DOWN)));
+        readBack(pending.commit());
+        loop.disown(0);
+        assertThat(timers.pending()).as("released: no review left").isEqualTo(idle);
+    }
+
+    @Test
+    void aShorterStaleAfterInAPolicyMakesASilentRegionStaleWhenItRunsOut() {
+        pending.add(loop.own(0));
+        readBack(pending.commit());
+        time.advance(Duration.ofSeconds(1));
+        heartbeat("us");
+        policies.accept("*", new Policy("*", Mode.AUTO, 1, 0, Duration.ZERO, Duration.ofSeconds(30),
+                Duration.ofSeconds(5), List.of(), 0, Set.of()));
+        pending.add(loop.policyChanged("*"));
+
+        for (int second = 0; second < 5; second++) {
+            time.advance(Duration.ofSeconds(1));
+            heartbeat("us");
+        }
+
+        assertThat(loop.decision(SERVICE).flatMap(decision -> decision.region("eu"))).get()
+                .satisfies(eu -> assertThat(eu.state()).isEqualTo(RegionState.STALE));
+    }
+
+    @Test
+    void aSilenceTimerForAStaleAfterNoPolicyHasAnyMoreIsCancelled() {
+        policies.accept("*", new Policy("*", Mode.AUTO, 1, 0, Duration.ZERO, Duration.ofSeconds(30),
+                Duration.ofMinutes(1), List.of(), 0, Set.of()));
+        pending.add(loop.policyChanged("*"));
+        pending.add(loop.own(0));
+        readBack(pending.commit());
+        time.advance(Duration.ofSeconds(20));
+        readBack(pending.commit());
+        int waiting = timers.pending();
+
+        policies.delete("*");
+        pending.add(loop.policyChanged("*"));
+
+        assertThat(timers.pending()).as("both regions silent past the 15 s left in force").isEqualTo(waiting - 2);
+    }
+
+    @Test
+    void anAbortedDirectiveLeavesTheOtherRegionsDirectivesInFlight() {
+        pending.add(loop.own(0));
+        pending.commit();
+        pending.add(loop.changed(health(SERVICE, "us", DOWN)));
+        List<ServiceDirective> aborted = Pending.directives(pending.abort());
+
+        List<ServiceDirective> again = Pending.directives(pending.commit());
+
+        assertThat(aborted).extracting(ServiceDirective::region).containsExactly("us");
+        assertThat(again).as("eu's first directive is still on its way").extracting(ServiceDirective::region)
+                .containsExactly("us");
+    }
+
+    @Test
+    void anAbortAfterThePartitionWasReleasedPublishesNothing() {
+        pending.add(loop.own(0));
+        loop.disown(0);
+
+        pending.abort();
+
+        assertThat(pending.commit()).isEmpty();
+    }
+
+    @Test
+    void aWithdrawalOnTheTopicThatItsAgentHasNotAppliedIsNotReliedOnWhoeverPublishedIt() {
+        pending.add(loop.own(0));
+        settle();
+        ServiceDirective late = new ServiceDirective("us", SERVICE.namespace(), SERVICE.name(), 2,
+                CiliumServiceConfig.global(false, Affinity.REMOTE).annotations(), "local-degraded", time.instant());
+        world.directive(SERVICE, "us", 0, late);
+        loop.observed(late);
+
+        pending.add(loop.changed(health(SERVICE, "eu", DOWN)));
+
+        assertThat(Pending.directives(pending.commit())).filteredOn(directive -> directive.region().equals("eu"))
+                .singleElement().satisfies(eu -> {
+                    assertThat(eu.annotations()).containsEntry(CiliumServiceConfig.SHARED, "true");
+                    assertThat(eu.awaiting()).containsExactly("us");
+                });
+    }
+
+    @Test
+    void aWithdrawalItsAgentReportsAppliedBeforeItIsReadBackIsNotTakenForTheExportBeforeIt() {
+        pending.add(loop.own(0));
+        settle();
+        pending.add(loop.changed(health(SERVICE, "us", DOWN)));
+        ServiceDirective withdrawal = Pending.directives(pending.commit()).get(0);
+        applied(withdrawal);
+        world.health(SERVICE, "eu", 0, new ServiceHealth("eu", SERVICE.namespace(), SERVICE.name(), DOWN,
+                time.instant(), "agent-eu"));
+
+        pending.add(loop.changed(health(SERVICE, "us", READY)));
+
+        assertThat(withdrawal.annotations()).containsEntry(CiliumServiceConfig.SHARED, "false");
+        assertThat(Pending.directives(pending.commit())).filteredOn(directive -> directive.region().equals("eu"))
+                .as("us's new export is not applied yet: eu keeps exporting until it is").singleElement()
+                .satisfies(eu -> {
+                    assertThat(eu.annotations()).containsEntry(CiliumServiceConfig.SHARED, "true");
+                    assertThat(eu.awaiting()).containsExactly("us");
+                });
+    }
+
+    @Test
+    void anExportItsAgentReportsAppliedBeforeItIsReadBackIsReliedOn() {
+        pending.add(loop.own(0));
+        List<ServiceDirective> first = Pending.directives(pending.commit());
+        first.forEach(this::applied);
+
+        pending.add(loop.changed(health(SERVICE, "us", DOWN)));
+
+        assertThat(Pending.directives(pending.commit())).singleElement().satisfies(us -> {
+            assertThat(us.region()).isEqualTo("us");
+            assertThat(us.annotations()).containsEntry(CiliumServiceConfig.SHARED, "false");
+            assertThat(us.awaiting()).isEmpty();
+        });
     }
 
     private Policy policy(String scope, Duration failover) {

@@ -29,7 +29,8 @@ class DecisionLoopInvariantsTest {
 
     private static final List<String> REGIONS = List.of("ap", "eu", "us");
 
-    @Property(tries = 150)
+    /** 150 tries (jqwik.tries.default in junit-platform.properties); a longer run overrides it. */
+    @Property
     void everyStepKeepsTheInvariants(@ForAll long seed) {
         Random random = new Random(seed);
         LoopMesh mesh = new LoopMesh(policy(random), REGIONS, 3);

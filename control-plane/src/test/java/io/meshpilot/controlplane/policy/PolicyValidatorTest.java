@@ -2,6 +2,7 @@ package io.meshpilot.controlplane.policy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.meshpilot.core.decision.MassDegradation;
 import io.meshpilot.core.decision.Mode;
 import io.meshpilot.core.decision.Policy;
 import io.meshpilot.schemas.FieldError;
@@ -51,6 +52,46 @@ class PolicyValidatorTest {
         });
         assertThat(errors("default/*", policy("\"minExportingRegions\":512"))).extracting(FieldError::field)
                 .containsExactly("minExportingRegions");
+    }
+
+    @Test
+    void acceptsAtMostKWithdrawnRegionsAndRejectsItOutOfRange() {
+        assertThat(judge("*", policy("\"maxWithdrawnRegions\":1"))).isInstanceOfSatisfying(
+                PolicyVerdict.Accepted.class, accepted -> assertThat(accepted.policy().maxWithdrawnRegions())
+                        .isEqualTo(1));
+        assertThat(judge("*", policy("\"mode\":\"auto\""))).isInstanceOfSatisfying(PolicyVerdict.Accepted.class,
+                accepted -> assertThat(accepted.policy().maxWithdrawnRegions()).as("default: no rule").isZero());
+        assertThat(errors("*", policy("\"maxWithdrawnRegions\":0"))).singleElement().satisfies(error -> {
+            assertThat(error.field()).isEqualTo("maxWithdrawnRegions");
+            assertThat(error.problem()).isEqualTo("must have a minimum value of 1");
+        });
+        assertThat(errors("*", policy("\"maxWithdrawnRegions\":512"))).extracting(FieldError::field)
+                .containsExactly("maxWithdrawnRegions");
+    }
+
+    @Test
+    void acceptsAConfirmationWindowForMassDegradationAndRejectsOneOutOfShape() {
+        assertThat(judge("*", policy("\"massDegradationShare\":0.5"))).isInstanceOfSatisfying(
+                PolicyVerdict.Accepted.class, accepted -> assertThat(accepted.policy().massDegradation())
+                        .isEqualTo(new MassDegradation(0.5, Duration.ofSeconds(10), Duration.ofSeconds(30))));
+        assertThat(judge("*", policy("\"massDegradationShare\":0.3,\"massDegradationWithinSeconds\":5,"
+                + "\"massDegradationConfirmSeconds\":20"))).isInstanceOfSatisfying(PolicyVerdict.Accepted.class,
+                        accepted -> assertThat(accepted.policy().massDegradation()).isEqualTo(new MassDegradation(
+                                0.3, Duration.ofSeconds(5), Duration.ofSeconds(20))));
+        assertThat(judge("*", policy("\"mode\":\"auto\""))).isInstanceOfSatisfying(PolicyVerdict.Accepted.class,
+                accepted -> assertThat(accepted.policy().massDegradation().enabled()).as("default: none").isFalse());
+
+        assertThat(errors("*", policy("\"massDegradationShare\":0"))).extracting(FieldError::field)
+                .containsExactly("massDegradationShare");
+        assertThat(errors("*", policy("\"massDegradationConfirmSeconds\":20"))).singleElement().satisfies(error -> {
+            assertThat(error.field()).isEqualTo("massDegradationConfirmSeconds");
+            assertThat(error.problem()).isEqualTo("only with massDegradationShare");
+        });
+        assertThat(errors("*", policy("\"massDegradationShare\":0.5,\"massDegradationWithinSeconds\":20,"
+                + "\"massDegradationConfirmSeconds\":10"))).singleElement().satisfies(error -> {
+                    assertThat(error.field()).isEqualTo("massDegradationConfirmSeconds");
+                    assertThat(error.problem()).isEqualTo("must be at least massDegradationWithinSeconds");
+                });
     }
 
     @Test

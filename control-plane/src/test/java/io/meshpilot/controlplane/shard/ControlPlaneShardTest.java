@@ -2,8 +2,11 @@ package io.meshpilot.controlplane.shard;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.meshpilot.core.routing.Affinity;
 import io.meshpilot.core.routing.CacheTtls;
+import io.meshpilot.core.routing.CiliumServiceConfig;
 import io.meshpilot.schemas.AgentHeartbeat;
+import io.meshpilot.schemas.DirectiveStatus;
 import io.meshpilot.schemas.EndpointCounts;
 import io.meshpilot.schemas.PolicyStatus;
 import io.meshpilot.schemas.ServiceDirective;
@@ -14,6 +17,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
@@ -138,6 +142,185 @@ class ControlPlaneShardTest {
         assertThat(shard.decisions().decision(SERVICE)).isEmpty();
     }
 
+    @Test
+    void aServiceThatLeavesARegionReturnsAndLeavesAgainGetsADirectiveAndATombstoneEachTime() {
+        own();
+        readBack(pending.commit());
+
+        pending.add(shard.replay(gone("eu")));
+        List<Output> firstLeaving = pending.commit();
+        readBackTombstones(firstLeaving);
+        pending.add(shard.replay(health("eu", READY)));
+        List<Output> returning = pending.commit();
+        readBack(returning);
+        pending.add(shard.replay(gone("eu")));
+        List<Output> secondLeaving = pending.commit();
+
+        assertThat(firstLeaving).filteredOn(Output.DirectiveTombstone.class::isInstance).singleElement()
+                .isEqualTo(new Output.DirectiveTombstone(0, new io.meshpilot.controlplane.decisions.ServiceRegion(
+                        SERVICE, "eu")));
+        assertThat(Pending.directives(returning)).as("its directive was read back, then its tombstone")
+                .filteredOn(directive -> directive.region().equals("eu")).singleElement()
+                .satisfies(directive -> assertThat(directive.version()).isEqualTo(2));
+        assertThat(secondLeaving).filteredOn(Output.DirectiveTombstone.class::isInstance).hasSize(1);
+    }
+
+    @Test
+    void aReplicaTakingOverCarriesOnFromTheDirectivesOnTheTopic() {
+        Instant degradedSince = time.instant().minusSeconds(20);
+        shard.replay(policy("*", "\"mode\": \"auto\", \"failoverDelaySeconds\": 30"));
+        pending.add(shard.replay(onTopic(new ServiceDirective("us", SERVICE.namespace(), SERVICE.name(), 5,
+                exporting(Affinity.LOCAL), "pinned-by-policy", degradedSince, "degraded", degradedSince, null))));
+        pending.add(shard.replay(onTopic(new ServiceDirective("eu", SERVICE.namespace(), SERVICE.name(), 5,
+                exporting(Affinity.LOCAL), "pinned-by-policy", degradedSince, "healthy",
+                degradedSince.minusSeconds(600), null))));
+        heartbeat("us");
+        heartbeat("eu");
+        pending.add(shard.replay(health("us", DOWN)));
+        pending.add(shard.replay(health("eu", READY)));
+
+        pending.add(shard.own(0));
+
+        assertThat(Pending.directives(pending.commit())).filteredOn(directive -> directive.region().equals("us"))
+                .as("degraded since the previous owner said, so its failover delay is not started again")
+                .singleElement().satisfies(directive -> {
+                    assertThat(directive.reason()).isEqualTo("failover-pending");
+                    assertThat(directive.since()).isEqualTo(degradedSince);
+                    assertThat(directive.version()).isEqualTo(6);
+                });
+    }
+
+    @Test
+    void aRegionWaitingForItsTargetsExportWithdrawsOnceThatAgentReportsItApplied() {
+        own();
+        List<ServiceDirective> first = Pending.directives(pending.commit());
+        readBackDirectives(first);
+        pending.add(shard.replay(health("us", DOWN)));
+        List<ServiceDirective> away = Pending.directives(pending.commit());
+        readBackDirectives(away);
+        ServiceDirective euFirst = first.stream().filter(directive -> directive.region().equals("eu")).findFirst()
+                .orElseThrow();
+
+        pending.add(shard.replay(applied(euFirst)));
+        List<ServiceDirective> withdrawn = Pending.directives(pending.commit());
+
+        assertThat(away).singleElement().satisfies(directive -> {
+            assertThat(directive.annotations()).containsEntry(CiliumServiceConfig.SHARED, "true");
+            assertThat(directive.awaiting()).containsExactly("eu");
+        });
+        assertThat(withdrawn).singleElement().satisfies(directive -> {
+            assertThat(directive.region()).isEqualTo("us");
+            assertThat(directive.annotations()).containsEntry(CiliumServiceConfig.SHARED, "false");
+            assertThat(directive.awaiting()).isEmpty();
+        });
+        assertThat(shard.replay(new Inbound.Status(origin("meshpilot.eu.status"), "eu", SERVICE, Optional.empty()))
+                .isEmpty()).as("a status tombstone decides nothing").isTrue();
+    }
+
+    @Test
+    void aDeletedPolicyLeavesItsServicesToTheNextOneAndEveryVerdictIsCounted() {
+        Counted counted = new Counted();
+        ControlPlaneShard counting = new ControlPlaneShard(new ResultTimers(time, pending::add), time, counted,
+                CacheTtls.NEVER);
+        counting.replay(heartbeatRecord("us"));
+        counting.replay(heartbeatRecord("eu"));
+        counting.replay(health("us", READY));
+        counting.replay(health("eu", READY));
+        counting.replay(policy("default/hello-world", "\"mode\": \"remote\""));
+        pending.add(counting.own(0));
+        List<ServiceDirective> pinned = Pending.directives(pending.commit());
+        pinned.forEach(directive -> counting.replay(onTopic(directive)));
+        counting.replay(policy("*", "\"mode\": \"sideways\""));
+
+        List<ServiceDirective> unpinned = Pending.directives(counting.replay(new Inbound.Policy(
+                origin("meshpilot.policies"), "default/hello-world", Optional.empty())).outputs());
+
+        assertThat(pinned).extracting(ServiceDirective::reason).containsOnly("pinned-by-policy");
+        assertThat(unpinned).extracting(ServiceDirective::reason).containsOnly("local-healthy");
+        assertThat(counted.policies).containsExactly("accepted", "rejected", "deleted");
+    }
+
+    @Test
+    void aReplicaKeepsAnsweringPoliciesUntilItIsToldToStop() {
+        pending.add(shard.answerPolicies());
+        shard.release(List.of(), false);
+        assertThat(shard.replay(policy("*", "\"mode\": \"auto\"")).outputs())
+                .as("partitions released, policy answers kept").hasSize(1);
+
+        shard.release(List.of(), true);
+
+        assertThat(shard.replay(policy("*", "\"mode\": \"local\"")).outputs()).isEmpty();
+    }
+
+    @Test
+    void keepsTheLastThousandFlawedRecordsOfAPartitionNoReplicaHereOwns() {
+        for (int i = 0; i <= ControlPlaneShard.KEPT_PER_PARTITION; i++) {
+            shard.replay(flawed());
+        }
+
+        List<Output.DeadLetter> letters = shard.own(0).outputs().stream().filter(Output.DeadLetter.class::isInstance)
+                .map(Output.DeadLetter.class::cast).toList();
+
+        assertThat(letters).hasSize(ControlPlaneShard.KEPT_PER_PARTITION);
+        assertThat(letters.get(0).origin()).as("the oldest one dropped").hasToString("meshpilot.us.health/0@1");
+    }
+
+    @Test
+    void aPinEndsAtItsExpiryAndItsServicesAreDecidedAgainUnderTheNextPolicy() {
+        pending.add(shard.answerPolicies());
+        pending.add(shard.replay(policy("*", "\"mode\": \"remote\", \"expiresAt\": \""
+                + time.instant().plusSeconds(30) + "\"")));
+        own();
+        readBack(pending.commit());
+
+        for (int second = 0; second < 31; second++) {
+            time.advance(Duration.ofSeconds(1));
+            heartbeat("us");
+            heartbeat("eu");
+        }
+        List<Output> expired = pending.commit();
+
+        assertThat(Pending.directives(expired)).extracting(ServiceDirective::reason).containsOnly("local-healthy");
+        assertThat(expired).filteredOn(Output.PolicyAnswer.class::isInstance).singleElement()
+                .satisfies(answer -> assertThat(((Output.PolicyAnswer) answer).scope()).isEqualTo("*"));
+    }
+
+    @Test
+    void aStaleRegionsExportIsReviewedWhenTheOthersCiliumForgetsIt() {
+        ControlPlaneShard forgetting = new ControlPlaneShard(new ResultTimers(time, pending::add), time,
+                DecisionMetrics.NONE, new CacheTtls(Map.of("eu", Duration.ofMinutes(1))));
+        Instant usLastHeard = time.instant();
+        forgetting.replay(heartbeatRecord("us"));
+        forgetting.replay(heartbeatRecord("eu"));
+        forgetting.replay(health("us", READY));
+        forgetting.replay(health("eu", READY));
+        pending.add(forgetting.own(0));
+        pending.commit();
+
+        for (int second = 0; second < 16; second++) {
+            time.advance(Duration.ofSeconds(1));
+            forgetting.replay(heartbeatRecord("eu"));
+        }
+
+        assertThat(forgetting.decisions().decision(SERVICE)).get()
+                .satisfies(decision -> assertThat(decision.reviewAt()).contains(usLastHeard.plusSeconds(60)));
+    }
+
+    @Test
+    void tellsWhatItKnowsToTheViewsAndTheApi() {
+        List<ServiceKey> changed = new java.util.ArrayList<>();
+        shard.onChange(changed::add);
+        heartbeat("us");
+        pending.add(shard.replay(health("us", READY)));
+        shard.replay(policy("*", "\"mode\": \"local\""));
+
+        assertThat(changed).contains(SERVICE);
+        assertThat(shard.world().service(SERVICE)).containsKey("us");
+        assertThat(shard.liveness().lastHeard("us")).contains(time.instant());
+        assertThat(shard.policies().resolve(SERVICE).mode()).isEqualTo(io.meshpilot.core.decision.Mode.LOCAL);
+        assertThat(shard.replay(new Inbound.Ignored(origin("meshpilot.us.status"))).isEmpty()).isTrue();
+    }
+
     private void own() {
         heartbeat("us");
         heartbeat("eu");
@@ -146,15 +329,82 @@ class ControlPlaneShardTest {
         pending.add(shard.own(0));
     }
 
+    private void readBackTombstones(List<Output> outputs) {
+        outputs.stream().filter(Output.DirectiveTombstone.class::isInstance).map(Output.DirectiveTombstone.class::cast)
+                .forEach(tombstone -> pending.add(shard.replay(new Inbound.Directive(origin("meshpilot."
+                        + tombstone.target().region() + ".directives"), tombstone.target().region(), SERVICE,
+                        Optional.empty()))));
+    }
+
+    private Inbound.Directive onTopic(ServiceDirective directive) {
+        return new Inbound.Directive(origin("meshpilot." + directive.region() + ".directives"), directive.region(),
+                SERVICE, Optional.of(directive));
+    }
+
+    private Inbound.Health gone(String region) {
+        return new Inbound.Health(origin("meshpilot." + region + ".health"), region, SERVICE, Optional.empty());
+    }
+
+    private Inbound.Status applied(ServiceDirective directive) {
+        return new Inbound.Status(origin("meshpilot." + directive.region() + ".status"), directive.region(), SERVICE,
+                Optional.of(new DirectiveStatus(directive.region(), directive.namespace(), directive.service(),
+                        directive.version(), DirectiveStatus.Result.APPLIED, "applied", time.instant(),
+                        "agent-" + directive.region())));
+    }
+
+    private static Map<String, String> exporting(Affinity affinity) {
+        return CiliumServiceConfig.global(true, affinity).annotations();
+    }
+
+    private Inbound.Heartbeat heartbeatRecord(String region) {
+        return new Inbound.Heartbeat(origin("meshpilot." + region + ".heartbeat"), region,
+                new AgentHeartbeat(region, "agent-" + region, "test", time.instant(), 1, true));
+    }
+
+    /** The policy verdicts the shard counts. */
+    private static final class Counted implements DecisionMetrics {
+        final List<String> policies = new java.util.ArrayList<>();
+
+        @Override
+        public void decided(String reason) {
+        }
+
+        @Override
+        public void failover() {
+        }
+
+        @Override
+        public void failback() {
+        }
+
+        @Override
+        public void policy(String result) {
+            policies.add(result);
+        }
+
+        @Override
+        public void staleRegions(int count) {
+        }
+
+        @Override
+        public void globalOutages(int count) {
+        }
+
+        @Override
+        public void ownedPartitions(int count) {
+        }
+    }
+
     private void readBack(List<Output> outputs) {
-        Pending.directives(outputs).forEach(directive -> shard.replay(new Inbound.Directive(
-                origin("meshpilot." + directive.region() + ".directives"), directive.region(), SERVICE,
-                Optional.of(directive))));
+        readBackDirectives(Pending.directives(outputs));
+    }
+
+    private void readBackDirectives(List<ServiceDirective> directives) {
+        directives.forEach(directive -> pending.add(shard.replay(onTopic(directive))));
     }
 
     private void heartbeat(String region) {
-        pending.add(shard.replay(new Inbound.Heartbeat(origin("meshpilot." + region + ".heartbeat"), region,
-                new AgentHeartbeat(region, "agent-" + region, "test", time.instant(), 1, true))));
+        pending.add(shard.replay(heartbeatRecord(region)));
     }
 
     private Inbound.Health health(String region, EndpointCounts counts) {

@@ -67,14 +67,14 @@ public final class DecisionEngine {
             if (region.stale()) {
                 hold(region, regions, now);
             } else {
-                Judgement.intend(policy, region, now);
+                Judgement.intend(policy, region, now, input.confirmingUntil(region.region()));
             }
         }
         Targets targets = Targets.choose(policy, regions);
         targets.admit(policy, regions);
         Reachability model = new Reachability(regions, now);
         NoBlackhole.repair(regions, model);
-        SafetyRules.keepExporting(policy, regions);
+        SafetyRules.apply(policy, regions, input.withdrawals());
         MakeBeforeBreak.sequence(regions, model);
         List<RegionOutcome> outcomes = new ArrayList<>(regions.size());
         Optional<Instant> reviewAt = Optional.empty();

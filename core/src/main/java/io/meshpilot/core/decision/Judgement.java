@@ -44,13 +44,17 @@ final class Judgement {
     }
 
     /** Where a fresh region's clients want to go, before the targets are known; with the time to look again. */
-    static void intend(Policy policy, RegionPlan region, Instant now) {
+    static void intend(Policy policy, RegionPlan region, Instant now, Optional<Instant> confirmingUntil) {
         switch (region.state) {
             case DRAINED -> region.decide(true, false, Reason.DRAINED);
             case DEGRADED -> {
                 Instant due = region.since.plus(policy.failoverDelay());
-                if (region.wasAway() || !due.isAfter(now)) {
+                Optional<Instant> confirmed = confirmingUntil.filter(due::isBefore);
+                if (region.wasAway() || (!due.isAfter(now) && confirmed.isEmpty())) {
                     region.decide(true, false, Reason.LOCAL_DEGRADED);
+                } else if (confirmed.isPresent()) {
+                    region.decide(false, false, Reason.CONFIRMING_MASS_DEGRADATION);
+                    region.review(confirmed.get());
                 } else {
                     region.decide(false, false, Reason.FAILOVER_PENDING);
                     region.review(due);

@@ -19,10 +19,16 @@ import java.util.Set;
  *                           before its clients are sent to them
  * @param minExportingRegions safety rule: a region that exports stops exporting only while at least this many regions
  *                           still export the Service ({@code blocked-by-safety-rule} otherwise); 0: no rule
+ * @param maxWithdrawnRegions safety rule: at most this many regions withdrawn at once across the Services the policy's
+ *                           scope covers ({@link MeshWithdrawals}); a withdrawal that would exceed it is held
+ *                           ({@code blocked-by-safety-rule}); 0: no rule
+ * @param massDegradation    the optional confirmation window before failovers out of a region where many Services
+ *                           degrade at once
  */
 public record Policy(String scope, Mode mode, int minReadyEndpoints, double minReadyRatio, Duration failoverDelay,
         Duration failbackDelay, Duration staleAfter, List<String> failoverPriority, int maxFailoverRegions,
-        Set<String> drain, Duration capacityWindow, double capacityFactor, int minExportingRegions) {
+        Set<String> drain, Duration capacityWindow, double capacityFactor, int minExportingRegions,
+        int maxWithdrawnRegions, MassDegradation massDegradation) {
 
     public static final String DEFAULT_SCOPE = "default";
     public static final Duration DEFAULT_CAPACITY_WINDOW = Duration.ofMinutes(5);
@@ -56,6 +62,28 @@ public record Policy(String scope, Mode mode, int minReadyEndpoints, double minR
         if (minExportingRegions < 0) {
             throw new IllegalArgumentException("minExportingRegions must not be negative");
         }
+        if (maxWithdrawnRegions < 0) {
+            throw new IllegalArgumentException("maxWithdrawnRegions must not be negative");
+        }
+        Objects.requireNonNull(massDegradation, "massDegradation");
+    }
+
+    /** A policy without a confirmation window for mass degradation. */
+    public Policy(String scope, Mode mode, int minReadyEndpoints, double minReadyRatio, Duration failoverDelay,
+            Duration failbackDelay, Duration staleAfter, List<String> failoverPriority, int maxFailoverRegions,
+            Set<String> drain, Duration capacityWindow, double capacityFactor, int minExportingRegions,
+            int maxWithdrawnRegions) {
+        this(scope, mode, minReadyEndpoints, minReadyRatio, failoverDelay, failbackDelay, staleAfter,
+                failoverPriority, maxFailoverRegions, drain, capacityWindow, capacityFactor, minExportingRegions,
+                maxWithdrawnRegions, MassDegradation.NONE);
+    }
+
+    /** A policy with at most the minExportingRegions safety rule. */
+    public Policy(String scope, Mode mode, int minReadyEndpoints, double minReadyRatio, Duration failoverDelay,
+            Duration failbackDelay, Duration staleAfter, List<String> failoverPriority, int maxFailoverRegions,
+            Set<String> drain, Duration capacityWindow, double capacityFactor, int minExportingRegions) {
+        this(scope, mode, minReadyEndpoints, minReadyRatio, failoverDelay, failbackDelay, staleAfter,
+                failoverPriority, maxFailoverRegions, drain, capacityWindow, capacityFactor, minExportingRegions, 0);
     }
 
     /** A policy without safety rules. */
@@ -91,16 +119,31 @@ public record Policy(String scope, Mode mode, int minReadyEndpoints, double minR
 
     public Policy withCapacity(Duration window, double factor) {
         return new Policy(scope, mode, minReadyEndpoints, minReadyRatio, failoverDelay, failbackDelay, staleAfter,
-                failoverPriority, maxFailoverRegions, drain, window, factor, minExportingRegions);
+                failoverPriority, maxFailoverRegions, drain, window, factor, minExportingRegions,
+                maxWithdrawnRegions, massDegradation);
     }
 
     public Policy withDrain(Set<String> regions) {
         return new Policy(scope, mode, minReadyEndpoints, minReadyRatio, failoverDelay, failbackDelay, staleAfter,
-                failoverPriority, maxFailoverRegions, regions, capacityWindow, capacityFactor, minExportingRegions);
+                failoverPriority, maxFailoverRegions, regions, capacityWindow, capacityFactor, minExportingRegions,
+                maxWithdrawnRegions, massDegradation);
     }
 
     public Policy withMinExportingRegions(int regions) {
         return new Policy(scope, mode, minReadyEndpoints, minReadyRatio, failoverDelay, failbackDelay, staleAfter,
-                failoverPriority, maxFailoverRegions, drain, capacityWindow, capacityFactor, regions);
+                failoverPriority, maxFailoverRegions, drain, capacityWindow, capacityFactor, regions, maxWithdrawnRegions,
+                massDegradation);
+    }
+
+    public Policy withMaxWithdrawnRegions(int regions) {
+        return new Policy(scope, mode, minReadyEndpoints, minReadyRatio, failoverDelay, failbackDelay, staleAfter,
+                failoverPriority, maxFailoverRegions, drain, capacityWindow, capacityFactor, minExportingRegions,
+                regions, massDegradation);
+    }
+
+    public Policy withMassDegradation(MassDegradation confirmation) {
+        return new Policy(scope, mode, minReadyEndpoints, minReadyRatio, failoverDelay, failbackDelay, staleAfter,
+                failoverPriority, maxFailoverRegions, drain, capacityWindow, capacityFactor, minExportingRegions,
+                maxWithdrawnRegions, confirmation);
     }
 }

@@ -37,7 +37,7 @@ public final class PreviousDecision {
 
     private static RegionState state(Reason reason) {
         return switch (reason) {
-            case FAILOVER_PENDING, LOCAL_DEGRADED, NO_HEALTHY_TARGET, INSUFFICIENT_CAPACITY, LAST_RESORT_EXPORT,
+            case FAILOVER_PENDING, CONFIRMING_MASS_DEGRADATION, LOCAL_DEGRADED, NO_HEALTHY_TARGET, INSUFFICIENT_CAPACITY, LAST_RESORT_EXPORT,
                     BLOCKED_BY_SAFETY_RULE ->
                     RegionState.DEGRADED;
             case DRAINED, DRAIN_OVERRIDDEN -> RegionState.DRAINED;

@@ -10,6 +10,12 @@ public enum Reason {
     LOCAL_HEALTHY,
     /** The region is degraded but not for {@code failoverDelay} yet: its clients stay, its backends are withdrawn. */
     FAILOVER_PENDING,
+    /**
+     * The region is degraded, as more than the policy's share of its Services are at once while its agent is heard
+     * (the signature of a bad measurement): its clients stay until the confirmation window ends, its backends are
+     * withdrawn as with {@link #FAILOVER_PENDING}.
+     */
+    CONFIRMING_MASS_DEGRADATION,
     /** The region is degraded: its clients go to the healthy targets, its backends are withdrawn. */
     LOCAL_DEGRADED,
     /** The region is healthy again but not for {@code failbackDelay} yet: its clients stay away. */

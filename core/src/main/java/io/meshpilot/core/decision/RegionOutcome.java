@@ -20,14 +20,24 @@ import java.util.Set;
  * @param capacitySince  when that peak was last reached
  * @param awaiting       the regions whose new export must be applied before this region withdraws its own (make
  *                       before break); while not empty, {@code annotations} keep this region exporting
+ * @param safetyRule     the safety rule that held back its withdrawal ({@code blocked-by-safety-rule}), if one did
  */
 public record RegionOutcome(String region, RegionState state, Instant since, boolean away, boolean exporting,
         Map<String, String> annotations, Reason reason, boolean hold, int capacity, Instant capacitySince,
-        Set<String> awaiting) {
+        Set<String> awaiting, Optional<SafetyRule> safetyRule) {
 
     public RegionOutcome {
         annotations = Map.copyOf(annotations);
         awaiting = Set.copyOf(awaiting);
+        java.util.Objects.requireNonNull(safetyRule, "safetyRule");
+    }
+
+    /** An outcome no safety rule held back. */
+    public RegionOutcome(String region, RegionState state, Instant since, boolean away, boolean exporting,
+            Map<String, String> annotations, Reason reason, boolean hold, int capacity, Instant capacitySince,
+            Set<String> awaiting) {
+        this(region, state, since, away, exporting, annotations, reason, hold, capacity, capacitySince, awaiting,
+                Optional.empty());
     }
 
     /** An outcome with no capacity known and nothing awaited. */

@@ -28,6 +28,8 @@ final class RegionPlan {
     Reason reason;
     boolean hold;
     Set<String> awaiting = Set.of();
+    /** The safety rule that held back its withdrawal, if one did. */
+    SafetyRule heldBy;
     Map<String, String> annotations = Map.of();
 
     RegionPlan(RegionInput input, RegionState state, Instant since, int capacity, Instant capacitySince,
@@ -107,7 +109,8 @@ final class RegionPlan {
 
     RegionOutcome outcome() {
         return new RegionOutcome(region(), state, since, away, exporting, annotations, reason, hold, capacity,
-                capacitySince, awaiting);
+                capacitySince, awaiting,
+                Optional.ofNullable(heldBy));
     }
 
     static boolean exports(Map<String, String> annotations) {

@@ -20,13 +20,6 @@ public record Hypothesis(List<RegionChange> changes, Map<String, Policy> policie
         return new Hypothesis(List.of(changes), Map.of());
     }
 
-    /** The same changes, with a Service's policy replaced. */
-    public Hypothesis withPolicy(String service, Policy policy) {
-        Map<String, Policy> changed = new java.util.HashMap<>(policies);
-        changed.put(service, policy);
-        return new Hypothesis(changes, changed);
-    }
-
     Optional<Policy> policy(String service) {
         return Optional.ofNullable(policies.get(service));
     }

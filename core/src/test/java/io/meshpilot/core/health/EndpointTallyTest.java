@@ -36,6 +36,20 @@ class EndpointTallyTest {
     }
 
     @Test
+    void countsAPodWhoseTwoSlicesDisagreeAsItsMostAvailableView() {
+        EndpointTally tally = EndpointTally.count(List.of(
+                new Endpoint("ready-in-v6", false, false, false), new Endpoint("ready-in-v6", true, true, false),
+                new Endpoint("ready-in-v4", true, true, false), new Endpoint("ready-in-v4", false, false, true),
+                new Endpoint("serving-in-v4", false, true, true), new Endpoint("serving-in-v4", false, false, true),
+                new Endpoint("serving-in-v6", false, false, true), new Endpoint("serving-in-v6", false, true, true),
+                new Endpoint("terminating-in-v4", false, false, true),
+                new Endpoint("terminating-in-v4", false, false, false)));
+
+        // terminating only when both views say so; ready or serving when either does
+        assertThat(tally).isEqualTo(new EndpointTally(2, 4, 2, 2, 2, 4, 5));
+    }
+
+    @Test
     void countsEndpointsAsCiliumDoesLocallyAndForExport() {
         assertThat(new Endpoint("ready-terminating", true, true, true).localState()).isEqualTo(LocalState.ACTIVE);
         assertThat(new Endpoint("draining", false, true, true).localState()).isEqualTo(LocalState.FALLBACK);

@@ -156,4 +156,10 @@ class WhatIfTest {
         assertThat(effect.globalOutageAfter()).isTrue();
         assertThat(effect.blackholedAfter()).containsExactly("eu", "us");
     }
+
+    @Test
+    void namesEachKindOfChangeAsTheApiTakesIt() {
+        assertThat(java.util.Arrays.stream(RegionChange.Kind.values()).map(RegionChange.Kind::wireName))
+                .containsExactly("down", "degraded", "drained", "stale");
+    }
 }

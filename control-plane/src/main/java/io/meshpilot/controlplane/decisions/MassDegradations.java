@@ -1,0 +1,99 @@
+package io.meshpilot.controlplane.decisions;
+
+import io.meshpilot.core.decision.MassDegradation;
+import io.meshpilot.schemas.ServiceKey;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.NavigableMap;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * Watches each region for a mass degradation: more than a policy's share of the region's Services (every Service the
+ * control plane knows there, any replica's) degraded within a few seconds of each other. A Service is degraded here
+ * when its health falls below its policy's thresholds against the endpoints present, since the health record that
+ * first said so ({@code observedAt}: data time, the same on every replica). When the share is crossed, a window
+ * opens until the last of those degradations plus the confirmation time; a window never grows, and only
+ * degradations after it ended can open the next one. Windows are kept per region and setting.
+ */
+final class MassDegradations {
+
+    private final Map<String, Set<ServiceKey>> present = new HashMap<>();
+    private final Map<String, Map<ServiceKey, Instant>> degradedSince = new HashMap<>();
+    private final Map<String, NavigableMap<Instant, Set<ServiceKey>>> bySince = new HashMap<>();
+    private final Map<ServiceKey, Set<String>> regionsOf = new HashMap<>();
+    private final Map<Window.Key, Window> windows = new HashMap<>();
+
+    /** One confirmation window: the degradation that crossed the share, and when failovers may go. */
+    private record Window(Instant crossedAt, Instant endsAt) {
+        private record Key(String region, MassDegradation setting) {
+        }
+    }
+
+    /** The Service's state in each region now: present or not, and if so since when degraded (empty: healthy). */
+    void update(ServiceKey service, Map<String, Optional<Instant>> degradedByRegion) {
+        Set<String> before = regionsOf.getOrDefault(service, Set.of());
+        for (String region : before) {
+            if (!degradedByRegion.containsKey(region)) {
+                present.getOrDefault(region, new HashSet<>()).remove(service);
+                healthy(service, region);
+            }
+        }
+        degradedByRegion.forEach((region, since) -> {
+            present.computeIfAbsent(region, key -> new HashSet<>()).add(service);
+            if (since.isEmpty()) {
+                healthy(service, region);
+            } else if (!degradedSince.computeIfAbsent(region, key -> new HashMap<>()).containsKey(service)) {
+                degradedSince.get(region).put(service, since.get());
+                bySince.computeIfAbsent(region, key -> new TreeMap<>())
+                        .computeIfAbsent(since.get(), key -> new HashSet<>()).add(service);
+            }
+        });
+        if (degradedByRegion.isEmpty()) {
+            regionsOf.remove(service);
+        } else {
+            regionsOf.put(service, Set.copyOf(degradedByRegion.keySet()));
+        }
+    }
+
+    private void healthy(ServiceKey service, String region) {
+        Map<ServiceKey, Instant> since = degradedSince.get(region);
+        Instant at = since == null ? null : since.remove(service);
+        if (at != null) {
+            Set<ServiceKey> then = bySince.get(region).get(at);
+            then.remove(service);
+            if (then.isEmpty()) {
+                bySince.get(region).remove(at);
+            }
+        }
+    }
+
+    /**
+     * When the region's confirmation window for this setting ends, if one is open now; opens one if more than the
+     * share of the region's Services degraded within {@code within} before now (and after the last window ended).
+     */
+    Optional<Instant> confirmingUntil(String region, MassDegradation setting, Instant now) {
+        Window.Key key = new Window.Key(region, setting);
+        Window last = windows.get(key);
+        if (last != null && now.isBefore(last.endsAt())) {
+            return Optional.of(last.endsAt());
+        }
+        NavigableMap<Instant, Set<ServiceKey>> sinces = bySince.getOrDefault(region, new TreeMap<>());
+        Instant from = now.minus(setting.within());
+        boolean afterLast = last != null && !last.endsAt().isBefore(from);
+        NavigableMap<Instant, Set<ServiceKey>> recent = afterLast ? sinces.subMap(last.endsAt(), false, now, true)
+                : sinces.subMap(from, true, now, true);
+        int degraded = recent.values().stream().mapToInt(Set::size).sum();
+        int services = present.getOrDefault(region, Set.of()).size();
+        if (services == 0 || degraded <= setting.share() * services) {
+            return Optional.empty();
+        }
+        Instant crossedAt = recent.lastKey();
+        Window opened = new Window(crossedAt, crossedAt.plus(setting.confirmFor()));
+        windows.put(key, opened);
+        return now.isBefore(opened.endsAt()) ? Optional.of(opened.endsAt()) : Optional.empty();
+    }
+}
