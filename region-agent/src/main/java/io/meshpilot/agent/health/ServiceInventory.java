@@ -27,6 +27,17 @@ final class ServiceInventory {
         return Set.copyOf(managed);
     }
 
+    /** How many Services are managed, without copying them. */
+    int managedCount() {
+        return managed.size();
+    }
+
+    /** Forgets everything (the informers list again from scratch). */
+    void clear() {
+        managed.clear();
+        slicesByService.clear();
+    }
+
     /** Returns whether the Service was not managed before. */
     boolean manage(ServiceKey service) {
         return managed.add(service);
