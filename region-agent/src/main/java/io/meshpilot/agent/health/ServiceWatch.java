@@ -11,6 +11,7 @@ import io.fabric8.kubernetes.client.dsl.MixedOperation;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import io.fabric8.kubernetes.client.informers.cache.ReducedStateItemStore;
 import io.meshpilot.agent.AgentMetrics;
 import io.meshpilot.agent.AgentSettings;
 import io.meshpilot.agent.kubernetes.KubernetesCalls;
@@ -165,14 +166,15 @@ public final class ServiceWatch implements AutoCloseable {
             return listed;
         }
         for (FilterWatchListDeletable<Service, ?, ?> scope : scopes(client.services())) {
-            services.add(informer(scope.withLabels(settings.managedLabels()).runnableInformer(0),
-                    handler(this::serviceSeen, this::serviceGone)));
+            services.add(informer(scope.withLabels(settings.managedLabels()).<Service>runnableInformer(0)
+                    .itemStore(reduced(Service.class, SERVICE_FIELDS)), handler(this::serviceSeen, this::serviceGone)));
         }
         for (FilterWatchListDeletable<EndpointSlice, ?, ?> scope : scopes(client.discovery().v1().endpointSlices())) {
             // as Cilium's own watchers do: never the slices Cilium writes for other clusters' backends
             slices.add(informer(scope.withLabel(EndpointSliceSelection.SERVICE_NAME)
                     .withoutLabel(EndpointSliceSelection.MANAGED_BY, EndpointSliceSelection.CILIUM_MESH_CONTROLLER)
-                    .runnableInformer(0), handler(this::sliceSeen, this::sliceGone)));
+                    .<EndpointSlice>runnableInformer(0).itemStore(reduced(EndpointSlice.class, SLICE_FIELDS)),
+                    handler(this::sliceSeen, this::sliceGone)));
         }
         if (settings.namespaceExport() != AgentSettings.NamespaceExport.IGNORED) {
             if (settings.namespaces().isEmpty()) {
@@ -195,6 +197,20 @@ public final class ServiceWatch implements AutoCloseable {
         namespaces.forEach(informer -> started.add(informer.start().toCompletableFuture()));
         exports.forEach(informer -> started.add(informer.start().toCompletableFuture()));
         return CompletableFuture.allOf(started.toArray(CompletableFuture[]::new));
+    }
+
+    /**
+     * What the informers keep of each object besides its namespace, name and resourceVersion: a Service's annotations
+     * and uid (the applier patches from them, Events name the uid), a slice's labels (its Service, when a re-list
+     * finds it gone). Whole objects (spec, managedFields) cost several KB per Service; the endpoints themselves live
+     * in the {@link ServiceInventory}, tallied.
+     */
+    private static final String[] SERVICE_FIELDS = {"metadata.annotations", "metadata.uid"};
+    private static final String[] SLICE_FIELDS = {"metadata.labels"};
+
+    private <T extends HasMetadata> ReducedStateItemStore<T> reduced(Class<T> type, String... fields) {
+        return new ReducedStateItemStore<>(ReducedStateItemStore.NAME_KEY_STATE, type,
+                client.getKubernetesSerialization(), fields);
     }
 
     private static <T> SharedIndexInformer<T> informer(SharedIndexInformer<T> informer,
