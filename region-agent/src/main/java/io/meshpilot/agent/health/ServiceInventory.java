@@ -8,6 +8,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -60,6 +61,17 @@ final class ServiceInventory {
                 slicesByService.remove(service);
             }
         }
+    }
+
+    /**
+     * The Service a slice of this namespace was counted for, looked up by its name (for a slice whose labels are
+     * unknown: one a re-list found gone); a scan, as it is rare.
+     */
+    Optional<ServiceKey> serviceOfSlice(String namespace, String sliceName) {
+        return slicesByService.entrySet().stream()
+                .filter(entry -> entry.getKey().namespace().equals(namespace)
+                        && entry.getValue().containsKey(sliceName))
+                .map(Map.Entry::getKey).findFirst();
     }
 
     /** The Service's endpoints over all its slices, each pod once. */

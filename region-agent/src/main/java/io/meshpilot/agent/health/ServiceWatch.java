@@ -167,13 +167,15 @@ public final class ServiceWatch implements AutoCloseable {
         }
         for (FilterWatchListDeletable<Service, ?, ?> scope : scopes(client.services())) {
             services.add(informer(scope.withLabels(settings.managedLabels()).<Service>runnableInformer(0)
-                    .itemStore(reduced(Service.class, SERVICE_FIELDS)), handler(this::serviceSeen, this::serviceGone)));
+                    .itemStore(reduced(Service.class, SERVICE_FIELDS)).removeNamespaceIndex(),
+                    handler(this::serviceSeen, this::serviceGone)));
         }
         for (FilterWatchListDeletable<EndpointSlice, ?, ?> scope : scopes(client.discovery().v1().endpointSlices())) {
             // as Cilium's own watchers do: never the slices Cilium writes for other clusters' backends
             slices.add(informer(scope.withLabel(EndpointSliceSelection.SERVICE_NAME)
                     .withoutLabel(EndpointSliceSelection.MANAGED_BY, EndpointSliceSelection.CILIUM_MESH_CONTROLLER)
-                    .<EndpointSlice>runnableInformer(0).itemStore(reduced(EndpointSlice.class, SLICE_FIELDS)),
+                    .<EndpointSlice>runnableInformer(0).itemStore(reduced(EndpointSlice.class, SLICE_FIELDS))
+                    .removeNamespaceIndex(),
                     handler(this::sliceSeen, this::sliceGone)));
         }
         if (settings.namespaceExport() != AgentSettings.NamespaceExport.IGNORED) {
@@ -201,12 +203,12 @@ public final class ServiceWatch implements AutoCloseable {
 
     /**
      * What the informers keep of each object besides its namespace, name and resourceVersion: a Service's annotations
-     * and uid (the applier patches from them, Events name the uid), a slice's labels (its Service, when a re-list
-     * finds it gone). Whole objects (spec, managedFields) cost several KB per Service; the endpoints themselves live
-     * in the {@link ServiceInventory}, tallied.
+     * and uid (the applier patches from them, Events name the uid), of a slice nothing (the {@link ServiceInventory}
+     * has its endpoints and knows its Service). Whole objects (spec, managedFields) cost several KB per Service; no
+     * namespace index either (nothing looks objects up by namespace).
      */
     private static final String[] SERVICE_FIELDS = {"metadata.annotations", "metadata.uid"};
-    private static final String[] SLICE_FIELDS = {"metadata.labels"};
+    private static final String[] SLICE_FIELDS = {};
 
     private <T extends HasMetadata> ReducedStateItemStore<T> reduced(Class<T> type, String... fields) {
         return new ReducedStateItemStore<>(ReducedStateItemStore.NAME_KEY_STATE, type,
@@ -338,10 +340,13 @@ public final class ServiceWatch implements AutoCloseable {
     }
 
     private void sliceGone(EndpointSlice slice) {
-        EndpointSliceReader.serviceOf(slice).ifPresent(key -> {
-            inventory.removeSlice(key, slice.getMetadata().getName());
-            changedIfManaged(key);
-        });
+        // a slice found gone by a re-list comes from the informer's reduced store, without its labels
+        EndpointSliceReader.serviceOf(slice)
+                .or(() -> inventory.serviceOfSlice(slice.getMetadata().getNamespace(), slice.getMetadata().getName()))
+                .ifPresent(key -> {
+                    inventory.removeSlice(key, slice.getMetadata().getName());
+                    changedIfManaged(key);
+                });
     }
 
     private void changedIfManaged(ServiceKey key) {
@@ -378,8 +383,9 @@ public final class ServiceWatch implements AutoCloseable {
         });
     }
 
+    /** The key; namespaces are interned, being few and held in every key of every map. */
     static ServiceKey keyOf(HasMetadata object) {
-        return new ServiceKey(object.getMetadata().getNamespace(), object.getMetadata().getName());
+        return new ServiceKey(object.getMetadata().getNamespace().intern(), object.getMetadata().getName());
     }
 
     @Override

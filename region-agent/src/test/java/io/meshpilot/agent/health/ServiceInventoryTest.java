@@ -1,0 +1,39 @@
+package io.meshpilot.agent.health;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.meshpilot.core.health.Endpoint;
+import io.meshpilot.schemas.ServiceKey;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** The inventory of managed Services and their slices' endpoints. */
+class ServiceInventoryTest {
+
+    private static final ServiceKey HELLO = new ServiceKey("default", "hello-world");
+
+    @Test
+    void findsTheServiceOfASliceByItsNameWhenItsLabelsAreUnknown() {
+        ServiceInventory inventory = new ServiceInventory();
+        inventory.manage(HELLO);
+        inventory.putSlice(HELLO, "hello-world-abcde", List.of(new Endpoint("uid:1", true, true, false)));
+        inventory.putSlice(new ServiceKey("other", "hello-world"), "hello-world-fghij", List.of());
+
+        assertThat(inventory.serviceOfSlice("default", "hello-world-abcde")).contains(HELLO);
+        assertThat(inventory.serviceOfSlice("other", "hello-world-abcde")).isEmpty();
+        assertThat(inventory.serviceOfSlice("default", "unknown")).isEmpty();
+    }
+
+    @Test
+    void countsManagedServicesWithoutCopyingThem() {
+        ServiceInventory inventory = new ServiceInventory();
+        inventory.manage(HELLO);
+        inventory.manage(new ServiceKey("default", "other"));
+        inventory.release(HELLO);
+
+        assertThat(inventory.managedCount()).isEqualTo(1);
+        inventory.clear();
+        assertThat(inventory.managedCount()).isZero();
+        assertThat(inventory.tally(HELLO).total()).isZero();
+    }
+}
