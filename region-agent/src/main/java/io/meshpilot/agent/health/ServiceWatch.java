@@ -11,7 +11,6 @@ import io.fabric8.kubernetes.client.dsl.MixedOperation;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
-import io.fabric8.kubernetes.client.informers.cache.ReducedStateItemStore;
 import io.meshpilot.agent.AgentMetrics;
 import io.meshpilot.agent.AgentSettings;
 import io.meshpilot.agent.kubernetes.KubernetesCalls;
@@ -167,14 +166,14 @@ public final class ServiceWatch implements AutoCloseable {
         }
         for (FilterWatchListDeletable<Service, ?, ?> scope : scopes(client.services())) {
             services.add(informer(scope.withLabels(settings.managedLabels()).<Service>runnableInformer(0)
-                    .itemStore(reduced(Service.class, SERVICE_FIELDS)).removeNamespaceIndex(),
+                    .itemStore(new SlimStore<>(SlimStore.SERVICES)).removeNamespaceIndex(),
                     handler(this::serviceSeen, this::serviceGone)));
         }
         for (FilterWatchListDeletable<EndpointSlice, ?, ?> scope : scopes(client.discovery().v1().endpointSlices())) {
             // as Cilium's own watchers do: never the slices Cilium writes for other clusters' backends
             slices.add(informer(scope.withLabel(EndpointSliceSelection.SERVICE_NAME)
                     .withoutLabel(EndpointSliceSelection.MANAGED_BY, EndpointSliceSelection.CILIUM_MESH_CONTROLLER)
-                    .<EndpointSlice>runnableInformer(0).itemStore(reduced(EndpointSlice.class, SLICE_FIELDS))
+                    .<EndpointSlice>runnableInformer(0).itemStore(new SlimStore<>(SlimStore.SLICES))
                     .removeNamespaceIndex(),
                     handler(this::sliceSeen, this::sliceGone)));
         }
@@ -199,20 +198,6 @@ public final class ServiceWatch implements AutoCloseable {
         namespaces.forEach(informer -> started.add(informer.start().toCompletableFuture()));
         exports.forEach(informer -> started.add(informer.start().toCompletableFuture()));
         return CompletableFuture.allOf(started.toArray(CompletableFuture[]::new));
-    }
-
-    /**
-     * What the informers keep of each object besides its namespace, name and resourceVersion: a Service's annotations
-     * and uid (the applier patches from them, Events name the uid), of a slice nothing (the {@link ServiceInventory}
-     * has its endpoints and knows its Service). Whole objects (spec, managedFields) cost several KB per Service; no
-     * namespace index either (nothing looks objects up by namespace).
-     */
-    private static final String[] SERVICE_FIELDS = {"metadata.annotations", "metadata.uid"};
-    private static final String[] SLICE_FIELDS = {};
-
-    private <T extends HasMetadata> ReducedStateItemStore<T> reduced(Class<T> type, String... fields) {
-        return new ReducedStateItemStore<>(ReducedStateItemStore.NAME_KEY_STATE, type,
-                client.getKubernetesSerialization(), fields);
     }
 
     private static <T> SharedIndexInformer<T> informer(SharedIndexInformer<T> informer,
@@ -340,7 +325,7 @@ public final class ServiceWatch implements AutoCloseable {
     }
 
     private void sliceGone(EndpointSlice slice) {
-        // a slice found gone by a re-list comes from the informer's reduced store, without its labels
+        // a slice found gone by a re-list comes from the informer's slim store, without its labels
         EndpointSliceReader.serviceOf(slice)
                 .or(() -> inventory.serviceOfSlice(slice.getMetadata().getNamespace(), slice.getMetadata().getName()))
                 .ifPresent(key -> {

@@ -25,6 +25,25 @@ class ServiceInventoryTest {
     }
 
     @Test
+    void talliesEverySliceOfAServiceAndForgetsOneRemoved() {
+        ServiceInventory inventory = new ServiceInventory();
+        inventory.manage(HELLO);
+        inventory.putSlice(HELLO, "v4", List.of(new Endpoint("uid:1", true, true, false)));
+        inventory.putSlice(HELLO, "v6", List.of(new Endpoint("uid:2", true, true, false)));
+        inventory.putSlice(HELLO, "v4", List.of(new Endpoint("uid:1", false, false, false)));
+
+        assertThat(inventory.tally(HELLO).total()).isEqualTo(2);
+        assertThat(inventory.tally(HELLO).ready()).isEqualTo(1);
+        inventory.removeSlice(HELLO, "v6");
+        assertThat(inventory.tally(HELLO).ready()).isZero();
+        inventory.removeSlice(HELLO, "v4");
+        assertThat(inventory.tally(HELLO).total()).isZero();
+        assertThat(inventory.isManaged(HELLO)).isTrue();
+        inventory.release(HELLO);
+        assertThat(inventory.managedServices()).isEmpty();
+    }
+
+    @Test
     void countsManagedServicesWithoutCopyingThem() {
         ServiceInventory inventory = new ServiceInventory();
         inventory.manage(HELLO);
