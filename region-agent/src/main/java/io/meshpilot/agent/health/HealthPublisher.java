@@ -100,9 +100,7 @@ public final class HealthPublisher {
 
     /** Notes that a Service's health may have changed; it is published at the end of the window. */
     void changed(ServiceKey service) {
-        if (active) { // a standing-by replica applies nothing, so it has no reaction to time
-            changedAt.putIfAbsent(service, clock.instant());
-        }
+        changedAt.putIfAbsent(service, clock.instant());
         dirty.add(service);
         if (active && !timers.isScheduled(FLUSH)) {
             timers.schedule(FLUSH, window, this::flush);
