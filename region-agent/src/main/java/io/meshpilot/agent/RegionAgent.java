@@ -59,18 +59,27 @@ public final class RegionAgent implements AutoCloseable {
     private final AtomicBoolean leading = new AtomicBoolean();
     private Context loop;
     private HealthPublisher publisher;
-    private DirectiveApplier applier;
-    private Heartbeats heartbeats;
+    private volatile DirectiveApplier applier;
+    private volatile Heartbeats heartbeats;
     private OperationsServer http;
     private KafkaLink link;
-    private Runnable tellMcsExports = () -> { };
+    private volatile Runnable tellMcsExports = () -> { };
+    private volatile DirectiveIntake intake;
+    private volatile String startFailure;
+    private volatile boolean closed;
+    private final java.util.concurrent.CompletableFuture<Void> running = new java.util.concurrent.CompletableFuture<>();
 
     private RegionAgent(AgentSettings settings, Clock clock) {
         this.settings = settings;
         this.clock = clock;
     }
 
-    /** Starts the agent; returns once its informers have listed the region's Services and EndpointSlices. */
+    /**
+     * Starts the agent: its HTTP endpoints at once, and its informers, which list the region's Services and
+     * EndpointSlices in the background (a failed listing is retried with backoff and shown by {@code /readyz});
+     * once they have listed, it reads its directives, heartbeats and stands for leadership. {@link #ready()} tells
+     * when it is up. Throws only when it cannot start at all (e.g. Kafka refuses its credentials).
+     */
     public static RegionAgent start(AgentSettings settings, Clock clock) {
         RegionAgent agent = new RegionAgent(settings, clock);
         try {
@@ -102,11 +111,41 @@ public final class RegionAgent implements AutoCloseable {
         publisher = new HealthPublisher(loop, sender, settings.topics().health(region()), region(),
                 settings.agentId(), clock, settings.watch().publishWindow(), metrics);
         ServiceWatch watch = resources.add(new ServiceWatch(client, loop, settings.watch(), publisher, metrics));
-        Await.result(watch.start(), START_TIMEOUT, "the Kubernetes informers to list Services and EndpointSlices");
+        http = resources.add(OperationsServer.start(vertx, settings.http().host(), settings.http().port(), registry,
+                new Readiness()
+                        .check("kubernetes", () -> watch.synced() ? Optional.empty()
+                                : Optional.of(watch.problem()
+                                        .orElse("informers have not listed Services and EndpointSlices yet")))
+                        .check("kafka", link::problem)
+                        .fatalCheck("directives", () -> intake == null ? Optional.empty() : intake.failure())
+                        .fatalCheck("start", () -> Optional.ofNullable(startFailure)),
+                router -> { }));
+        watch.start().thenRun(() -> vertx.executeBlocking(() -> {
+            startDirectives(vertx, client, sender, recordMetrics, watch);
+            return null;
+        }, false).onComplete(started -> {
+            if (started.succeeded()) {
+                running.complete(null);
+            } else if (!closed) {
+                startFailure = "cannot start reading directives: " + started.cause();
+                LOG.atError().addKeyValue("region", region()).addKeyValue("error", started.cause().toString())
+                        .log("agent cannot start reading its directives; restart it");
+                running.completeExceptionally(started.cause());
+            }
+        }));
+        LOG.atInfo().addKeyValue("region", region()).addKeyValue("agent", settings.agentId())
+                .addKeyValue("http", http.port()).log("agent started; listing Services and EndpointSlices");
+    }
 
+    /** Once the informers have listed: directives, heartbeats, leadership. On a worker thread. */
+    private synchronized void startDirectives(Vertx vertx, KubernetesClient client, RecordSender sender,
+            RecordMetrics recordMetrics, ServiceWatch watch) {
+        if (closed) {
+            throw new IllegalStateException("the agent was closed");
+        }
         DeadLetters deadLetters = new DeadLetters(sender, settings.topics(), "agent-" + region(), recordMetrics);
         KubernetesCalls calls = new KubernetesCalls(settings.writes(), new KubernetesCallMetrics(registry));
-        DirectiveIntake intake = resources.add(DirectiveIntake.start(region(), settings.agentId(),
+        intake = resources.add(DirectiveIntake.start(region(), settings.agentId(),
                 settings.topics(), settings.kafka().consumer(settings.agentId(), Optional.empty()),
                 new DirectiveIntake.Parts(loop, client, calls, sender, deadLetters, recordMetrics, metrics,
                         watch::service, publisher::takeFirstChange, clock,
@@ -126,15 +165,7 @@ public final class RegionAgent implements AutoCloseable {
                     ignored -> publisher.republishAll("resync"));
         });
         resources.add(Leadership.start(client, settings.leadership(), settings.agentId(), loop, this::lead));
-        http = resources.add(OperationsServer.start(vertx, settings.http().host(), settings.http().port(), registry,
-                new Readiness()
-                        .check("kubernetes", () -> watch.synced() ? Optional.empty()
-                                : Optional.of("informers have not listed Services and EndpointSlices yet"))
-                        .check("kafka", link::problem)
-                        .fatalCheck("directives", intake::failure),
-                router -> { }));
-        LOG.atInfo().addKeyValue("region", region()).addKeyValue("agent", settings.agentId())
-                .addKeyValue("http", http.port()).log("agent started");
+        LOG.atInfo().addKeyValue("region", region()).log("Services and EndpointSlices listed; reading directives");
     }
 
     private Config kubernetesConfig() {
@@ -176,7 +207,7 @@ public final class RegionAgent implements AutoCloseable {
     private void kafkaBack() {
         LOG.atInfo().addKeyValue("region", region()).log("Kafka answers again; publishing all health and statuses");
         publisher.republishAll("reconnect");
-        if (leading.get()) {
+        if (leading.get() && applier != null) {
             applier.resendStatuses();
         }
     }
@@ -194,9 +225,17 @@ public final class RegionAgent implements AutoCloseable {
         return http.port();
     }
 
-    /** Completes once the agent has listed its Services and Kafka has acknowledged one of its records. */
+    /**
+     * Completes once the agent has listed its Services and EndpointSlices, reads its directives and Kafka has
+     * acknowledged one of its records.
+     */
     public java.util.concurrent.CompletionStage<Void> ready() {
-        return link.firstAcknowledged();
+        return running.thenCompose(ignored -> link.firstAcknowledged());
+    }
+
+    /** Completes once the agent has listed its Services and EndpointSlices and reads its directives. */
+    public java.util.concurrent.CompletionStage<Void> listed() {
+        return running;
     }
 
     public PrometheusRegistry registry() {
@@ -209,6 +248,9 @@ public final class RegionAgent implements AutoCloseable {
 
     @Override
     public void close() {
+        synchronized (this) {
+            closed = true;
+        }
         resources.close();
     }
 }

@@ -109,6 +109,14 @@ final class AgentHarness implements AutoCloseable {
     RegionAgent startAgent(String agentId, UnaryOperator<AgentSettings> adjust) {
         RegionAgent agent = RegionAgent.start(adjust.apply(agentSettings(agentId)), Clock.systemUTC());
         closeables.add(agent);
+        io.meshpilot.runtime.Await.result(agent.listed(), WAIT.multipliedBy(2), "the agent to list its Services");
+        return agent;
+    }
+
+    /** Starts an agent and returns at once, its informers perhaps still listing. */
+    RegionAgent startAgentListing(String agentId) {
+        RegionAgent agent = RegionAgent.start(agentSettings(agentId), Clock.systemUTC());
+        closeables.add(agent);
         return agent;
     }
 

@@ -64,6 +64,31 @@ class AgentResilienceIT {
     }
 
     @Test
+    void listsAgainUntilTheFirstListingSucceedsAndSaysWhyMeanwhile(EmbeddedKafkaBroker kafka, Topics topics) {
+        try (AgentHarness region = AgentHarness.behindFaultProxy(kafka, topics, "us")) {
+            region.createManagedService(SERVICE, 2);
+            region.faults().fail(ApiRequest.readsOf("services"), 503, FaultProxy.UNTIL_CLEARED);
+            RegionAgent agent = region.startAgentListing("agent-us-0");
+            TopicReader health = region.reader(topics.health("us"));
+
+            await().atMost(WAIT).untilAsserted(() -> assertThat(MetricsPage.get(agent.httpPort(), "/readyz"))
+                    .satisfies(ready -> {
+                        assertThat(ready.statusCode()).isEqualTo(503);
+                        assertThat(ready.body()).contains("kubernetes: cannot list Services and EndpointSlices")
+                                .contains("API server answered 503");
+                    }));
+            assertThat(MetricsPage.get(agent.httpPort(), "/healthz").statusCode()).isEqualTo(200);
+            await().atMost(WAIT).until(() -> region.faults().injected() >= 2);
+            region.faults().clear();
+
+            await().atMost(WAIT).untilAsserted(() -> assertThat(health.latest(KEY, ServiceHealth.class))
+                    .hasValueSatisfying(h -> assertThat(h.endpoints().ready()).isEqualTo(2)));
+            await().atMost(WAIT).untilAsserted(() -> assertThat(MetricsPage.get(agent.httpPort(), "/readyz")
+                    .statusCode()).isEqualTo(200));
+        }
+    }
+
+    @Test
     void timesOutSlowAnswersAndRetries(EmbeddedKafkaBroker kafka, Topics topics) {
         try (AgentHarness region = AgentHarness.behindFaultProxy(kafka, topics, "us")) {
             region.createManagedService(SERVICE, 2);

@@ -133,12 +133,15 @@ final class EndToEndRun {
             double convergence = seconds(converging);
             progress("converged in %.1f s; agent heap %.0f B per watched Service", convergence, heapPerService);
             changes(settings.latencyWindow().dividedBy(4));
+            awaitResolved();
             expectations.clearLatencies();
             floor.reset();
             changes(settings.latencyWindow());
+            // the floor at the same moment as the changes: not while the last of them are still resolving
+            List<Long> floorSamples = floor.samples();
+            awaitResolved();
             int unresolved = expectations.pending();
             List<Long> latencies = expectations.latencies();
-            List<Long> floorSamples = floor.samples();
             progress("event-to-applied p50 %.1f ms p99 %.1f ms (%d, %d unresolved), floor p99 %.1f ms",
                     EndToEndResult.percentile(latencies, 0.5), EndToEndResult.percentile(latencies, 0.99),
                     latencies.size(), unresolved, EndToEndResult.percentile(floorSamples, 0.99));
@@ -174,6 +177,9 @@ final class EndToEndRun {
             change();
             next += period;
         }
+    }
+
+    private void awaitResolved() {
         expectations.await(() -> expectations.pending() == 0, Duration.ofSeconds(60));
     }
 

@@ -69,10 +69,17 @@ final class Floor implements AutoCloseable {
                     if (start < since) {
                         return; // sent before the reset: it may have queued behind the convergence's writes
                     }
-                    client.services().inNamespace(LoadedRegion.NAMESPACE).withName(service)
-                            .patch(PatchContext.of(PatchType.JSON_MERGE),
-                                    "{\"metadata\":{\"annotations\":{\"bench.meshpilot.io/floor\":\""
-                                            + record.key() + "\"}}}");
+                    try {
+                        client.services().inNamespace(LoadedRegion.NAMESPACE).withName(service)
+                                .patch(PatchContext.of(PatchType.JSON_MERGE),
+                                        "{\"metadata\":{\"annotations\":{\"bench.meshpilot.io/floor\":\""
+                                                + record.key() + "\"}}}");
+                    } catch (RuntimeException e) {
+                        if (running.get()) {
+                            throw e;
+                        }
+                        return; // interrupted by close(): not a sample
+                    }
                     samples.add(System.nanoTime() - start);
                 });
             }

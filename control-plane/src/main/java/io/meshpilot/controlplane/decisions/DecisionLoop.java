@@ -78,6 +78,8 @@ public final class DecisionLoop {
     private final Incidents incidents = new Incidents();
     /** Services to decide again, a chunk per event-loop task, so a whole partition or region never blocks it. */
     private final Set<ServiceKey> backlog = new java.util.LinkedHashSet<>();
+    /** Whether the backlog's next chunk is scheduled. */
+    private boolean backlogDue;
     private java.util.function.IntFunction<Result> ownedListener = partition -> Result.NONE;
     private CacheTtls cacheTtls = CacheTtls.NEVER;
 
@@ -116,12 +118,15 @@ public final class DecisionLoop {
      */
     private Result decideAll(List<ServiceKey> services) {
         backlog.addAll(services);
-        return decideBacklog();
+        // while a chunk is due, what comes joins the backlog: one task that takes over several partitions or hears
+        // several regions again (a replay of the topics) would otherwise decide a chunk for each
+        return backlogDue ? Result.NONE : decideBacklog();
     }
 
     static final int CHUNK = 500;
 
     private Result decideBacklog() {
+        backlogDue = false;
         Result.Builder result = Result.builder();
         java.util.Iterator<ServiceKey> next = backlog.iterator();
         for (int decided = 0; decided < CHUNK && next.hasNext(); decided++) {
@@ -130,6 +135,7 @@ public final class DecisionLoop {
             result.add(decide(service));
         }
         if (!backlog.isEmpty()) {
+            backlogDue = true;
             timers.schedule(new TimerKey.Backlog(), Duration.ZERO, this::decideBacklog);
         }
         return result.build();

@@ -95,6 +95,26 @@ class DecisionLoopBookkeepingTest {
         assertThat(timers.pending()).as("no backlog timer left").isLessThanOrEqualTo(3);
     }
 
+    @Test
+    void aTaskThatTakesOverAPartitionAndHearsARegionAgainDecidesOneChunkNotOneForEach() {
+        for (int i = 0; i < 1_200; i++) {
+            ServiceKey service = new ServiceKey("fleet", "svc-" + i);
+            health(service, "us", READY);
+            health(service, "eu", READY);
+        }
+
+        Result owned = loop.own(0);
+        Result heard = loop.heard("us", Optional.empty());
+        Result heardToo = loop.heard("eu", Optional.empty());
+
+        assertThat(decisionLogs(owned.outputs())).isEqualTo(DecisionLoop.CHUNK);
+        assertThat(decisionLogs(heard.outputs()) + decisionLogs(heardToo.outputs()))
+                .as("joined the backlog, decided in later tasks").isZero();
+        time.runDue();
+        assertThat(decisionLogs(owned.outputs()) + decisionLogs(pending.commit()))
+                .as("every Service decided, those of the first chunk again with no change").isEqualTo(1_201);
+    }
+
     private static long decisionLogs(List<Output> outputs) {
         return outputs.stream().filter(Output.DecisionLog.class::isInstance).count();
     }

@@ -67,7 +67,7 @@ public final class DirectiveIntake implements AutoCloseable {
                 event -> loop.executeBlocking(() -> annotator.record(event), false).toCompletionStage(),
                 parts.calls()::spareWritePermit,
                 new StatusReporter(status -> parts.sender().send(statusTopic, status.key().toString(), status),
-                        region, agentId, parts.clock()),
+                        region, agentId, parts.clock(), Scheduler.on(loop)),
                 (received, why) -> parts.deadLetters().send(received.topic(), received.position(),
                         received.directive().key().toString(), received.bytes(), DeadLetters.Cause.REJECTED, why),
                 parts.metrics(), parts.healthChangedAt(), parts.clock(), Scheduler.on(loop)));

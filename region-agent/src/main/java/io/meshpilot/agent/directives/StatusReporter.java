@@ -1,13 +1,18 @@
 package io.meshpilot.agent.directives;
 
+import io.meshpilot.runtime.timers.KeyedTimers;
+import io.meshpilot.runtime.timers.Scheduler;
 import io.meshpilot.schemas.DirectiveStatus;
 import io.meshpilot.schemas.ServiceDirective;
 import io.meshpilot.schemas.ServiceKey;
 import java.time.Clock;
+import java.time.Duration;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
-import java.util.List;
+import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Function;
 import org.slf4j.Logger;
@@ -15,30 +20,42 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Publishes what the agent did with each directive to {@code P.<region>.status}, and the latest status of every
- * Service again when Kafka answers after an outage. Confined to the agent's event loop.
+ * Service again when Kafka answers after an outage, {@value #CHUNK} per event-loop task so that re-sending tens of
+ * thousands never blocks the loop. Confined to the agent's event loop.
  */
 final class StatusReporter {
 
     private static final Logger LOG = LoggerFactory.getLogger(StatusReporter.class);
+    static final int CHUNK = 500;
+    private static final String RESEND = "resend";
 
     private final Function<DirectiveStatus, CompletionStage<?>> publish;
     private final String region;
     private final String agentId;
     private final Clock clock;
+    private final KeyedTimers<String> timers;
     private final Map<ServiceKey, DirectiveStatus> latest = new LinkedHashMap<>();
+    /** Services whose latest status is still to be sent again, oldest first. */
+    private final Set<ServiceKey> resending = new LinkedHashSet<>();
 
-    /** {@code publish} sends one status to the region's status topic, keyed by its Service. */
-    StatusReporter(Function<DirectiveStatus, CompletionStage<?>> publish, String region, String agentId, Clock clock) {
+    /**
+     * {@code publish} sends one status to the region's status topic, keyed by its Service; {@code scheduler} runs
+     * the chunks of a re-send on the loop.
+     */
+    StatusReporter(Function<DirectiveStatus, CompletionStage<?>> publish, String region, String agentId, Clock clock,
+            Scheduler scheduler) {
         this.publish = publish;
         this.region = region;
         this.agentId = agentId;
         this.clock = clock;
+        this.timers = new KeyedTimers<>(scheduler);
     }
 
     void report(ServiceDirective directive, DirectiveStatus.Result result, String message) {
         DirectiveStatus status = new DirectiveStatus(region, directive.namespace(), directive.service(),
                 directive.version(), result, message, clock.instant(), agentId);
         latest.put(directive.key(), status);
+        resending.remove(directive.key());
         send(status);
     }
 
@@ -54,8 +71,31 @@ final class StatusReporter {
                 && last.result() == DirectiveStatus.Result.APPLIED;
     }
 
+    /** Sends every Service's latest status again: the first chunk now, the rest in later tasks. */
     void resendLatest() {
-        List.copyOf(latest.values()).forEach(this::send);
+        resending.addAll(latest.keySet());
+        resendChunk();
+    }
+
+    /** Statuses still waiting to be sent again. */
+    int resendPending() {
+        return resending.size();
+    }
+
+    private void resendChunk() {
+        Iterator<ServiceKey> next = resending.iterator();
+        for (int sent = 0; sent < CHUNK && next.hasNext(); sent++) {
+            DirectiveStatus status = latest.get(next.next());
+            next.remove();
+            if (status != null) {
+                send(status);
+            }
+        }
+        if (resending.isEmpty()) {
+            timers.cancel(RESEND);
+        } else {
+            timers.schedule(RESEND, Duration.ZERO, this::resendChunk);
+        }
     }
 
     private void send(DirectiveStatus status) {

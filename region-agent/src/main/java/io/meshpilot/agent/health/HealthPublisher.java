@@ -13,6 +13,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
+import java.util.Iterator;
 import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Objects;
@@ -28,8 +29,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Publishes Services' health to {@code P.<region>.health}: only what changed, a burst of changes coalesced into one
  * record per Service, none held back longer than the publish window; a tombstone for a Service that is gone; and
- * everything again on demand (resync, Kafka back after an outage, leadership gained). Publishes only while active
- * (this replica leads). Confined to the agent's event loop.
+ * everything again on demand (resync, Kafka back after an outage, leadership gained), {@value #CHUNK} Services per
+ * event-loop task so that tens of thousands never block the loop. Publishes only while active (this replica leads).
+ * Confined to the agent's event loop.
  */
 public final class HealthPublisher {
 
@@ -43,6 +45,7 @@ public final class HealthPublisher {
     }
 
     private static final String FLUSH = "flush";
+    static final int CHUNK = 500;
 
     private final Sink sender;
     private final Executor loop;
@@ -145,12 +148,16 @@ public final class HealthPublisher {
         flush();
     }
 
+    /** Publishes the changed Services, {@value #CHUNK} per event-loop task: the rest in the next, due at once. */
     private void flush() {
         timers.cancel(FLUSH);
         if (!active) {
             return;
         }
-        for (ServiceKey service : Set.copyOf(dirty)) {
+        Iterator<ServiceKey> next = dirty.iterator();
+        for (int flushed = 0; flushed < CHUNK && next.hasNext(); flushed++) {
+            ServiceKey service = next.next();
+            next.remove();
             Optional<ServiceObservation> tally = current.apply(service);
             if (tally.isPresent()) {
                 publish(service, tally.get());
@@ -158,7 +165,14 @@ public final class HealthPublisher {
                 withdraw(service);
             }
         }
-        dirty.clear();
+        if (!dirty.isEmpty()) {
+            timers.schedule(FLUSH, Duration.ZERO, this::flush);
+        }
+    }
+
+    /** Services still to be published by the flush under way. */
+    int pending() {
+        return dirty.size();
     }
 
     private void publish(ServiceKey service, ServiceObservation endpoints) {

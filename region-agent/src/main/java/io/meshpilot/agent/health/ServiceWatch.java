@@ -13,10 +13,15 @@ import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.meshpilot.agent.AgentMetrics;
 import io.meshpilot.agent.AgentSettings;
+import io.meshpilot.agent.kubernetes.KubernetesCalls;
 import io.meshpilot.core.health.EndpointSliceSelection;
 import io.meshpilot.core.routing.ClusterMeshNamespace;
+import io.meshpilot.runtime.timers.KeyedTimers;
+import io.meshpilot.runtime.timers.Scheduler;
 import io.meshpilot.schemas.ServiceKey;
+import io.github.resilience4j.core.IntervalFunction;
 import io.vertx.core.Context;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -26,16 +31,28 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Watches the managed Services of this region (by label, in every namespace or the configured ones) and every
  * EndpointSlice of a Service except those Cilium writes for remote backends, with fabric8 informers, and tells the
  * health publisher and the directive applier what changed; also, when configured, the Namespaces (Cilium's export
  * gating) and MCS-API ServiceExports. Informer events are handed to the agent's event loop, which owns all state.
+ * Until every informer has listed what exists, a failed listing is retried with backoff (1 s doubling to 30 s) and
+ * its reason is the watch's {@link #problem()}; once listed, the informers keep their watches up themselves.
  */
 public final class ServiceWatch implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ServiceWatch.class);
+    private static final String LIST_AGAIN = "list";
+    /** The default backoff between failed listings: 1 s doubling to 30 s. */
+    public static final IntervalFunction LISTING_BACKOFF =
+            IntervalFunction.ofExponentialBackoff(Duration.ofSeconds(1), 2.0, Duration.ofSeconds(30));
 
     private final KubernetesClient client;
     private final Context loop;
@@ -43,14 +60,23 @@ public final class ServiceWatch implements AutoCloseable {
     private final HealthPublisher publisher;
     private final AgentMetrics metrics;
     private final ServiceInventory inventory = new ServiceInventory();
-    private final List<SharedIndexInformer<Service>> services = new ArrayList<>();
-    private final List<SharedIndexInformer<EndpointSlice>> slices = new ArrayList<>();
-    private final List<SharedIndexInformer<Namespace>> namespaces = new ArrayList<>();
-    private final List<SharedIndexInformer<GenericKubernetesResource>> exports = new ArrayList<>();
+    // read from any thread, replaced while a failed listing is retried
+    private final List<SharedIndexInformer<Service>> services = new CopyOnWriteArrayList<>();
+    private final List<SharedIndexInformer<EndpointSlice>> slices = new CopyOnWriteArrayList<>();
+    private final List<SharedIndexInformer<Namespace>> namespaces = new CopyOnWriteArrayList<>();
+    private final List<SharedIndexInformer<GenericKubernetesResource>> exports = new CopyOnWriteArrayList<>();
     private final Map<String, Map<String, String>> namespaceAnnotations = new HashMap<>();
     private final Set<ServiceKey> mcsExported = new HashSet<>();
     private volatile Consumer<Service> serviceObserver = service -> { };
     private volatile Consumer<ServiceKey> mcsObserver = service -> { };
+    private final IntervalFunction backoff;
+    private final KeyedTimers<String> retries;
+    private final CompletableFuture<Void> listed = new CompletableFuture<>();
+    private int failedListings;
+    private volatile String problem;
+    private volatile boolean closed;
+    /** Which listing the informers belong to: events of a failed one's informers, still queued, are dropped. */
+    private volatile int listing;
 
     /** The MCS-API's ServiceExport (multicluster.x-k8s.io/v1alpha1), read to tell whether a Service is exported. */
     public static final ResourceDefinitionContext SERVICE_EXPORT = new ResourceDefinitionContext.Builder()
@@ -59,11 +85,19 @@ public final class ServiceWatch implements AutoCloseable {
 
     public ServiceWatch(KubernetesClient client, Context loop, AgentSettings.Watch settings,
             HealthPublisher publisher, AgentMetrics metrics) {
+        this(client, loop, settings, publisher, metrics, LISTING_BACKOFF);
+    }
+
+    /** {@code backoff} gives the wait before listing again after the n-th failed listing. */
+    public ServiceWatch(KubernetesClient client, Context loop, AgentSettings.Watch settings,
+            HealthPublisher publisher, AgentMetrics metrics, IntervalFunction backoff) {
         this.client = client;
         this.loop = loop;
         this.settings = settings;
         this.publisher = publisher;
         this.metrics = metrics;
+        this.backoff = backoff;
+        this.retries = new KeyedTimers<>(Scheduler.on(loop));
         publisher.source(this::tally, inventory::managedServices);
     }
 
@@ -77,30 +111,85 @@ public final class ServiceWatch implements AutoCloseable {
         this.mcsObserver = observer;
     }
 
-    /** Starts the informers; completes once all have listed what exists. */
+    /**
+     * Starts the informers; completes once all have listed what exists, however many listings that takes (a failed
+     * one is retried with backoff, never given up): completes exceptionally only if the watch is closed first.
+     */
     public CompletionStage<Void> start() {
+        loop.runOnContext(ignored -> list());
+        return listed;
+    }
+
+    /** Why the informers have not listed yet, if a listing failed; safe from any thread. */
+    public Optional<String> problem() {
+        return Optional.ofNullable(problem);
+    }
+
+    /** On the loop: makes the informers and starts them on a worker (starting them may block). */
+    private void list() {
+        if (closed) {
+            return;
+        }
+        loop.<CompletableFuture<Void>>executeBlocking(this::startInformers, false)
+                .toCompletionStage().thenCompose(started -> started)
+                .whenComplete((ignored, failure) -> loop.runOnContext(done -> listedOrFailed(failure)));
+    }
+
+    private void listedOrFailed(Throwable failure) {
+        if (closed) {
+            return;
+        }
+        if (failure == null) {
+            problem = null;
+            listed.complete(null);
+            return;
+        }
+        Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause()
+                : failure;
+        failedListings++;
+        Duration retryIn = Duration.ofMillis(backoff.apply(failedListings));
+        problem = "cannot list Services and EndpointSlices (" + failedListings + " failed listings, next in "
+                + retryIn.toMillis() + " ms): " + KubernetesCalls.describe(cause);
+        LOG.atWarn().addKeyValue("attempt", failedListings).addKeyValue("retryIn", retryIn)
+                .addKeyValue("error", KubernetesCalls.describe(cause))
+                .log("cannot list Services and EndpointSlices; listing again");
+        closeInformers();
+        listing++;
+        inventory.clear();
+        metrics.managedServices(0);
+        retries.schedule(LIST_AGAIN, retryIn, this::list);
+    }
+
+    private synchronized CompletableFuture<Void> startInformers() {
+        if (closed) {
+            return listed;
+        }
         for (FilterWatchListDeletable<Service, ?, ?> scope : scopes(client.services())) {
-            services.add(scope.withLabels(settings.managedLabels())
-                    .inform(handler(this::serviceSeen, this::serviceGone), 0));
+            services.add(informer(scope.withLabels(settings.managedLabels()).<Service>runnableInformer(0)
+                    .itemStore(new SlimStore<>(SlimStore.SERVICES)).removeNamespaceIndex(),
+                    handler(this::serviceSeen, this::serviceGone)));
         }
         for (FilterWatchListDeletable<EndpointSlice, ?, ?> scope : scopes(client.discovery().v1().endpointSlices())) {
             // as Cilium's own watchers do: never the slices Cilium writes for other clusters' backends
-            slices.add(scope.withLabel(EndpointSliceSelection.SERVICE_NAME)
+            slices.add(informer(scope.withLabel(EndpointSliceSelection.SERVICE_NAME)
                     .withoutLabel(EndpointSliceSelection.MANAGED_BY, EndpointSliceSelection.CILIUM_MESH_CONTROLLER)
-                    .inform(handler(this::sliceSeen, this::sliceGone), 0));
+                    .<EndpointSlice>runnableInformer(0).itemStore(new SlimStore<>(SlimStore.SLICES))
+                    .removeNamespaceIndex(),
+                    handler(this::sliceSeen, this::sliceGone)));
         }
         if (settings.namespaceExport() != AgentSettings.NamespaceExport.IGNORED) {
             if (settings.namespaces().isEmpty()) {
-                namespaces.add(client.namespaces().inform(handler(this::namespaceSeen, this::namespaceGone), 0));
+                namespaces.add(informer(client.namespaces().runnableInformer(0),
+                        handler(this::namespaceSeen, this::namespaceGone)));
             } else {
-                settings.namespaces().forEach(name -> namespaces.add(client.namespaces().withName(name)
-                        .inform(handler(this::namespaceSeen, this::namespaceGone), 0)));
+                settings.namespaces().forEach(name -> namespaces.add(informer(client.namespaces().withName(name)
+                        .runnableInformer(0), handler(this::namespaceSeen, this::namespaceGone))));
             }
         }
         if (settings.mcsApi()) {
             for (FilterWatchListDeletable<GenericKubernetesResource, ?, ?> scope
                     : scopes(client.genericKubernetesResources(SERVICE_EXPORT))) {
-                exports.add(scope.inform(handler(this::exportSeen, this::exportGone), 0));
+                exports.add(informer(scope.runnableInformer(0), handler(this::exportSeen, this::exportGone)));
             }
         }
         List<CompletableFuture<Void>> started = new ArrayList<>();
@@ -109,6 +198,12 @@ public final class ServiceWatch implements AutoCloseable {
         namespaces.forEach(informer -> started.add(informer.start().toCompletableFuture()));
         exports.forEach(informer -> started.add(informer.start().toCompletableFuture()));
         return CompletableFuture.allOf(started.toArray(CompletableFuture[]::new));
+    }
+
+    private static <T> SharedIndexInformer<T> informer(SharedIndexInformer<T> informer,
+            ResourceEventHandler<? super T> handler) {
+        informer.addEventHandler(handler);
+        return informer;
     }
 
     private <T extends HasMetadata> List<FilterWatchListDeletable<T, ?, ?>> scopes(MixedOperation<T, ?, ?> all) {
@@ -200,7 +295,7 @@ public final class ServiceWatch implements AutoCloseable {
     private void serviceSeen(Service service) {
         ServiceKey key = keyOf(service);
         if (inventory.manage(key)) {
-            metrics.managedServices(inventory.managedServices().size());
+            metrics.managedServices(inventory.managedCount());
             publisher.changed(key);
             if (mcsExported.contains(key)) {
                 mcsObserver.accept(key);
@@ -212,7 +307,7 @@ public final class ServiceWatch implements AutoCloseable {
     private void serviceGone(Service service) {
         ServiceKey key = keyOf(service);
         if (inventory.release(key)) {
-            metrics.managedServices(inventory.managedServices().size());
+            metrics.managedServices(inventory.managedCount());
             publisher.changed(key);
         }
     }
@@ -230,10 +325,13 @@ public final class ServiceWatch implements AutoCloseable {
     }
 
     private void sliceGone(EndpointSlice slice) {
-        EndpointSliceReader.serviceOf(slice).ifPresent(key -> {
-            inventory.removeSlice(key, slice.getMetadata().getName());
-            changedIfManaged(key);
-        });
+        // a slice found gone by a re-list comes from the informer's slim store, without its labels
+        EndpointSliceReader.serviceOf(slice)
+                .or(() -> inventory.serviceOfSlice(slice.getMetadata().getNamespace(), slice.getMetadata().getName()))
+                .ifPresent(key -> {
+                    inventory.removeSlice(key, slice.getMetadata().getName());
+                    changedIfManaged(key);
+                });
     }
 
     private void changedIfManaged(ServiceKey key) {
@@ -243,33 +341,54 @@ public final class ServiceWatch implements AutoCloseable {
     }
 
     private <T extends HasMetadata> ResourceEventHandler<T> handler(Consumer<T> seen, Consumer<T> gone) {
+        int of = listing;
         return new ResourceEventHandler<>() {
             @Override
             public void onAdd(T object) {
-                loop.runOnContext(ignored -> seen.accept(object));
+                onLoop(of, () -> seen.accept(object));
             }
 
             @Override
             public void onUpdate(T previous, T current) {
-                loop.runOnContext(ignored -> seen.accept(current));
+                onLoop(of, () -> seen.accept(current));
             }
 
             @Override
             public void onDelete(T object, boolean finalStateUnknown) {
-                loop.runOnContext(ignored -> gone.accept(object));
+                onLoop(of, () -> gone.accept(object));
             }
         };
     }
 
+    private void onLoop(int of, Runnable action) {
+        loop.runOnContext(ignored -> {
+            if (of == listing) {
+                action.run();
+            }
+        });
+    }
+
+    /** The key; namespaces are interned, being few and held in every key of every map. */
     static ServiceKey keyOf(HasMetadata object) {
-        return new ServiceKey(object.getMetadata().getNamespace(), object.getMetadata().getName());
+        return new ServiceKey(object.getMetadata().getNamespace().intern(), object.getMetadata().getName());
     }
 
     @Override
     public void close() {
+        closed = true;
+        listed.completeExceptionally(new IllegalStateException("the watch was closed before it listed"));
+        loop.runOnContext(ignored -> retries.cancelAll());
+        closeInformers();
+    }
+
+    private synchronized void closeInformers() {
         services.forEach(SharedIndexInformer::close);
         slices.forEach(SharedIndexInformer::close);
         namespaces.forEach(SharedIndexInformer::close);
         exports.forEach(SharedIndexInformer::close);
+        services.clear();
+        slices.clear();
+        namespaces.clear();
+        exports.clear();
     }
 }

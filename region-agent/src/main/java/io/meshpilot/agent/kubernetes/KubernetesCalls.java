@@ -153,8 +153,18 @@ public final class KubernetesCalls {
             return "write rate limit: no permit within 30 s";
         }
         if (failure instanceof KubernetesClientException kubernetes && kubernetes.getCode() > 0) {
-            return "API server answered " + kubernetes.getCode() + ": " + kubernetes.getStatus().getMessage();
+            String message = answer(kubernetes);
+            return "API server answered " + kubernetes.getCode() + (message == null ? "" : ": " + message);
         }
         return failure.toString();
+    }
+
+    /** The API server's own words: its Status's message, else the client's (a failure may carry no Status). */
+    private static String answer(KubernetesClientException failure) {
+        if (failure.getStatus() != null && failure.getStatus().getMessage() != null
+                && !failure.getStatus().getMessage().isBlank()) {
+            return failure.getStatus().getMessage();
+        }
+        return failure.getMessage();
     }
 }

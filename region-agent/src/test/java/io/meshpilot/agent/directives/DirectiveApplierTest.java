@@ -50,7 +50,7 @@ class DirectiveApplierTest {
     private DirectiveApplier applier(int parallelism) {
         applier = new DirectiveApplier(new DirectiveApplier.Parts("us", parallelism,
                 key -> Optional.ofNullable(cluster.get(key)), this::patch, this::event, () -> sparePermit,
-                new StatusReporter(this::status, "us", "agent-us-0", time),
+                new StatusReporter(this::status, "us", "agent-us-0", time, time),
                 (received, why) -> refused.add(why), new AgentMetrics(new PrometheusRegistry()),
                 key -> Optional.empty(), time, time));
         return applier;
@@ -107,6 +107,20 @@ class DirectiveApplierTest {
         assertThat(statuses).extracting(DirectiveStatus::version, DirectiveStatus::result).containsExactly(
                 tuple(1L, Result.FAILED),
                 tuple(2L, Result.APPLIED));
+    }
+
+    @Test
+    void aFailureTheApiServerAnsweredWithoutAStatusIsReportedAndRetried() {
+        service("a");
+        applier(4).activate();
+        applier.offer(directive("a", 1, "remote"));
+
+        fail(onlyUnanswered(), new KubernetesClientException("Service Unavailable", 503, null));
+
+        assertThat(statuses).extracting(DirectiveStatus::result, DirectiveStatus::message)
+                .containsExactly(tuple(Result.FAILED, "API server answered 503: Service Unavailable"));
+        assertThat(applier.retriesPending()).isEqualTo(1);
+        assertThat(applier.writing()).isZero();
     }
 
     @Test

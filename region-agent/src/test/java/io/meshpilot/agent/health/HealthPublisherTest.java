@@ -123,6 +123,22 @@ class HealthPublisherTest {
         assertThat(publisher.takeFirstChange(HELLO)).isEmpty();
     }
 
+    @Test
+    void tenThousandServicesArePublishedAgainAChunkPerTaskNotAllInOne() {
+        for (int i = 0; i < 10_000; i++) {
+            current.put(new ServiceKey("load", "svc-" + i), new ServiceObservation(new EndpointTally(2, 2, 0, 2, 2),
+                    true, false));
+        }
+
+        publisher.activate(Set.of());
+
+        assertThat(sent).as("published in the caller's task").hasSize(HealthPublisher.CHUNK);
+        assertThat(publisher.pending()).isEqualTo(10_000 - HealthPublisher.CHUNK);
+        time.runDue();
+        assertThat(sent).hasSize(10_000).doesNotHaveDuplicates();
+        assertThat(time.pending()).isZero();
+    }
+
     private void ready(ServiceKey service, int endpoints) {
         current.put(service, new ServiceObservation(new EndpointTally(endpoints, endpoints, 0, endpoints, endpoints),
                 true, false));

@@ -1,0 +1,57 @@
+package io.meshpilot.agent.health;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.ServiceBuilder;
+import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
+import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSliceBuilder;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** What the informers keep of a Service and an EndpointSlice, and give back. */
+class SlimStoreTest {
+
+    @Test
+    void keepsOfAServiceWhatTheApplierReadsBack() {
+        SlimStore<Service, SlimStore.ServiceState> store = new SlimStore<>(SlimStore.SERVICES);
+        Service service = new ServiceBuilder().withNewMetadata().withNamespace("default").withName("hello-world")
+                .withResourceVersion("42").withUid("uid-1").addToLabels("meshpilot.io/managed", "true")
+                .addToAnnotations("service.cilium.io/affinity", "local").endMetadata().withNewSpec()
+                .withClusterIP("10.0.0.1").endSpec().build();
+
+        assertThat(store.put(store.getKey(service), service)).isNull();
+
+        Service kept = store.get("default/hello-world");
+        assertThat(kept.getMetadata().getNamespace()).isEqualTo("default");
+        assertThat(kept.getMetadata().getName()).isEqualTo("hello-world");
+        assertThat(kept.getMetadata().getResourceVersion()).isEqualTo("42");
+        assertThat(kept.getMetadata().getUid()).isEqualTo("uid-1");
+        assertThat(kept.getMetadata().getAnnotations()).isEqualTo(Map.of("service.cilium.io/affinity", "local"));
+        assertThat(kept.getSpec()).isNull();
+        assertThat(store.keySet()).containsExactly("default/hello-world");
+        assertThat(store.values()).hasSize(1);
+        assertThat(store.isFullState()).isFalse();
+    }
+
+    @Test
+    void keepsOfASliceItsResourceVersionAndGivesThePreviousBackOnPutAndRemove() {
+        SlimStore<EndpointSlice, String> store = new SlimStore<>(SlimStore.SLICES);
+        EndpointSlice first = slice("1");
+        store.put(store.getKey(first), first);
+
+        EndpointSlice previous = store.put("load/svc-00001-a", slice("2"));
+
+        assertThat(previous.getMetadata().getResourceVersion()).isEqualTo("1");
+        assertThat(store.get("load/svc-00001-a").getMetadata().getResourceVersion()).isEqualTo("2");
+        assertThat(store.remove("load/svc-00001-a").getMetadata().getName()).isEqualTo("svc-00001-a");
+        assertThat(store.size()).isZero();
+        assertThat(store.get("load/svc-00001-a")).isNull();
+    }
+
+    private static EndpointSlice slice(String resourceVersion) {
+        return new EndpointSliceBuilder().withNewMetadata().withNamespace("load").withName("svc-00001-a")
+                .withResourceVersion(resourceVersion).addToLabels("kubernetes.io/service-name", "svc-00001")
+                .endMetadata().withAddressType("IPv4").build();
+    }
+}
