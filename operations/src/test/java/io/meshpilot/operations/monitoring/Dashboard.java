@@ -41,7 +41,8 @@ record Dashboard(JsonNode json, List<Panel> panels) {
 
     /** An expression as Prometheus can run it: Grafana's variables replaced by what Grafana would put there. */
     static String runnable(String expression) {
-        return expression.replace("$__rate_interval", "1m").replace("$region", ".*").replace("$namespace", ".*")
+        return expression.replace("$__rate_interval", "1m").replace("$__range", "1h").replace("$region", ".*")
+                .replace("$namespace", ".*")
                 .replace("$service", ".*");
     }
 
