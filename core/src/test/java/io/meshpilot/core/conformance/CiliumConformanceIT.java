@@ -22,14 +22,18 @@ import org.junit.jupiter.api.Timeout;
  * release its go.mod pins), and Cilium must decide what the table says, which CiliumFixturesTest shows meshpilot
  * decides. Needs Go; without it the test is skipped, except under CI=true, where it fails.
  */
-@Timeout(value = 30, unit = TimeUnit.MINUTES) // a cold build compiles Cilium's packages: minutes on two cores
 class CiliumConformanceIT {
 
     private static final Path MODULE = Path.of("..", "cilium-conformance");
     private static JsonNode fixtures;
     private static JsonNode cilium;
 
+    /**
+     * A cold build downloads and compiles Cilium's packages: 6 minutes and more on two cores. On a class the
+     * annotation would cover only the test methods, and this would get the suite's 3-minute default.
+     */
     @BeforeAll
+    @Timeout(value = 30, unit = TimeUnit.MINUTES)
     static void runCilium() throws IOException, InterruptedException {
         fixtures = CiliumFixtures.load();
         String go = goOnPath();
