@@ -14,7 +14,10 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.Executors;
 
 /**
  * Managed Services {@code shop/svc-000}... in every region of a sandbox, each backed by a Deployment the sandbox's
@@ -25,6 +28,11 @@ final class Fleet {
 
     static final String NAMESPACE = "shop";
     static final int REPLICAS = 2;
+    private static final Executor WRITERS = Executors.newFixedThreadPool(8, runnable -> {
+        Thread thread = new Thread(runnable, "fleet-writer");
+        thread.setDaemon(true);
+        return thread;
+    });
 
     private final Sandbox sandbox;
     private final int size;
@@ -35,20 +43,23 @@ final class Fleet {
         this.size = size;
     }
 
+    /** Creates the fleet in every region, several writes at a time (one after another they take seconds). */
     static Fleet deploy(Sandbox sandbox, int size) {
         Fleet fleet = new Fleet(sandbox, size);
+        List<CompletableFuture<Void>> writes = new ArrayList<>();
         for (SandboxRegion region : sandbox.regions()) {
-            // a real API server refuses objects in a namespace that does not exist; the mock does not care
-            if (region.client().namespaces().withName(NAMESPACE).get() == null) {
-                region.client().resource(new NamespaceBuilder().withNewMetadata().withName(NAMESPACE).endMetadata()
-                        .build()).create();
-            }
+            region.client().resource(new NamespaceBuilder().withNewMetadata().withName(NAMESPACE).endMetadata()
+                    .build()).serverSideApply();
             for (int i = 0; i < size; i++) {
-                region.client().resource(service(name(i))).create();
-                region.client().resource(deployment(name(i), REPLICAS)).create();
-                fleet.replicas.put(region.name() + "/" + name(i), REPLICAS);
+                String name = name(i);
+                writes.add(CompletableFuture.runAsync(() -> {
+                    region.client().resource(service(name)).create();
+                    region.client().resource(deployment(name, REPLICAS)).create();
+                }, WRITERS));
+                fleet.replicas.put(region.name() + "/" + name, REPLICAS);
             }
         }
+        CompletableFuture.allOf(writes.toArray(CompletableFuture[]::new)).join();
         return fleet;
     }
 

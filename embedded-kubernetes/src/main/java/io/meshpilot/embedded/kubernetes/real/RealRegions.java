@@ -1,7 +1,10 @@
 package io.meshpilot.embedded.kubernetes.real;
 
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -27,12 +30,13 @@ import org.slf4j.LoggerFactory;
 public final class RealRegions {
 
     /**
-     * A namespace with this label set to {@code true} is emptied by a reset instead of deleted (its controller takes
-     * seconds to delete one): for a namespace every user of the region creates again anyway.
+     * A namespace with this label set to {@code true} keeps its labels and annotations through a reset: for a
+     * namespace every user of the region sets up the same way anyway.
      */
     public static final String KEPT = "meshpilot.io/kept-by-reset";
     private static final Set<String> SYSTEM_NAMESPACES = Set.of("default", "kube-system", "kube-public",
             "kube-node-lease");
+    private static final String METADATA_NAME = "kubernetes.io/metadata.name";
     private static final Map<String, RealApiServer> REGIONS = new HashMap<>();
     /** Regions started or emptied by {@link #startAll} and not handed out since. */
     private static final Set<String> FRESH = new HashSet<>();
@@ -44,9 +48,9 @@ public final class RealRegions {
     }
 
     /**
-     * The region's control plane, started now or emptied of what an earlier user left in it: every namespace but the
-     * system ones, and every workload, Service, EndpointSlice, Event, Lease, ConfigMap, role and extra ServiceAccount
-     * in {@code default} and in the namespaces labelled {@value #KEPT}. A region {@link #startAll} just started or emptied is handed out as it is.
+     * The region's control plane, started now or emptied of what an earlier user left in it: every workload, Service,
+     * EndpointSlice, Endpoints, Event, Lease, ConfigMap, Secret, role and extra ServiceAccount in every namespace but
+     * the system ones, and the labels and annotations of the namespaces not labelled {@value #KEPT}. A region {@link #startAll} just started or emptied is handed out as it is.
      */
     public static synchronized RealApiServer acquire(String name, int index) {
         RealApiServer region = REGIONS.get(name);
@@ -158,26 +162,44 @@ public final class RealRegions {
         }
     }
 
+    /**
+     * Empties every namespace but the system ones, side by side, instead of deleting them: the namespace controller
+     * takes 5 to 12 s to delete one, emptying takes well under a second. A namespace not labelled {@value #KEPT} also
+     * loses its labels and annotations, so it is as a new user would create it.
+     */
     private static void reset(RealApiServer region) {
         try (KubernetesClient client = region.newClient()) {
-            List<String> kept = new ArrayList<>(List.of("default"));
-            client.namespaces().list().getItems().stream().map(HasMetadata::getMetadata)
-                    .filter(ns -> !SYSTEM_NAMESPACES.contains(ns.getName()))
-                    .forEach(ns -> {
-                        if (ns.getLabels() != null && "true".equals(ns.getLabels().get(KEPT))) {
-                            kept.add(ns.getName());
-                        } else {
-                            client.namespaces().withName(ns.getName()).delete();
-                        }
-                    });
-            Poll.until("the namespaces of " + region.name() + " to be deleted", () -> client.namespaces().list()
-                    .getItems().stream().allMatch(namespace -> SYSTEM_NAMESPACES.contains(
-                            namespace.getMetadata().getName()) || kept.contains(namespace.getMetadata().getName())));
-            kept.forEach(ns -> empty(client, region, ns));
+            List<CompletableFuture<Void>> emptying = new ArrayList<>();
+            for (Namespace namespace : client.namespaces().list().getItems()) {
+                String name = namespace.getMetadata().getName();
+                if (SYSTEM_NAMESPACES.contains(name)) {
+                    continue;
+                }
+                emptying.add(CompletableFuture.runAsync(() -> {
+                    if (!isKept(namespace)) {
+                        client.namespaces().withName(name).patch(PatchContext.of(PatchType.JSON),
+                                "[{\"op\":\"add\",\"path\":\"/metadata/labels\",\"value\":{\""
+                                        + METADATA_NAME + "\":\"" + name + "\"}},"
+                                        + "{\"op\":\"add\",\"path\":\"/metadata/annotations\",\"value\":{}}]");
+                    }
+                    empty(client, region, name);
+                }));
+            }
+            emptying.add(CompletableFuture.runAsync(() -> empty(client, region, "default")));
+            try {
+                CompletableFuture.allOf(emptying.toArray(CompletableFuture[]::new)).join();
+            } catch (CompletionException e) {
+                throw e.getCause() instanceof RuntimeException cause ? cause : e;
+            }
         }
     }
 
-    /** Empties a namespace that stays (its controller takes seconds to delete a namespace). */
+    private static boolean isKept(Namespace namespace) {
+        Map<String, String> labels = namespace.getMetadata().getLabels();
+        return labels != null && "true".equals(labels.get(KEPT));
+    }
+
+    /** Deletes what a user may have left in a namespace, the API server's own {@code kubernetes} Service aside. */
     private static void empty(KubernetesClient client, RealApiServer region, String ns) {
         client.apps().deployments().inNamespace(ns).delete();
         client.apps().replicaSets().inNamespace(ns).delete();
@@ -186,6 +208,8 @@ public final class RealRegions {
         client.pods().inNamespace(ns).withGracePeriod(0).delete();
         deleteAllBut(client.services().inNamespace(ns).list().getItems(), "kubernetes", client);
         client.discovery().v1().endpointSlices().inNamespace(ns).delete();
+        deleteAllBut(client.endpoints().inNamespace(ns).list().getItems(), "kubernetes", client);
+        client.secrets().inNamespace(ns).delete();
         client.v1().events().inNamespace(ns).delete();
         client.leases().inNamespace(ns).delete();
         client.configMaps().inNamespace(ns).delete();
