@@ -4,6 +4,7 @@ import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.encoder.PatternLayoutEncoder;
 import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.classic.turbo.TurboFilter;
 import ch.qos.logback.core.ConsoleAppender;
 import ch.qos.logback.core.encoder.Encoder;
 import java.io.PrintWriter;
@@ -52,10 +53,11 @@ final class Logging {
         ch.qos.logback.classic.Logger root = context.getLogger(Logger.ROOT_LOGGER_NAME);
         root.setLevel(Level.WARN);
         root.addAppender(stderr);
-        RetriedByKafka retried = new RetriedByKafka();
-        retried.setContext(context);
-        retried.start();
-        context.addTurboFilter(retried);
+        for (TurboFilter expected : List.of(new RetriedByKafka(), new ReportedByTheAgent())) {
+            expected.setContext(context);
+            expected.start();
+            context.addTurboFilter(expected);
+        }
         context.getLogger("io.meshpilot").setLevel(meshpilot);
         boolean verbose = !meshpilot.isGreaterOrEqual(Level.INFO);
         LIBRARIES.forEach((name, libraryLevel) -> context.getLogger(name).setLevel(verbose ? Level.INFO

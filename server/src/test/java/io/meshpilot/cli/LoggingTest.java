@@ -113,6 +113,20 @@ class LoggingTest {
         assertThat(written).doesNotContain("CONCURRENT_TRANSACTIONS").contains("NOT_LEADER_OR_FOLLOWER");
     }
 
+    @Test
+    void dropsTheInformersErrorAboutAFirstListingTheAgentReportsItself() {
+        capture("warn", "text");
+        // as fabric8's Reflector logs it when an informer's first listing fails, and when a later one is retried
+        var reflector = LoggerFactory.getLogger("io.fabric8.kubernetes.client.informers.impl.cache.Reflector");
+        var refused = new java.net.ConnectException("Connection refused");
+
+        reflector.error("{} failed for {}, will stop", "listSyncAndWatch", "v1/services", refused);
+        reflector.warn("{} failed for {}, will retry", "listSyncAndWatch", "v1/endpointslices", refused);
+
+        String written = captured.toString(StandardCharsets.UTF_8);
+        assertThat(written).doesNotContain("will stop").contains("will retry");
+    }
+
     private void capture(String level, String format) {
         System.setErr(new PrintStream(captured, true, StandardCharsets.UTF_8));
         Logging.configure(level, format);
