@@ -7,10 +7,13 @@ import java.io.InputStreamReader;
 import java.io.OutputStreamWriter;
 import java.io.UncheckedIOException;
 import java.io.Writer;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -73,25 +76,40 @@ public final class BrowserScript implements AutoCloseable {
         }
     }
 
-    /** The node_modules directory holding playwright-core, installed by npm on first use. */
+    /**
+     * The node_modules directory holding playwright-core, installed by npm on first use; under a file lock, since test
+     * JVMs of several modules may ask at once (a parallel build).
+     */
     static synchronized Path playwrightCore(Path node) {
         Path dir = Path.of(System.getProperty("user.home"), ".cache", "meshpilot", "playwright-core-" + PLAYWRIGHT_CORE);
         Path modules = dir.resolve("node_modules");
-        if (Files.isRegularFile(modules.resolve("playwright-core").resolve("package.json"))) {
+        if (installed(modules)) {
             return modules;
         }
+        try {
+            Files.createDirectories(dir.getParent());
+            try (FileChannel lock = FileChannel.open(Path.of(dir + ".lock"), StandardOpenOption.CREATE,
+                    StandardOpenOption.WRITE); FileLock held = lock.lock()) {
+                if (!installed(modules)) {
+                    install(node, dir);
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot install playwright-core in " + dir, e);
+        }
+        return modules;
+    }
+
+    private static boolean installed(Path modules) {
+        return Files.isRegularFile(modules.resolve("playwright-core").resolve("package.json"));
+    }
+
+    private static void install(Path node, Path dir) throws IOException {
         Path npm = node.resolveSibling("npm");
         Path tmp = Path.of(dir + ".tmp");
         run(List.of(Files.isExecutable(npm) ? npm.toString() : "npm", "install", "--prefix", tmp.toString(),
                 "--no-audit", "--no-fund", "--no-save", "--loglevel=error", "playwright-core@" + PLAYWRIGHT_CORE));
-        try {
-            Files.move(tmp, dir, StandardCopyOption.ATOMIC_MOVE);
-        } catch (IOException e) {
-            if (!Files.isDirectory(modules)) {
-                throw new UncheckedIOException("cannot move " + tmp + " to " + dir, e);
-            }
-        }
-        return modules;
+        Files.move(tmp, dir, StandardCopyOption.ATOMIC_MOVE);
     }
 
     private static void run(List<String> command) {
