@@ -66,6 +66,13 @@ public final class OwnershipLoop implements AutoCloseable {
     private static final Duration POLL = Duration.ofMillis(500);
     private static final Duration LOOP_TIMEOUT = Duration.ofSeconds(30);
     static final int MOST_RECOVERIES = 5;
+    /**
+     * How long transactions may keep aborting, none committing, before the session starts over. Seen after a broker
+     * restart: the consumer's position of a partition could not be determined for over a minute (each attempt timing
+     * out after 10 s) while polling went on; a new producer and consumer join again instead of trying the same ones
+     * for ever.
+     */
+    static final Duration MOST_ABORTING = Duration.ofSeconds(20);
 
     private final Topics topics;
     private final Context loop;
@@ -93,6 +100,7 @@ public final class OwnershipLoop implements AutoCloseable {
     private KafkaConsumer<String, byte[]> consumer;
     private KafkaProducer<String, byte[]> producer;
     private int failedSessions;
+    private Instant abortingSince;
 
     public OwnershipLoop(Topics topics, Map<String, Object> consumerConfig, Map<String, Object> producerConfig,
             String transactionalId, Context loop, Claims claims, Outbox outbox, ControlPlaneMetrics metrics,
@@ -162,6 +170,7 @@ public final class OwnershipLoop implements AutoCloseable {
     /** One membership: a producer and a consumer, until closing or until the producer cannot go on. */
     private void session() {
         broken = false;
+        abortingSince = null;
         try {
             producer = new KafkaProducer<>(producerConfig);
             producer.initTransactions();
@@ -262,18 +271,27 @@ public final class OwnershipLoop implements AutoCloseable {
         } catch (KafkaException e) {
             LOG.atWarn().addKeyValue("records", outputs.size()).addKeyValue("error", e.toString())
                     .log("transaction aborted; its decisions are made again");
-            if (!abortQuietly()) {
-                aborted(results, recordTopics, e);
+            boolean canGoOn = abortQuietly();
+            aborted(results, recordTopics, e);
+            if (!canGoOn || abortingTooLong()) {
                 throw new SessionEnded(e);
             }
-            aborted(results, recordTopics, e);
             return;
         }
         committed(results, outputs, recordTopics);
     }
 
+    private boolean abortingTooLong() {
+        Instant now = clock.instant();
+        if (abortingSince == null) {
+            abortingSince = now;
+        }
+        return Duration.between(abortingSince, now).compareTo(MOST_ABORTING) >= 0;
+    }
+
     private void committed(List<Result> results, List<Output> outputs, List<String> topics) {
         failedSessions = 0;
+        abortingSince = null;
         recovering = null;
         Instant now = clock.instant();
         List<Duration> latencies = new ArrayList<>();
