@@ -64,7 +64,7 @@ public final class DecisionLoop {
     /** Per Service, per region: the directive published and not read back yet. */
     private final Map<ServiceKey, Map<String, ServiceDirective>> inFlight = new HashMap<>();
     /** Per Service, per region: the annotations its agent last reported applied. */
-    private final Map<ServiceKey, Map<String, Map<String, String>>> lastApplied = new HashMap<>();
+    private final Map<ServiceKey, PerRegion<Map<String, String>>> lastApplied = new HashMap<>();
     /** Per Service, per region: the version of the latest directive published that withdraws its export. */
     private final Map<ServiceKey, Map<String, Long>> withdrawals = new HashMap<>();
     private final Set<ServiceRegion> tombstonesInFlight = new HashSet<>();
@@ -298,15 +298,15 @@ public final class DecisionLoop {
         ServiceDirective flying = inFlight.getOrDefault(service, Map.of()).get(region);
         for (ServiceDirective reported : new ServiceDirective[] {inForce, flying}) {
             if (reported != null && appliedVersion == reported.version()) {
-                lastApplied.computeIfAbsent(service, key -> new HashMap<>()).put(region, reported.annotations());
+                lastApplied.computeIfAbsent(service, key -> new PerRegion<>()).put(region, reported.annotations());
             }
         }
         boolean inForceWithdraws = inForce != null && !exports(inForce.annotations())
                 && appliedVersion < inForce.version();
         boolean withdrawing = inForceWithdraws
                 || withdrawals.getOrDefault(service, Map.of()).getOrDefault(region, -1L) > appliedVersion;
-        return new Applied(Optional.ofNullable(lastApplied.getOrDefault(service, Map.of()).get(region)),
-                withdrawing);
+        PerRegion<Map<String, String>> applied = lastApplied.get(service);
+        return new Applied(Optional.ofNullable(applied == null ? null : applied.get(region)), withdrawing);
     }
 
     private static boolean exports(Map<String, String> annotations) {

@@ -21,10 +21,16 @@ import java.util.TreeMap;
  */
 final class MassDegradations {
 
-    private final Map<String, Set<ServiceKey>> present = new HashMap<>();
+    /** Past this many distinct sets of regions, a Service's set is no longer shared with others'. */
+    private static final int SHARED_REGION_SETS = 4096;
+
+    /** Per region, how many Services are present there (a count: a set of them would cost a node per Service). */
+    private final Map<String, Integer> present = new HashMap<>();
     private final Map<String, Map<ServiceKey, Instant>> degradedSince = new HashMap<>();
     private final Map<String, NavigableMap<Instant, Set<ServiceKey>>> bySince = new HashMap<>();
     private final Map<ServiceKey, Set<String>> regionsOf = new HashMap<>();
+    /** One instance of each set of regions, shared by the Services present in the same regions. */
+    private final Map<Set<String>, Set<String>> regionSets = new HashMap<>();
     private final Map<Window.Key, Window> windows = new HashMap<>();
 
     /** One confirmation window: the degradation that crossed the share, and when failovers may go. */
@@ -38,12 +44,14 @@ final class MassDegradations {
         Set<String> before = regionsOf.getOrDefault(service, Set.of());
         for (String region : before) {
             if (!degradedByRegion.containsKey(region)) {
-                present.getOrDefault(region, new HashSet<>()).remove(service);
+                present.computeIfPresent(region, (key, count) -> count == 1 ? null : count - 1);
                 healthy(service, region);
             }
         }
         degradedByRegion.forEach((region, since) -> {
-            present.computeIfAbsent(region, key -> new HashSet<>()).add(service);
+            if (!before.contains(region)) {
+                present.merge(region, 1, Integer::sum);
+            }
             if (since.isEmpty()) {
                 healthy(service, region);
             } else if (!degradedSince.computeIfAbsent(region, key -> new HashMap<>()).containsKey(service)) {
@@ -55,8 +63,20 @@ final class MassDegradations {
         if (degradedByRegion.isEmpty()) {
             regionsOf.remove(service);
         } else {
-            regionsOf.put(service, Set.copyOf(degradedByRegion.keySet()));
+            regionsOf.put(service, shared(degradedByRegion.keySet()));
         }
+    }
+
+    private Set<String> shared(Set<String> regions) {
+        Set<String> known = regionSets.get(regions);
+        if (known != null) {
+            return known;
+        }
+        Set<String> copy = Set.copyOf(regions);
+        if (regionSets.size() < SHARED_REGION_SETS) {
+            regionSets.put(copy, copy);
+        }
+        return copy;
     }
 
     private void healthy(ServiceKey service, String region) {
@@ -87,7 +107,7 @@ final class MassDegradations {
         NavigableMap<Instant, Set<ServiceKey>> recent = afterLast ? sinces.subMap(last.endsAt(), false, now, true)
                 : sinces.subMap(from, true, now, true);
         int degraded = recent.values().stream().mapToInt(Set::size).sum();
-        int services = present.getOrDefault(region, Set.of()).size();
+        int services = present.getOrDefault(region, 0);
         if (services == 0 || degraded <= setting.share() * services) {
             return Optional.empty();
         }
