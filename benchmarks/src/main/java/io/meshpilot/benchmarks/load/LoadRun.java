@@ -56,6 +56,7 @@ final class LoadRun {
     /** The real control plane on Kafka, the regions' agents reading and writing their topics. */
     static Result eventDriven(HarnessSettings settings, String bootstrap, int services) {
         LoadRun run = new LoadRun(settings, services);
+        SimulatedAgents agents = null;
         try {
             KafkaSettings kafka = KafkaSettings.bootstrap(bootstrap);
             Topics topics = new Topics("load" + services + "x" + System.nanoTime() % 100_000 + ".meshpilot");
@@ -67,7 +68,8 @@ final class LoadRun {
                 Await.result(policies.send(topics.policies(), "*", new TrafficPolicy("*", null, null, null, 0, 0,
                         null, null, null, null)), Duration.ofSeconds(30), "the policy");
             }
-            run.regions.forEach(region -> region.connect(kafka, topics).publishAll());
+            agents = new SimulatedAgents(kafka, topics, run.regions);
+            run.regions.forEach(SimulatedRegion::publishAll);
             Measured measured = run.againstControlPlane(ControlPlaneSettings.of(kafka, topics, "load-0")
                     .withRegionDiscoveryInterval(Duration.ofSeconds(1)));
             // The control plane is closed and the frame that held it gone: what it held can be collected now. Its heap
@@ -77,6 +79,9 @@ final class LoadRun {
                     .write(settings.output().resolve("heap-" + services + "x" + run.regions.size() + ".csv"));
             return measured.result().withControlPlaneHeap(measured.heapWithControlPlane() - closed);
         } finally {
+            if (agents != null) {
+                agents.close();
+            }
             run.regions.forEach(SimulatedRegion::close);
         }
     }
