@@ -41,6 +41,24 @@ final class PerRegion<V> {
         values = grownValues;
     }
 
+    /** Removes the region's value if it is this one (equal); whether it was. */
+    boolean remove(String region, V value) {
+        int at = Arrays.binarySearch(regions, region);
+        if (at < 0 || !java.util.Objects.equals(values[at], value)) {
+            return false;
+        }
+        int size = regions.length;
+        String[] shrunkRegions = new String[size - 1];
+        Object[] shrunkValues = new Object[size - 1];
+        System.arraycopy(regions, 0, shrunkRegions, 0, at);
+        System.arraycopy(values, 0, shrunkValues, 0, at);
+        System.arraycopy(regions, at + 1, shrunkRegions, at, size - at - 1);
+        System.arraycopy(values, at + 1, shrunkValues, at, size - at - 1);
+        regions = shrunkRegions;
+        values = shrunkValues;
+        return true;
+    }
+
     boolean isEmpty() {
         return regions.length == 0;
     }
