@@ -144,8 +144,44 @@ public final class ShardHeap {
         for (int partition = 0; partition < PARTITIONS; partition++) {
             pending.add(shard.own(partition));
         }
+        long[] directives = {0};
+        int rounds = settle(shard, codec, timers, pending, offset, directives);
+        long heapAfter = settledHeap();
+        HeapHistogram after = HeapHistogram.take();
+        long serviceRegions = (long) services * regionCount;
+        double perServiceRegion = (heapAfter - heapBefore) / (double) serviceRegions;
+        System.out.println(String.format(Locale.ROOT, "shard, %d Services x %d regions: %.0f B per Service-region "
+                + "(%d Services held, %d directives in %d rounds)", services, regionCount, perServiceRegion,
+                shard.world().size(), directives[0], rounds));
+        HeapHistogram.difference(after, before, serviceRegions)
+                .write(OUTPUT.resolve("shard-heap-" + services + "x" + regionCount + ".csv"));
+        // then, as the load harness ends: every Service of the first region loses its endpoints, and fails over
+        String down = regions.get(0);
+        for (int i = 0; i < services; i++) {
+            String key = SimulatedRegion.NAMESPACE + "/svc-" + i;
+            ServiceKey service = ServiceKey.parse(key).orElseThrow();
+            pending.add(shard.replay(new Inbound.Health(origin(down + ".health", Math.floorMod(key.hashCode(),
+                    PARTITIONS), offset), down, service, Optional.of(read(codec, new ServiceHealth(down,
+                    service.namespace(), service.name(), new EndpointCounts(0, 0, 0, 0, 2), clock.instant(),
+                    "sim-" + down))))));
+        }
+        rounds = settle(shard, codec, timers, pending, offset, directives);
+        long heapOutage = settledHeap();
+        HeapHistogram outage = HeapHistogram.take();
+        System.out.println(String.format(Locale.ROOT, "shard, %d Services x %d regions, %s failed over: %.0f B per "
+                + "Service-region (%d directives in all, %d rounds)", services, regionCount, down,
+                (heapOutage - heapBefore) / (double) serviceRegions, directives[0], rounds));
+        HeapHistogram.difference(outage, before, serviceRegions)
+                .write(OUTPUT.resolve("shard-heap-" + services + "x" + regionCount + "-outage.csv"));
+        java.lang.ref.Reference.reachabilityFence(shard);
+        java.lang.ref.Reference.reachabilityFence(timers);
+        return perServiceRegion;
+    }
+
+    /** Commits what is pending and reads its directives and statuses back, until nothing more is published. */
+    private static int settle(ControlPlaneShard shard, RecordCodec codec, QueuedTimers timers, List<Result> pending,
+            long[] offset, long[] directives) {
         int rounds = 0;
-        long directives = 0;
         while (true) {
             timers.runDue();
             if (pending.isEmpty()) {
@@ -157,25 +193,14 @@ public final class ShardHeap {
             for (Result result : taken) {
                 for (Output output : result.outputs()) {
                     if (output instanceof Output.Directive sent) {
-                        directives++;
+                        directives[0]++;
                         readBack(shard, codec, sent, pending, offset);
                     }
                 }
             }
             rounds++;
         }
-        long heapAfter = settledHeap();
-        HeapHistogram after = HeapHistogram.take();
-        long serviceRegions = (long) services * regionCount;
-        double perServiceRegion = (heapAfter - heapBefore) / (double) serviceRegions;
-        System.out.println(String.format(Locale.ROOT, "shard, %d Services x %d regions: %.0f B per Service-region "
-                + "(%d Services held, %d directives in %d rounds)", services, regionCount, perServiceRegion,
-                shard.world().size(), directives, rounds));
-        HeapHistogram.difference(after, before, serviceRegions)
-                .write(OUTPUT.resolve("shard-heap-" + services + "x" + regionCount + ".csv"));
-        java.lang.ref.Reference.reachabilityFence(shard);
-        java.lang.ref.Reference.reachabilityFence(timers);
-        return perServiceRegion;
+        return rounds;
     }
 
     /** The directive read back from its topic, and its agent's Applied status after it. */
