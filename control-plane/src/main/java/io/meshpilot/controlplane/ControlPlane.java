@@ -43,6 +43,8 @@ public final class ControlPlane implements AutoCloseable {
     private static final Duration ACCESS_CHECK = Duration.ofSeconds(5);
     /** How soon the observer group notices a replica that died: how long a restarted one may wait for its id. */
     private static final Duration OBSERVER_SESSION = Duration.ofSeconds(10);
+    private static final int OBSERVER_FETCH_BYTES = 8 * 1024 * 1024;
+    private static final int OWNERSHIP_FETCH_BYTES = 1024 * 1024;
 
     private final ControlPlaneSettings settings;
     private final Clock clock;
@@ -128,6 +130,9 @@ public final class ControlPlane implements AutoCloseable {
         config.put(ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG, CooperativeStickyAssignor.class.getName());
         config.put(ConsumerConfig.METADATA_MAX_AGE_CONFIG, (int) settings.regionDiscoveryInterval().toMillis());
         config.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 2000);
+        // A resync reads every region's topics at once: at most this much fetched and not yet handed over (the
+        // default is 50 MiB per response), so the heap a resync needs does not grow with the regions' partitions.
+        config.putIfAbsent(ConsumerConfig.FETCH_MAX_BYTES_CONFIG, OBSERVER_FETCH_BYTES);
         return config;
     }
 
@@ -137,6 +142,10 @@ public final class ControlPlane implements AutoCloseable {
         config.put(ConsumerConfig.METADATA_MAX_AGE_CONFIG, (int) settings.regionDiscoveryInterval().toMillis());
         config.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, 10_000);
         config.put(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, 1_000);
+        // This consumer reads the health topics only to move the positions it commits with each transaction (the
+        // observer reads the records): small fetches, so it holds little of what it throws away.
+        config.putIfAbsent(ConsumerConfig.FETCH_MAX_BYTES_CONFIG, OWNERSHIP_FETCH_BYTES);
+        config.putIfAbsent(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, OWNERSHIP_FETCH_BYTES / 4);
         return config;
     }
 

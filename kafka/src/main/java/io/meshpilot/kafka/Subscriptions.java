@@ -87,7 +87,13 @@ public final class Subscriptions {
 
     private static List<TopicPartition> awaitPartitions(KafkaConsumer<String, byte[]> consumer, String topic) {
         while (true) {
-            List<PartitionInfo> partitions = consumer.partitionsFor(topic, TOPIC_WAIT);
+            List<PartitionInfo> partitions;
+            try {
+                partitions = consumer.partitionsFor(topic, TOPIC_WAIT);
+            } catch (org.apache.kafka.common.errors.TimeoutException e) {
+                // a busy broker (thousands of partitions being opened) answers metadata late: not a reason to stop
+                partitions = null;
+            }
             if (partitions != null && !partitions.isEmpty()) {
                 return partitions.stream().map(info -> new TopicPartition(info.topic(), info.partition())).toList();
             }

@@ -11,6 +11,7 @@ import io.meshpilot.schemas.ServiceKey;
 import io.meshpilot.schemas.Topics;
 import io.meshpilot.schemas.TrafficPolicy;
 import io.prometheus.metrics.model.snapshots.CounterSnapshot;
+import io.prometheus.metrics.model.snapshots.GaugeSnapshot;
 import io.prometheus.metrics.model.snapshots.HistogramSnapshot;
 import io.prometheus.metrics.model.snapshots.MetricSnapshot;
 import java.lang.management.ManagementFactory;
@@ -42,6 +43,8 @@ final class LoadRun {
     private final Random random = new Random(20261125);
     private int latencyUnresolved;
     private double resync = Double.NaN;
+    private int staleSeen;
+    private long lastStaleSample = System.nanoTime() - TimeUnit.SECONDS.toNanos(1);
 
     private LoadRun(HarnessSettings settings, int services) {
         this.settings = settings;
@@ -53,6 +56,7 @@ final class LoadRun {
     /** The real control plane on Kafka, the regions' agents reading and writing their topics. */
     static Result eventDriven(HarnessSettings settings, String bootstrap, int services) {
         LoadRun run = new LoadRun(settings, services);
+        SimulatedAgents agents = null;
         try {
             KafkaSettings kafka = KafkaSettings.bootstrap(bootstrap);
             Topics topics = new Topics("load" + services + "x" + System.nanoTime() % 100_000 + ".meshpilot");
@@ -64,7 +68,8 @@ final class LoadRun {
                 Await.result(policies.send(topics.policies(), "*", new TrafficPolicy("*", null, null, null, 0, 0,
                         null, null, null, null)), Duration.ofSeconds(30), "the policy");
             }
-            run.regions.forEach(region -> region.connect(kafka, topics).publishAll());
+            agents = new SimulatedAgents(kafka, topics, run.regions);
+            run.regions.forEach(SimulatedRegion::publishAll);
             Measured measured = run.againstControlPlane(ControlPlaneSettings.of(kafka, topics, "load-0")
                     .withRegionDiscoveryInterval(Duration.ofSeconds(1)));
             // The control plane is closed and the frame that held it gone: what it held can be collected now. Its heap
@@ -74,6 +79,9 @@ final class LoadRun {
                     .write(settings.output().resolve("heap-" + services + "x" + run.regions.size() + ".csv"));
             return measured.result().withControlPlaneHeap(measured.heapWithControlPlane() - closed);
         } finally {
+            if (agents != null) {
+                agents.close();
+            }
             run.regions.forEach(SimulatedRegion::close);
         }
     }
@@ -85,7 +93,9 @@ final class LoadRun {
         long start = System.nanoTime();
         try (ControlPlane controlPlane = ControlPlane.start(controlPlaneSettings, Clock.systemUTC())) {
             awaitResync(controlPlane, start);
-            double initial = awaitInitialConvergence(start);
+            double initial = awaitInitialConvergence(start, () -> sampleStale(controlPlane));
+            System.out.println("regions stale at most, from the first directive published until every Service was "
+                    + "applied everywhere: " + staleSeen + " (meshpilot_regions_stale; 0 unless an agent was silent)");
             double throughput = throughput(controlPlane);
             warmUp();
             double[] before = decisionLatency(controlPlane);
@@ -149,9 +159,45 @@ final class LoadRun {
     }
 
     private double awaitInitialConvergence(long start) {
-        require(probe.await(() -> regions.stream().allMatch(region -> region.applied() >= services), LONG_WAIT),
-                "every Service applied in every region at start");
+        return awaitInitialConvergence(start, () -> { });
+    }
+
+    /** Until every Service is applied everywhere; {@code sample} runs at each check. */
+    private double awaitInitialConvergence(long start, Runnable sample) {
+        require(probe.await(() -> {
+            sample.run();
+            return regions.stream().allMatch(region -> region.applied() >= services);
+        }, LONG_WAIT), "every Service applied in every region at start");
         return (System.nanoTime() - start) / 1e9;
+    }
+
+    /**
+     * The most regions the control plane took for silent once it decided (its first directive published): every
+     * agent heartbeats every second throughout, so any is a misjudgement, e.g. of a region whose records are still
+     * being read.
+     */
+    private void sampleStale(ControlPlane controlPlane) {
+        long now = System.nanoTime();
+        if (now - lastStaleSample < TimeUnit.MILLISECONDS.toNanos(100)) {
+            return; // checked at every Service applied: a scrape each time would load the control plane
+        }
+        lastStaleSample = now;
+        double stale = 0;
+        double published = 0;
+        for (MetricSnapshot snapshot : controlPlane.registry().scrape()) {
+            String name = snapshot.getMetadata().getName();
+            if (snapshot instanceof GaugeSnapshot gauge && name.equals("meshpilot_regions_stale")) {
+                stale = gauge.getDataPoints().stream().mapToDouble(GaugeSnapshot.GaugeDataPointSnapshot::getValue)
+                        .sum();
+            } else if (snapshot instanceof CounterSnapshot counter
+                    && name.equals("meshpilot_directives_published")) {
+                published = counter.getDataPoints().stream()
+                        .mapToDouble(CounterSnapshot.CounterDataPointSnapshot::getValue).sum();
+            }
+        }
+        if (published > 0) {
+            staleSeen = Math.max(staleSeen, (int) stale);
+        }
     }
 
     /**

@@ -2,15 +2,10 @@ package io.meshpilot.benchmarks.load;
 
 import io.github.resilience4j.ratelimiter.RateLimiter;
 import io.github.resilience4j.ratelimiter.RateLimiterConfig;
-import io.meshpilot.kafka.KafkaSettings;
-import io.meshpilot.kafka.RecordPoller;
 import io.meshpilot.kafka.RecordSender;
-import io.meshpilot.kafka.Subscriptions;
 import io.meshpilot.schemas.AgentHeartbeat;
-import io.meshpilot.schemas.Decoded;
 import io.meshpilot.schemas.DirectiveStatus;
 import io.meshpilot.schemas.EndpointCounts;
-import io.meshpilot.schemas.RecordCodec;
 import io.meshpilot.schemas.ServiceDirective;
 import io.meshpilot.schemas.ServiceHealth;
 import io.meshpilot.schemas.ServiceKey;
@@ -18,14 +13,10 @@ import io.meshpilot.schemas.Topics;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -52,10 +43,8 @@ final class SimulatedRegion implements AutoCloseable {
     private final Thread applier;
     private final AtomicLong applied = new AtomicLong();
     private volatile boolean closed;
-    private Topics topics;
-    private RecordSender sender;
-    private RecordPoller directives;
-    private ScheduledExecutorService heartbeats;
+    private volatile Topics topics;
+    private volatile RecordSender sender;
 
     SimulatedRegion(String name, int services, int writeRate, RegionListener listener) {
         this.name = name;
@@ -79,25 +68,17 @@ final class SimulatedRegion implements AutoCloseable {
         return name;
     }
 
-    /** Connects the agent to Kafka: heartbeats every second, directives read from the region's topic. */
-    SimulatedRegion connect(KafkaSettings kafka, Topics kafkaTopics) {
+    /** Connects the agent to Kafka through the shared clients ({@link SimulatedAgents}). */
+    SimulatedRegion connect(Topics kafkaTopics, RecordSender shared) {
         this.topics = kafkaTopics;
-        this.sender = new RecordSender(kafka.producer("sim-" + name), "sim-" + name);
-        this.heartbeats = Executors.newSingleThreadScheduledExecutor();
-        heartbeats.scheduleAtFixedRate(() -> sender.send(topics.heartbeat(name), name, new AgentHeartbeat(name,
-                "sim-" + name, "bench", Instant.now(), ready.size(), true)), 0, 1, TimeUnit.SECONDS);
-        this.directives = new RecordPoller("sim-" + name, kafka.consumer("sim-" + name, Optional.empty()),
-                Subscriptions.wholeTopicFromBeginning(topics.directives(name)), records -> {
-                    long now = System.nanoTime();
-                    records.forEach(record -> {
-                        if (record.value() != null && RecordCodec.get().decode(record.value(), ServiceDirective.class)
-                                instanceof Decoded.Valid<ServiceDirective> valid) {
-                            offer(valid.record(), now);
-                        }
-                    });
-                    return CompletableFuture.completedFuture(null);
-                }).start();
+        this.sender = shared;
         return this;
+    }
+
+    /** The agent's heartbeat (every second, sent by {@link SimulatedAgents}). */
+    void heartbeat() {
+        sender.send(topics.heartbeat(name), name, new AgentHeartbeat(name, "sim-" + name, "bench", Instant.now(),
+                ready.size(), true));
     }
 
     int ready(ServiceKey service) {
@@ -181,14 +162,5 @@ final class SimulatedRegion implements AutoCloseable {
     public void close() {
         closed = true;
         applier.interrupt();
-        if (heartbeats != null) {
-            heartbeats.shutdownNow();
-        }
-        if (directives != null) {
-            directives.close();
-        }
-        if (sender != null) {
-            sender.close();
-        }
     }
 }

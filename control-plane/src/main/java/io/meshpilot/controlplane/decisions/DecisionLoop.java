@@ -64,9 +64,9 @@ public final class DecisionLoop {
     /** Per Service, per region: the directive published and not read back yet. */
     private final Map<ServiceKey, Map<String, ServiceDirective>> inFlight = new HashMap<>();
     /** Per Service, per region: the annotations its agent last reported applied. */
-    private final Map<ServiceKey, Map<String, Map<String, String>>> lastApplied = new HashMap<>();
+    private final Map<ServiceKey, PerRegion<Map<String, String>>> lastApplied = new HashMap<>();
     /** Per Service, per region: the version of the latest directive published that withdraws its export. */
-    private final Map<ServiceKey, Map<String, Long>> withdrawals = new HashMap<>();
+    private final Map<ServiceKey, PerRegion<Long>> withdrawals = new HashMap<>();
     private final Set<ServiceRegion> tombstonesInFlight = new HashSet<>();
     /** Every Service's regions withdrawn, for the maxWithdrawnRegions safety rule. */
     private final WithdrawnRegions withdrawn = new WithdrawnRegions();
@@ -298,15 +298,16 @@ public final class DecisionLoop {
         ServiceDirective flying = inFlight.getOrDefault(service, Map.of()).get(region);
         for (ServiceDirective reported : new ServiceDirective[] {inForce, flying}) {
             if (reported != null && appliedVersion == reported.version()) {
-                lastApplied.computeIfAbsent(service, key -> new HashMap<>()).put(region, reported.annotations());
+                lastApplied.computeIfAbsent(service, key -> new PerRegion<>()).put(region, reported.annotations());
             }
         }
         boolean inForceWithdraws = inForce != null && !exports(inForce.annotations())
                 && appliedVersion < inForce.version();
-        boolean withdrawing = inForceWithdraws
-                || withdrawals.getOrDefault(service, Map.of()).getOrDefault(region, -1L) > appliedVersion;
-        return new Applied(Optional.ofNullable(lastApplied.getOrDefault(service, Map.of()).get(region)),
-                withdrawing);
+        PerRegion<Long> withdrawalsOf = withdrawals.get(service);
+        Long withdrawal = withdrawalsOf == null ? null : withdrawalsOf.get(region);
+        boolean withdrawing = inForceWithdraws || (withdrawal != null && withdrawal > appliedVersion);
+        PerRegion<Map<String, String>> applied = lastApplied.get(service);
+        return new Applied(Optional.ofNullable(applied == null ? null : applied.get(region)), withdrawing);
     }
 
     private static boolean exports(Map<String, String> annotations) {
@@ -363,7 +364,7 @@ public final class DecisionLoop {
                     outcome.since(), List.copyOf(outcome.awaiting()));
             inFlight.computeIfAbsent(service, key -> new HashMap<>()).put(outcome.region(), directive);
             if (!exports(directive.annotations())) {
-                withdrawals.computeIfAbsent(service, key -> new HashMap<>()).put(outcome.region(), version);
+                withdrawals.computeIfAbsent(service, key -> new PerRegion<>()).put(outcome.region(), version);
             }
             sent.add(directive);
             result.output(new Output.Directive(partition, directive, cause));
@@ -387,9 +388,12 @@ public final class DecisionLoop {
             if (flying != null) {
                 flying.remove(directive.region(), directive);
             }
-            Map<String, Long> withdrawn = withdrawals.get(service);
+            PerRegion<Long> withdrawn = withdrawals.get(service);
             if (withdrawn != null) {
                 withdrawn.remove(directive.region(), directive.version());
+                if (withdrawn.isEmpty()) {
+                    withdrawals.remove(service);
+                }
             }
         }
         if (flying != null && flying.isEmpty()) {

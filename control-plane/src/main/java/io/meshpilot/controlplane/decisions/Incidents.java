@@ -52,17 +52,18 @@ final class Incidents {
         }
     }
 
-    private final Map<ServiceKey, Map<String, Instant>> stateSeenAt = new HashMap<>();
+    private final Map<ServiceKey, PerRegion<Instant>> stateSeenAt = new HashMap<>();
     private final Map<ServiceKey, List<Open>> open = new HashMap<>();
 
     /** The region's state changed in a decision judged on a health record observed then. */
     void stateSeen(ServiceKey service, String region, Instant observedAt) {
-        stateSeenAt.computeIfAbsent(service, key -> new HashMap<>()).put(region, observedAt);
+        stateSeenAt.computeIfAbsent(service, key -> new PerRegion<>()).put(region, observedAt);
     }
 
     /** When the region's current state was first seen, if known. */
     java.util.Optional<Instant> stateSeenAt(ServiceKey service, String region) {
-        return java.util.Optional.ofNullable(stateSeenAt.getOrDefault(service, Map.of()).get(region));
+        PerRegion<Instant> seen = stateSeenAt.get(service);
+        return java.util.Optional.ofNullable(seen == null ? null : seen.get(region));
     }
 
     void committed(ServiceKey service, Open incident) {

@@ -23,6 +23,9 @@ final class WithdrawnRegions {
     /** Per region, per namespace: the Services it is withdrawn for. */
     private final Map<String, Map<String, Set<String>>> byRegion = new HashMap<>();
     private final Map<ServiceKey, Set<String>> byService = new HashMap<>();
+    private final Map<Set<String>, Set<String>> regionSets = new HashMap<>();
+    /** Past this many distinct sets of regions, a Service's set is no longer shared with others'. */
+    private static final int SHARED_REGION_SETS = 4096;
 
     /** The Service's regions now withdrawn, per these directives (one per region); returns whether any came back. */
     boolean update(ServiceKey service, Iterable<ServiceDirective> directives) {
@@ -58,9 +61,22 @@ final class WithdrawnRegions {
         if (now.isEmpty()) {
             byService.remove(service);
         } else {
-            byService.put(service, now);
+            byService.put(service, shared(now));
         }
         return cameBack;
+    }
+
+    /** One instance of each set of regions, shared by the Services withdrawn in the same regions. */
+    private Set<String> shared(Set<String> regions) {
+        Set<String> known = regionSets.get(regions);
+        if (known != null) {
+            return known;
+        }
+        Set<String> copy = Set.copyOf(regions);
+        if (regionSets.size() < SHARED_REGION_SETS) {
+            regionSets.put(copy, copy);
+        }
+        return copy;
     }
 
     /** What the rule of a policy of this scope counts when it decides for the Service. */

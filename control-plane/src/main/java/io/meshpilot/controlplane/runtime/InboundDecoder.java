@@ -86,7 +86,8 @@ public final class InboundDecoder {
             return flawed(record, origin, region, Flaw.REGION_MISMATCH, "Service " + documentKey
                     + " does not match the record key " + key.get());
         }
-        return typed.of(key.get(), Optional.of(value));
+        // the document's key: its strings are the codec's shared ones, where the record key's are copies
+        return typed.of(documentKey, Optional.of(value));
     }
 
     private Inbound directive(ConsumerRecord<String, byte[]> record, RecordOrigin origin, String region) {
@@ -99,7 +100,9 @@ public final class InboundDecoder {
         }
         if (codec.decode(record.value(), ServiceDirective.class) instanceof Decoded.Valid<ServiceDirective> valid
                 && valid.record().region().equals(region)) {
-            return new Inbound.Directive(origin, region, key.get(), Optional.of(valid.record()));
+            ServiceKey documentKey = valid.record().key();
+            return new Inbound.Directive(origin, region, documentKey.equals(key.get()) ? documentKey : key.get(),
+                    Optional.of(valid.record()));
         }
         return new Inbound.Ignored(origin);
     }

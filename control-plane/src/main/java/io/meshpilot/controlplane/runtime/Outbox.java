@@ -29,6 +29,23 @@ public final class Outbox {
         }
     }
 
+    /**
+     * Takes results in order until they hold at least {@code outputs} outputs (one result more than that at most),
+     * leaving the rest for the next transaction: one transaction never carries a whole resync.
+     */
+    public List<Result> drain(int outputs) {
+        List<Result> taken = new ArrayList<>();
+        int count = 0;
+        int next = 0;
+        while (next < results.size() && count < outputs) {
+            Result result = results.get(next++);
+            taken.add(result);
+            count += result.outputs().size();
+        }
+        results.subList(0, next).clear();
+        return taken;
+    }
+
     public List<Result> drain() {
         List<Result> drained = List.copyOf(results);
         results.clear();

@@ -73,6 +73,7 @@ public final class OwnershipLoop implements AutoCloseable {
      * for ever.
      */
     static final Duration MOST_ABORTING = Duration.ofSeconds(20);
+    static final int OUTPUTS_PER_TRANSACTION = 10_000;
 
     private final Topics topics;
     private final Context loop;
@@ -238,16 +239,27 @@ public final class OwnershipLoop implements AutoCloseable {
                 + Pattern.quote(topics.policies()));
     }
 
-    /** Publishes what the outbox holds in one transaction with this member's offsets. */
+    /**
+     * Publishes what the outbox holds, in transactions of about {@value #OUTPUTS_PER_TRANSACTION} outputs each with
+     * this member's offsets: at 100,000 Services a resync decides hundreds of thousands of directives, and one
+     * transaction of them all would outlast the producer's buffer and the transaction timeout.
+     */
     private void publish() {
         if (consumer.assignment().isEmpty()) {
             // Between a lost membership and the next assignment: nothing may be published (there are no offsets to
             // commit with it, and no transaction to begin or abort); the outbox waits for the partitions.
             return;
         }
-        List<Result> results = onLoop(outbox::drain);
+        while (publishOne()) {
+            // until the outbox is empty
+        }
+    }
+
+    /** Publishes one transaction's worth of the outbox; whether there was anything to publish. */
+    private boolean publishOne() {
+        List<Result> results = onLoop(() -> outbox.drain(OUTPUTS_PER_TRANSACTION));
         if (results.isEmpty()) {
-            return;
+            return false;
         }
         List<Output> outputs = results.stream().flatMap(result -> result.outputs().stream()).toList();
         List<ProducerRecord<String, byte[]>> records = outputs.stream().map(encoder::encode).toList();
@@ -276,9 +288,10 @@ public final class OwnershipLoop implements AutoCloseable {
             if (!canGoOn || abortingTooLong()) {
                 throw new SessionEnded(e);
             }
-            return;
+            return false;
         }
         committed(results, outputs, recordTopics);
+        return true;
     }
 
     private boolean abortingTooLong() {

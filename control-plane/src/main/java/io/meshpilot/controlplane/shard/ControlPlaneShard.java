@@ -11,6 +11,7 @@ import io.meshpilot.controlplane.policy.PolicyWarnings;
 import io.meshpilot.controlplane.world.RegionLiveness;
 import io.meshpilot.controlplane.world.WorldModel;
 import io.meshpilot.core.routing.CacheTtls;
+import io.meshpilot.schemas.ServiceKey;
 import java.time.Clock;
 import java.util.ArrayDeque;
 import java.util.Deque;
@@ -65,20 +66,20 @@ public final class ControlPlaneShard {
             metrics.regionKnown(ofRegion.region());
         }
         if (record instanceof Inbound.Health health) {
-            world.health(health.service(), health.region(), health.origin().partition(),
+            ServiceKey service = world.health(health.service(), health.region(), health.origin().partition(),
                     health.health().orElse(null));
-            return decisions.changed(health.service());
+            return decisions.changed(service);
         }
         if (record instanceof Inbound.Status status) {
-            world.status(status.service(), status.region(), status.origin().partition(),
+            ServiceKey service = world.status(status.service(), status.region(), status.origin().partition(),
                     status.status().orElse(null));
-            return status.status().isPresent() ? decisions.changed(status.service()) : Result.NONE;
+            return status.status().isPresent() ? decisions.changed(service) : Result.NONE;
         }
         if (record instanceof Inbound.Directive directive) {
-            world.directive(directive.service(), directive.region(), directive.origin().partition(),
-                    directive.directive().orElse(null));
+            ServiceKey service = world.directive(directive.service(), directive.region(),
+                    directive.origin().partition(), directive.directive().orElse(null));
             directive.directive().ifPresentOrElse(decisions::observed,
-                    () -> decisions.observedWithdrawal(directive.service(), directive.region()));
+                    () -> decisions.observedWithdrawal(service, directive.region()));
             return Result.NONE;
         }
         if (record instanceof Inbound.Heartbeat heartbeat) {
@@ -188,7 +189,7 @@ public final class ControlPlaneShard {
     }
 
     /** Tells the listener of every Service whose records change (the mesh view's feed). */
-    public void onChange(Consumer<io.meshpilot.schemas.ServiceKey> listener) {
+    public void onChange(Consumer<ServiceKey> listener) {
         world.onChange(listener);
     }
 }

@@ -70,22 +70,29 @@ public final class WorldModel {
         return Set.copyOf(regions);
     }
 
-    /** Records a region's health of a Service; null is a tombstone: the Service is gone from the region. */
-    public void health(ServiceKey service, String region, int partition, ServiceHealth health) {
-        update(service, region, partition, records -> records.withHealth(health));
+    /**
+     * Records a region's health of a Service; null is a tombstone: the Service is gone from the region. Returns the
+     * one key instance this model holds for the Service (the given one if it holds none), so that what else is kept
+     * per Service shares it instead of each record's copy.
+     */
+    public ServiceKey health(ServiceKey service, String region, int partition, ServiceHealth health) {
+        return update(service, region, partition, records -> records.withHealth(health));
     }
 
-    public void directive(ServiceKey service, String region, int partition, ServiceDirective directive) {
-        update(service, region, partition, records -> records.withDirective(directive));
+    public ServiceKey directive(ServiceKey service, String region, int partition, ServiceDirective directive) {
+        return update(service, region, partition, records -> records.withDirective(directive));
     }
 
-    public void status(ServiceKey service, String region, int partition, DirectiveStatus status) {
-        update(service, region, partition, records -> records.withStatus(status));
+    public ServiceKey status(ServiceKey service, String region, int partition, DirectiveStatus status) {
+        return update(service, region, partition, records -> records.withStatus(status));
     }
 
-    private void update(ServiceKey service, String region, int partition, UnaryOperator<RegionRecords> change) {
+    private ServiceKey update(ServiceKey given, String region, int partition, UnaryOperator<RegionRecords> change) {
         addRegion(region);
-        ServiceRecords entry = services.get(service);
+        Map.Entry<ServiceKey, ServiceRecords> held = services.ceilingEntry(given);
+        boolean known = held != null && held.getKey().equals(given);
+        ServiceKey service = known ? held.getKey() : given;
+        ServiceRecords entry = known ? held.getValue() : null;
         int index = entry == null ? -1 : entry.indexOf(region);
         RegionRecords changed = change.apply(index >= 0 ? entry.records[index] : RegionRecords.EMPTY);
         if (entry == null) {
@@ -104,6 +111,7 @@ public final class WorldModel {
             }
         }
         changeListener.accept(service);
+        return service;
     }
 
     private void insert(ServiceRecords entry, int at, String region, RegionRecords records) {

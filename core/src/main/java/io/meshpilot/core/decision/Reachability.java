@@ -30,6 +30,12 @@ final class Reachability {
 
     /** Whether the clients in {@code from} reach a backend when each region exports as {@code exports} says. */
     boolean reaches(RegionPlan from, Predicate<RegionPlan> exports) {
+        if (from.input.endpoints().active() > 0) {
+            // Whatever its affinity and whoever exports, Cilium uses local active backends when nothing remote is
+            // preferred and available: the routing model below always answers yes. Checking it first keeps a
+            // decision linear in the regions where none is stranded (255 regions: each region's view is 255 wide).
+            return true;
+        }
         List<ClusterService> view = new ArrayList<>(regions.size());
         for (RegionPlan region : regions) {
             boolean local = region == from;
