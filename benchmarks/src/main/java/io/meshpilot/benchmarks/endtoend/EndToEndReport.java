@@ -47,7 +47,7 @@ final class EndToEndReport {
             row(summary, r, "floor_p50", r.floorP50Millis(), "ms");
             row(summary, r, "floor_p99", r.floorP99Millis(), "ms");
             row(summary, r, "p99_over_floor_p99", r.latencyOverFloor(), "ratio");
-            row(summary, r, "outage_slices_written", r.outageSlicesWritten(), "s");
+            row(summary, r, "outage_slices_deleted", r.outageSlicesDeleted(), "s");
             row(summary, r, "outage_all_applied", r.outageApplied(), "s");
             row(summary, r, "outage_services_per_second", r.outageServicesPerSecond(), "Services/s");
             row(summary, r, "api_server_patch_ceiling", r.ceilingPatchesPerSecond(), "patches/s");
@@ -93,7 +93,7 @@ final class EndToEndReport {
         latency.getXYPlot().setDomainAxis(new LogarithmicAxis("milliseconds (log)"));
         save(latency, "e2e-latency-" + size + ".png");
         JFreeChart convergence = ChartFactory.createXYLineChart("End to end, real agents: region outage, " + size
-                + " Services", "seconds since the first EndpointSlice lost its endpoints", "Services failed over",
+                + " Services", "seconds since the slices were deleted (sent)", "Services failed over",
                 outage, PlotOrientation.VERTICAL, true, false, false);
         save(convergence, "e2e-outage-" + size + ".png");
     }

@@ -8,7 +8,7 @@ import java.util.List;
  */
 record EndToEndResult(int services, int run, int regions, String loadBefore, String loadAfter,
         double agentsStart, double convergence, List<Long> latencies, int latencyUnresolved, List<Long> floor,
-        double outageSlicesWritten, List<Long> outageAppliedTimes, double ceilingPatchesPerSecond,
+        double outageSlicesDeleted, List<Long> outageAppliedTimes, double ceilingPatchesPerSecond,
         double agentHeapBytesPerService) {
 
     double latencyP50Millis() {
