@@ -122,7 +122,7 @@ final class LoadedRegion implements AutoCloseable {
 
     /** Watches the Services' annotations from now on. */
     void watch(AppliedListener listener) {
-        watch = client.services().inNamespace(NAMESPACE).inform(new ResourceEventHandler<>() {
+        watch = client.services().inNamespace(NAMESPACE).withLimit(500L).inform(new ResourceEventHandler<>() {
             @Override
             public void onAdd(Service service) {
                 seen(service, listener);
