@@ -52,6 +52,9 @@ final class EndToEndReport {
             row(summary, r, "outage_services_per_second", r.outageServicesPerSecond(), "Services/s");
             row(summary, r, "api_server_patch_ceiling", r.ceilingPatchesPerSecond(), "patches/s");
             row(summary, r, "outage_over_ceiling", r.outageOverCeiling(), "ratio");
+            row(summary, r, "outage_services_per_second_after_fault", r.outageServicesPerSecondAfterFault(),
+                    "Services/s");
+            row(summary, r, "outage_after_fault_over_ceiling", r.outageAfterFaultOverCeiling(), "ratio");
             row(summary, r, "agent_heap_per_watched_service", r.agentHeapBytesPerService(), "bytes");
             series(r, "latency", "latency_ms", r.latencies(), 1e6);
             series(r, "floor", "floor_ms", r.floor(), 1e6);

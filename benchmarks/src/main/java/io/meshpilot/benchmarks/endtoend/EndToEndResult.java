@@ -51,6 +51,22 @@ record EndToEndResult(int services, int run, int regions, String loadBefore, Str
         return outageServicesPerSecond() / ceilingPatchesPerSecond;
     }
 
+    /**
+     * Services failed over per second once the fault was in (every deletion answered) until the last: the agent's
+     * rate with the API server no longer deleting slices beside it, as the ceiling's is measured; NaN if every Service
+     * had failed over before.
+     */
+    double outageServicesPerSecondAfterFault() {
+        long faultIn = (long) (outageSlicesDeleted * 1e9);
+        long after = outageAppliedTimes.stream().filter(time -> time > faultIn).count();
+        double seconds = outageApplied() - outageSlicesDeleted;
+        return after == 0 || seconds <= 0 ? Double.NaN : after / seconds;
+    }
+
+    double outageAfterFaultOverCeiling() {
+        return outageServicesPerSecondAfterFault() / ceilingPatchesPerSecond;
+    }
+
     static double percentile(List<Long> sortedNanos, double fraction) {
         if (sortedNanos.isEmpty()) {
             return Double.NaN;
