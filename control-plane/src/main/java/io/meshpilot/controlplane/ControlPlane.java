@@ -17,6 +17,7 @@ import io.meshpilot.schemas.Topics;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
@@ -59,9 +60,17 @@ public final class ControlPlane implements AutoCloseable {
     }
 
     public static ControlPlane start(ControlPlaneSettings settings, Clock clock) {
+        return start(settings, clock, new VertxOptions());
+    }
+
+    /**
+     * As {@link #start(ControlPlaneSettings, Clock)}, on a Vert.x made with these options (a benchmark lowers the
+     * blocked-thread checker's thresholds so that every blocked loop is reported with its stack).
+     */
+    public static ControlPlane start(ControlPlaneSettings settings, Clock clock, VertxOptions vertxOptions) {
         ControlPlane controlPlane = new ControlPlane(settings, clock);
         try {
-            controlPlane.startParts();
+            controlPlane.startParts(vertxOptions);
             return controlPlane;
         } catch (RuntimeException e) {
             controlPlane.close();
@@ -69,13 +78,13 @@ public final class ControlPlane implements AutoCloseable {
         }
     }
 
-    private void startParts() {
+    private void startParts(VertxOptions vertxOptions) {
         KafkaAccess.verify(settings.kafka(), settings.replicaId(), List.of(settings.topics().policies(),
                 settings.topics().policyStatus(), settings.topics().decisions()), ACCESS_CHECK);
         try (Admin admin = Admin.create(settings.kafka().admin(settings.replicaId() + "-id-check"))) {
             ReplicaIdGuard.check(admin, observerGroup(), settings.replicaId(), OBSERVER_SESSION);
         }
-        Vertx vertx = Vertx.vertx();
+        Vertx vertx = Vertx.vertx(vertxOptions);
         resources.add(() -> Await.result(vertx.close().toCompletionStage(), Duration.ofSeconds(10), "Vert.x"));
         Context loop = vertx.getOrCreateContext();
         Topics topics = settings.topics();

@@ -29,6 +29,7 @@ import io.meshpilot.runtime.metrics.ComponentMetrics;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -81,9 +82,17 @@ public final class RegionAgent implements AutoCloseable {
      * when it is up. Throws only when it cannot start at all (e.g. Kafka refuses its credentials).
      */
     public static RegionAgent start(AgentSettings settings, Clock clock) {
+        return start(settings, clock, new VertxOptions());
+    }
+
+    /**
+     * As {@link #start(AgentSettings, Clock)}, on a Vert.x made with these options (a benchmark lowers the blocked-
+     * thread checker's thresholds so that every blocked loop is reported with its stack).
+     */
+    public static RegionAgent start(AgentSettings settings, Clock clock, VertxOptions vertxOptions) {
         RegionAgent agent = new RegionAgent(settings, clock);
         try {
-            agent.startParts();
+            agent.startParts(vertxOptions);
             return agent;
         } catch (RuntimeException e) {
             agent.close();
@@ -91,11 +100,11 @@ public final class RegionAgent implements AutoCloseable {
         }
     }
 
-    private void startParts() {
+    private void startParts(VertxOptions vertxOptions) {
         Topics topics = settings.topics();
         KafkaAccess.verify(settings.kafka(), settings.agentId(), List.of(topics.health(region()),
                 topics.heartbeat(region()), topics.status(region()), topics.directives(region())), ACCESS_CHECK);
-        Vertx vertx = Vertx.vertx();
+        Vertx vertx = Vertx.vertx(vertxOptions);
         resources.add(() -> Await.result(vertx.close().toCompletionStage(), Duration.ofSeconds(10), "Vert.x"));
         loop = vertx.getOrCreateContext();
         KubernetesClient client = resources.add(new KubernetesClientBuilder().withConfig(kubernetesConfig())

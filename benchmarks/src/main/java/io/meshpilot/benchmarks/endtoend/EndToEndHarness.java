@@ -69,13 +69,14 @@ public final class EndToEndHarness {
     static String line(EndToEndResult r) {
         return String.format(Locale.ROOT, "end-to-end %5d Services x %d regions, run %d (load %s -> %s): agents start "
                 + "%.1f s, convergence %.1f s; event-to-applied p50 %.1f ms p99 %.1f ms max %.1f ms (%d changes, %d "
-                + "unresolved); floor p50 %.1f ms p99 %.1f ms (%d samples), p99/floor %.2f; outage: slices written "
-                + "%.2f s, all applied %.2f s (%.0f Services/s); API-server patch ceiling %.0f/s, outage/ceiling "
-                + "%.2f; agent heap %.0f B per watched Service",
+                + "unresolved); floor p50 %.1f ms p99 %.1f ms (%d samples), p99/floor %.2f; outage: slices deleted "
+                + "%.2f s, all applied %.2f s (%.0f Services/s; %.0f/s once the slices were deleted); API-server "
+                + "patch ceiling %.0f/s, outage/ceiling %.2f (%.2f once deleted); agent heap %.0f B per watched Service",
                 r.services(), r.regions(), r.run(), r.loadBefore(), r.loadAfter(), r.agentsStart(), r.convergence(),
                 r.latencyP50Millis(), r.latencyP99Millis(), r.latencyMaxMillis(), r.latencies().size(),
                 r.latencyUnresolved(), r.floorP50Millis(), r.floorP99Millis(), r.floor().size(), r.latencyOverFloor(),
-                r.outageSlicesWritten(), r.outageApplied(), r.outageServicesPerSecond(), r.ceilingPatchesPerSecond(),
-                r.outageOverCeiling(), r.agentHeapBytesPerService());
+                r.outageSlicesDeleted(), r.outageApplied(), r.outageServicesPerSecond(),
+                r.outageServicesPerSecondAfterFault(), r.ceilingPatchesPerSecond(), r.outageOverCeiling(),
+                r.outageAfterFaultOverCeiling(), r.agentHeapBytesPerService());
     }
 }

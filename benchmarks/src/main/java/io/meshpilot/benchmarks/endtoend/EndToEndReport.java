@@ -47,11 +47,14 @@ final class EndToEndReport {
             row(summary, r, "floor_p50", r.floorP50Millis(), "ms");
             row(summary, r, "floor_p99", r.floorP99Millis(), "ms");
             row(summary, r, "p99_over_floor_p99", r.latencyOverFloor(), "ratio");
-            row(summary, r, "outage_slices_written", r.outageSlicesWritten(), "s");
+            row(summary, r, "outage_slices_deleted", r.outageSlicesDeleted(), "s");
             row(summary, r, "outage_all_applied", r.outageApplied(), "s");
             row(summary, r, "outage_services_per_second", r.outageServicesPerSecond(), "Services/s");
             row(summary, r, "api_server_patch_ceiling", r.ceilingPatchesPerSecond(), "patches/s");
             row(summary, r, "outage_over_ceiling", r.outageOverCeiling(), "ratio");
+            row(summary, r, "outage_services_per_second_after_fault", r.outageServicesPerSecondAfterFault(),
+                    "Services/s");
+            row(summary, r, "outage_after_fault_over_ceiling", r.outageAfterFaultOverCeiling(), "ratio");
             row(summary, r, "agent_heap_per_watched_service", r.agentHeapBytesPerService(), "bytes");
             series(r, "latency", "latency_ms", r.latencies(), 1e6);
             series(r, "floor", "floor_ms", r.floor(), 1e6);
@@ -93,7 +96,7 @@ final class EndToEndReport {
         latency.getXYPlot().setDomainAxis(new LogarithmicAxis("milliseconds (log)"));
         save(latency, "e2e-latency-" + size + ".png");
         JFreeChart convergence = ChartFactory.createXYLineChart("End to end, real agents: region outage, " + size
-                + " Services", "seconds since the first EndpointSlice lost its endpoints", "Services failed over",
+                + " Services", "seconds since the slices were deleted (sent)", "Services failed over",
                 outage, PlotOrientation.VERTICAL, true, false, false);
         save(convergence, "e2e-outage-" + size + ".png");
     }

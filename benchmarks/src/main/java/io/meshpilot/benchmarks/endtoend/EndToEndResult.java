@@ -8,7 +8,7 @@ import java.util.List;
  */
 record EndToEndResult(int services, int run, int regions, String loadBefore, String loadAfter,
         double agentsStart, double convergence, List<Long> latencies, int latencyUnresolved, List<Long> floor,
-        double outageSlicesWritten, List<Long> outageAppliedTimes, double ceilingPatchesPerSecond,
+        double outageSlicesDeleted, List<Long> outageAppliedTimes, double ceilingPatchesPerSecond,
         double agentHeapBytesPerService) {
 
     double latencyP50Millis() {
@@ -49,6 +49,22 @@ record EndToEndResult(int services, int run, int regions, String loadBefore, Str
     /** The outage's apply rate over the API server's patch ceiling: the target is at least 0.8. */
     double outageOverCeiling() {
         return outageServicesPerSecond() / ceilingPatchesPerSecond;
+    }
+
+    /**
+     * Services failed over per second once the fault was in (every deletion answered) until the last: the agent's
+     * rate with the API server no longer deleting slices beside it, as the ceiling's is measured; NaN if every Service
+     * had failed over before.
+     */
+    double outageServicesPerSecondAfterFault() {
+        long faultIn = (long) (outageSlicesDeleted * 1e9);
+        long after = outageAppliedTimes.stream().filter(time -> time > faultIn).count();
+        double seconds = outageApplied() - outageSlicesDeleted;
+        return after == 0 || seconds <= 0 ? Double.NaN : after / seconds;
+    }
+
+    double outageAfterFaultOverCeiling() {
+        return outageServicesPerSecondAfterFault() / ceilingPatchesPerSecond;
     }
 
     static double percentile(List<Long> sortedNanos, double fraction) {

@@ -9,7 +9,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -25,7 +27,9 @@ import org.apache.kafka.common.TopicPartition;
  * The run's own floor, measured beside it on the same broker and API server: a sample is produced to topic A, a
  * consumer of A produces it to topic B, a consumer of B patches a Service, and the sample is the time from the first
  * send to the patch answered: two Kafka produce-to-consume hops and one API-server patch, the least any event-to-
- * applied path of meshpilot holds. Producers and consumers have the components' own settings.
+ * applied path of meshpilot holds. Producers and consumers have the components' own settings. The floor of a window
+ * is every sample sent inside it, however late it is answered, as the latency of a window is every change made inside
+ * it.
  */
 final class Floor implements AutoCloseable {
 
@@ -37,10 +41,15 @@ final class Floor implements AutoCloseable {
     private final KubernetesClient client;
     private final String service;
     private final AtomicBoolean running = new AtomicBoolean(true);
-    private final List<Long> samples = Collections.synchronizedList(new ArrayList<>());
+    /** A sample: when it was sent and how long until its patch was answered. */
+    private record Sample(long sent, long took) {
+    }
+
+    private final List<Sample> samples = new ArrayList<>();
+    /** Samples sent and not yet answered, by their send time. */
+    private final Map<String, Long> inFlight = new ConcurrentHashMap<>();
     private final List<Thread> threads = new ArrayList<>();
     private final ExecutorService patchers = Executors.newFixedThreadPool(16);
-    private volatile long since = Long.MIN_VALUE;
 
     Floor(KafkaSettings kafka, String topicA, String topicB, KubernetesClient client, String service) {
         this.kafka = kafka;
@@ -66,9 +75,6 @@ final class Floor implements AutoCloseable {
                 // one another
                 patchers.execute(() -> {
                     long start = ByteBuffer.wrap(record.value()).getLong();
-                    if (start < since) {
-                        return; // sent before the reset: it may have queued behind the convergence's writes
-                    }
                     try {
                         client.services().inNamespace(LoadedRegion.NAMESPACE).withName(service)
                                 .patch(PatchContext.of(PatchType.JSON_MERGE),
@@ -80,7 +86,7 @@ final class Floor implements AutoCloseable {
                         }
                         return; // interrupted by close(): not a sample
                     }
-                    samples.add(System.nanoTime() - start);
+                    answered(record.key(), new Sample(start, System.nanoTime() - start));
                 });
             }
         }, fromB));
@@ -92,8 +98,10 @@ final class Floor implements AutoCloseable {
             public void run() {
                 next += PERIOD.toNanos();
                 LockSupport.parkNanos(next - System.nanoTime());
-                producer.send(new ProducerRecord<>(topicA, Long.toString(++sent),
-                        ByteBuffer.allocate(8).putLong(System.nanoTime()).array()));
+                String key = Long.toString(++sent);
+                long now = System.nanoTime();
+                inFlight.put(key, now);
+                producer.send(new ProducerRecord<>(topicA, key, ByteBuffer.allocate(8).putLong(now).array()));
             }
         }, producer));
         threads.forEach(Thread::start);
@@ -125,18 +133,34 @@ final class Floor implements AutoCloseable {
         return thread;
     }
 
-    /** Drops the samples so far (warm-up), and those sent before now still under way. */
-    void reset() {
-        since = System.nanoTime();
-        samples.clear();
+    private synchronized void answered(String key, Sample sample) {
+        inFlight.remove(key);
+        samples.add(sample);
+        notifyAll();
     }
 
-    List<Long> samples() {
-        synchronized (samples) {
-            List<Long> sorted = new ArrayList<>(samples);
-            Collections.sort(sorted);
-            return sorted;
+    /**
+     * The samples sent from {@code fromNanos} to {@code toNanos} ({@link System#nanoTime()}), sorted, once every one of
+     * them is answered or {@code timeout} ran out (then those answered).
+     */
+    synchronized List<Long> sentBetween(long fromNanos, long toNanos, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        try {
+            while (inFlight.values().stream().anyMatch(sent -> sent >= fromNanos && sent < toNanos)
+                    && System.nanoTime() < deadline) {
+                wait(100);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
+        List<Long> sorted = new ArrayList<>();
+        for (Sample sample : samples) {
+            if (sample.sent() >= fromNanos && sample.sent() < toNanos) {
+                sorted.add(sample.took());
+            }
+        }
+        Collections.sort(sorted);
+        return sorted;
     }
 
     @Override

@@ -9,6 +9,7 @@ import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSliceBuilder;
 import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.http.HttpClient;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
@@ -16,6 +17,7 @@ import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.meshpilot.embedded.kubernetes.real.RealApiServer;
 import io.meshpilot.schemas.KubernetesContract;
 import io.meshpilot.schemas.ServiceKey;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -29,13 +31,17 @@ import java.util.concurrent.atomic.AtomicInteger;
  * The harness's side of one real region: it writes the Services and their EndpointSlices with a plain client (as the
  * EndpointSlice controller would), and watches the Services' annotations, telling the listener each affinity the
  * agent applied the moment the watch shows it. Services are headless and selectorless, so nothing but the harness
- * writes their slices.
+ * writes their slices, and at the outage the API server deletes them all.
  */
 final class LoadedRegion implements AutoCloseable {
 
     static final String NAMESPACE = "load";
     static final String AFFINITY = "service.cilium.io/affinity";
+    /** Which of the outage's deletions removes a slice: the slices are split into this many label groups. */
+    static final String OUTAGE_GROUP = "bench.meshpilot.io/outage-group";
+    static final int OUTAGE_GROUPS = 16;
     private static final String SLICE_SUFFIX = "-a";
+    private static final Duration OUTAGE_REQUEST_TIMEOUT = Duration.ofMinutes(10);
 
     /** Told each new affinity a Service was seen to carry once it carries a directive version. */
     interface AppliedListener {
@@ -51,10 +57,14 @@ final class LoadedRegion implements AutoCloseable {
     private final AtomicInteger home = new AtomicInteger();
     private SharedIndexInformer<Service> watch;
 
-    LoadedRegion(String name, RealApiServer api, int services) {
+    private final HttpClient.Factory http;
+
+    /** {@code http} makes the harness's clients (the harness's own Vert.x, apart from the agents'). */
+    LoadedRegion(String name, RealApiServer api, int services, HttpClient.Factory http) {
         this.name = name;
         this.api = api;
-        this.client = client(api);
+        this.http = http;
+        this.client = client(api, http);
         this.services = services;
     }
 
@@ -71,9 +81,9 @@ final class LoadedRegion implements AutoCloseable {
     }
 
     /** An admin client of the region that may send 64 requests at once (fabric8 allows 5 by default). */
-    static KubernetesClient client(RealApiServer api) {
-        return new KubernetesClientBuilder().withConfig(new ConfigBuilder(api.clientConfig())
-                .withMaxConcurrentRequests(64).withMaxConcurrentRequestsPerHost(64).build()).build();
+    static KubernetesClient client(RealApiServer api, HttpClient.Factory http) {
+        return new KubernetesClientBuilder().withHttpClientFactory(http).withConfig(new ConfigBuilder(api
+                .clientConfig()).withMaxConcurrentRequests(64).withMaxConcurrentRequestsPerHost(64).build()).build();
     }
 
     static ServiceKey key(int index) {
@@ -94,7 +104,8 @@ final class LoadedRegion implements AutoCloseable {
                         .endSpec().build()).create();
                 client.discovery().v1().endpointSlices().resource(new EndpointSliceBuilder().withNewMetadata()
                         .withName(service.name() + SLICE_SUFFIX).withNamespace(NAMESPACE)
-                        .addToLabels("kubernetes.io/service-name", service.name()).endMetadata()
+                        .addToLabels("kubernetes.io/service-name", service.name())
+                        .addToLabels(OUTAGE_GROUP, Integer.toString(group(service))).endMetadata()
                         .withAddressType("IPv4").withEndpoints(endpoints(service, 2)).addNewPort().withName("http")
                         .withPort(80).withProtocol("TCP").endPort().build()).create();
                 ready.put(service, 2);
@@ -111,7 +122,7 @@ final class LoadedRegion implements AutoCloseable {
 
     /** Watches the Services' annotations from now on. */
     void watch(AppliedListener listener) {
-        watch = client.services().inNamespace(NAMESPACE).inform(new ResourceEventHandler<>() {
+        watch = client.services().inNamespace(NAMESPACE).withLimit(500L).inform(new ResourceEventHandler<>() {
             @Override
             public void onAdd(Service service) {
                 seen(service, listener);
@@ -162,6 +173,38 @@ final class LoadedRegion implements AutoCloseable {
         client.discovery().v1().endpointSlices().inNamespace(NAMESPACE).withName(service.name() + SLICE_SUFFIX)
                 .patch(PatchContext.of(PatchType.JSON_MERGE), "{\"endpoints\":" + endpointsJson(service, count)
                         + "}");
+    }
+
+    /**
+     * The region's outage: every Service's slice is deleted by the API server itself, {@value #OUTAGE_GROUPS}
+     * collection deletions at once (one per label group, so that no single request runs into a timeout), as every pod
+     * of the region going away leaves each Service with no endpoint. Returns when the API server has answered them
+     * all, every slice deleted.
+     */
+    void deleteAllSlices(ExecutorService pool) {
+        try (KubernetesClient outage = new KubernetesClientBuilder().withHttpClientFactory(http)
+                .withConfig(new ConfigBuilder(api.clientConfig()).withRequestTimeout((int) OUTAGE_REQUEST_TIMEOUT
+                        .toMillis()).build()).build()) {
+            List<Future<?>> deletions = new ArrayList<>();
+            for (int group = 0; group < OUTAGE_GROUPS; group++) {
+                String value = Integer.toString(group);
+                deletions.add(pool.submit(() -> outage.discovery().v1().endpointSlices().inNamespace(NAMESPACE)
+                        .withLabel(OUTAGE_GROUP, value).delete()));
+            }
+            for (Future<?> deletion : deletions) {
+                deletion.get(OUTAGE_REQUEST_TIMEOUT.toMinutes(), TimeUnit.MINUTES);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while deleting the slices of " + name, e);
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            throw new IllegalStateException("cannot delete the slices of " + name + ": " + e, e);
+        }
+        ready.replaceAll((service, count) -> 0);
+    }
+
+    private static int group(ServiceKey service) {
+        return Integer.parseInt(service.name().substring(4)) % OUTAGE_GROUPS;
     }
 
     private static List<Endpoint> endpoints(ServiceKey service, int ready) {

@@ -9,6 +9,7 @@ import io.vertx.core.Context;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
@@ -35,21 +36,27 @@ final class DecisionTail {
     private DecisionTail() {
     }
 
-    /** Polls on its own thread; hands each valid Decision, as JSON, to {@code sink} on the event loop. */
+    /**
+     * Polls on its own thread, where it also checks and parses the Decisions (a Decision goes the codec's full way,
+     * its JSON Schema; 10,000 Services deciding at once had this block the control plane's loop for seconds), and
+     * hands each valid one, as JSON, to {@code sink} on the event loop.
+     */
     static RecordPoller start(Map<String, Object> consumerConfig, String topic, Context loop,
             Consumer<JsonObject> sink) {
         RecordCodec codec = RecordCodec.get();
         Map<String, Object> config = new java.util.HashMap<>(consumerConfig);
         config.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false);
         return new RecordPoller("ui-decisions", config, consumer -> fromNearTheEnd(consumer, topic),
-                records -> EventLoop.run(loop, () -> {
+                records -> {
+                    List<JsonObject> decisions = new ArrayList<>();
                     for (ConsumerRecord<String, byte[]> record : records) {
                         if (record.value() != null
                                 && codec.decode(record.value(), Decision.class) instanceof Decoded.Valid<Decision>) {
-                            sink.accept(new JsonObject(Buffer.buffer(record.value())));
+                            decisions.add(new JsonObject(Buffer.buffer(record.value())));
                         }
                     }
-                })).start();
+                    return EventLoop.run(loop, () -> decisions.forEach(sink));
+                }).start();
     }
 
     private static void fromNearTheEnd(KafkaConsumer<String, byte[]> consumer, String topic) {

@@ -60,7 +60,9 @@ final class LiveFeed {
         if (decisions.size() > KEPT_DECISIONS) {
             decisions.removeFirst();
         }
-        broadcast(frame("decision", decision));
+        if (!clients.isEmpty()) {
+            broadcast(frame("decision", decision));
+        }
     }
 
     void connect(HttpServerResponse response, Context http) {

@@ -50,6 +50,11 @@ public final class ServiceWatch implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(ServiceWatch.class);
     private static final String LIST_AGAIN = "list";
+    /**
+     * Informers list in pages of this many objects, as client-go's reflector does: fabric8 decodes a response on the
+     * HTTP client's event loop, and one list of 10,000 EndpointSlices decoded at once blocked it for seconds.
+     */
+    static final long LIST_PAGE = 500;
     /** The default backoff between failed listings: 1 s doubling to 30 s. */
     public static final IntervalFunction LISTING_BACKOFF =
             IntervalFunction.ofExponentialBackoff(Duration.ofSeconds(1), 2.0, Duration.ofSeconds(30));
@@ -165,7 +170,7 @@ public final class ServiceWatch implements AutoCloseable {
             return listed;
         }
         for (FilterWatchListDeletable<Service, ?, ?> scope : scopes(client.services())) {
-            services.add(informer(scope.withLabels(settings.managedLabels()).<Service>runnableInformer(0)
+            services.add(informer(scope.withLabels(settings.managedLabels()).withLimit(LIST_PAGE).<Service>runnableInformer(0)
                     .itemStore(new SlimStore<>(SlimStore.SERVICES)).removeNamespaceIndex(),
                     handler(this::serviceSeen, this::serviceGone)));
         }
@@ -173,13 +178,13 @@ public final class ServiceWatch implements AutoCloseable {
             // as Cilium's own watchers do: never the slices Cilium writes for other clusters' backends
             slices.add(informer(scope.withLabel(EndpointSliceSelection.SERVICE_NAME)
                     .withoutLabel(EndpointSliceSelection.MANAGED_BY, EndpointSliceSelection.CILIUM_MESH_CONTROLLER)
-                    .<EndpointSlice>runnableInformer(0).itemStore(new SlimStore<>(SlimStore.SLICES))
+                    .withLimit(LIST_PAGE).<EndpointSlice>runnableInformer(0).itemStore(new SlimStore<>(SlimStore.SLICES))
                     .removeNamespaceIndex(),
                     handler(this::sliceSeen, this::sliceGone)));
         }
         if (settings.namespaceExport() != AgentSettings.NamespaceExport.IGNORED) {
             if (settings.namespaces().isEmpty()) {
-                namespaces.add(informer(client.namespaces().runnableInformer(0),
+                namespaces.add(informer(client.namespaces().withLimit(LIST_PAGE).runnableInformer(0),
                         handler(this::namespaceSeen, this::namespaceGone)));
             } else {
                 settings.namespaces().forEach(name -> namespaces.add(informer(client.namespaces().withName(name)
@@ -189,7 +194,7 @@ public final class ServiceWatch implements AutoCloseable {
         if (settings.mcsApi()) {
             for (FilterWatchListDeletable<GenericKubernetesResource, ?, ?> scope
                     : scopes(client.genericKubernetesResources(SERVICE_EXPORT))) {
-                exports.add(informer(scope.runnableInformer(0), handler(this::exportSeen, this::exportGone)));
+                exports.add(informer(scope.withLimit(LIST_PAGE).runnableInformer(0), handler(this::exportSeen, this::exportGone)));
             }
         }
         List<CompletableFuture<Void>> started = new ArrayList<>();
