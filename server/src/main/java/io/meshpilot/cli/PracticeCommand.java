@@ -58,28 +58,36 @@ final class PracticeCommand implements Runnable {
         @Parameters(paramLabel = "NAME", description = "The run's name (the record key): a DNS-1123 label.")
         String name;
 
-        @Option(names = "--region", required = true, paramLabel = "REGION", description = "The region to drain.")
+        @Option(names = "--region", paramLabel = "REGION", defaultValue = "${env:MESHPILOT_PRACTICE_REGION}",
+                description = "The region to drain; required (env MESHPILOT_PRACTICE_REGION).")
         String region;
 
-        @Option(names = "--duration", required = true, paramLabel = "DURATION", converter = DurationConverter.class,
-                description = "How long the region stays drained, in whole seconds (e.g. 5m).")
+        @Option(names = "--duration", paramLabel = "DURATION", converter = DurationConverter.class,
+                defaultValue = "${env:MESHPILOT_PRACTICE_DURATION}",
+                description = "How long the region stays drained, in whole seconds (e.g. 5m); required (env "
+                        + "MESHPILOT_PRACTICE_DURATION).")
         Duration duration;
 
-        @Option(names = "--start-at", paramLabel = "TIME", description = "When the drain begins (RFC 3339, e.g. "
-                + "2026-12-02T09:00:00Z); default: as soon as the control plane reads the run.")
+        @Option(names = "--start-at", paramLabel = "TIME", defaultValue = "${env:MESHPILOT_PRACTICE_START_AT}",
+                description = "When the drain begins (RFC 3339, e.g. 2026-12-02T09:00:00Z; env "
+                        + "MESHPILOT_PRACTICE_START_AT); default: as soon as the control plane reads the run.")
         Instant startAt;
 
         @Option(names = "--services", split = ",", paramLabel = "SCOPE",
-                description = "The Services drained, as policy scopes (<namespace>/<service>, <namespace>/* or *); "
-                        + "default: every Service.")
+                defaultValue = "${env:MESHPILOT_PRACTICE_SERVICES}",
+                description = "The Services drained, as policy scopes (<namespace>/<service>, <namespace>/* or *; env "
+                        + "MESHPILOT_PRACTICE_SERVICES); default: every Service.")
         List<String> services;
 
         @Option(names = "--allowed-hours", paramLabel = "HH:MM-HH:MM",
-                description = "The run's whole window must fall within these hours; default: any time.")
+                defaultValue = "${env:MESHPILOT_PRACTICE_ALLOWED_HOURS}",
+                description = "The run's whole window must fall within these hours (env "
+                        + "MESHPILOT_PRACTICE_ALLOWED_HOURS); default: any time.")
         String allowedHours;
 
-        @Option(names = "--time-zone", paramLabel = "ZONE", description = "The time zone of --allowed-hours, e.g. "
-                + "Europe/Berlin; default: UTC.")
+        @Option(names = "--time-zone", paramLabel = "ZONE", defaultValue = "${env:MESHPILOT_PRACTICE_TIME_ZONE}",
+                description = "The time zone of --allowed-hours, e.g. Europe/Berlin (env "
+                        + "MESHPILOT_PRACTICE_TIME_ZONE); default: UTC.")
         String timeZone;
 
         @Option(names = "--timeout", paramLabel = "DURATION", converter = DurationConverter.class,
@@ -93,6 +101,12 @@ final class PracticeCommand implements Runnable {
 
         @Override
         public Integer call() {
+            if (region == null) {
+                throw new IllegalArgumentException("--region is required (env MESHPILOT_PRACTICE_REGION)");
+            }
+            if (duration == null) {
+                throw new IllegalArgumentException("--duration is required (env MESHPILOT_PRACTICE_DURATION)");
+            }
             if (duration.toMillis() % 1000 != 0) {
                 throw new IllegalArgumentException("--duration must be whole seconds, got " + duration);
             }
@@ -163,7 +177,8 @@ final class PracticeCommand implements Runnable {
         String name;
 
         @Option(names = "--wait", paramLabel = "DURATION", converter = DurationConverter.class,
-                description = "Wait up to this long for the run to end (with NAME).")
+                defaultValue = "${env:MESHPILOT_PRACTICE_WAIT}",
+                description = "Wait up to this long for the run to end, with NAME (env MESHPILOT_PRACTICE_WAIT).")
         Duration wait;
 
         @Spec
