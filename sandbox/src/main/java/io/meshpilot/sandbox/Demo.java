@@ -258,8 +258,9 @@ public final class Demo {
             out.printf("      %s/%s drain applied: %s; failback applied: %s%n", service.namespace(),
                     service.service(), times(service.drain()), times(service.failback()));
         }
-        out.printf("      slowest drain %s s, slowest failback %s s (the %d s failback delay included)%n",
-                report.drainSeconds(), report.failbackSeconds(), FAILBACK_SECONDS);
+        out.printf(java.util.Locale.ROOT, "      slowest drain %.2f s, slowest failback %.2f s (the %d s failback "
+                + "delay included)%n", Objects.requireNonNullElse(report.drainSeconds(), Double.NaN),
+                Objects.requireNonNullElse(report.failbackSeconds(), Double.NaN), FAILBACK_SECONDS);
         Optional<String> home = awaitDirective(sandbox.region("us"), new Expectation("us", "local", "local-healthy",
                 US));
         matched &= report(sandbox, new Expectation("us", "local", "local-healthy", US),
