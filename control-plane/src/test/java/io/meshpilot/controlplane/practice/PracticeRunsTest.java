@@ -151,6 +151,42 @@ class PracticeRunsTest {
     }
 
     @Test
+    void aReplicaTakingOverFromTheStatusesResumesTheRunAndEndsItsWindowOnTime() {
+        PracticeMesh mesh = new PracticeMesh(List.of("eu", "us"), List.of(HELLO), FAST_FAILBACK);
+        mesh.run("drill", ",\"region\":\"us\",\"durationSeconds\":20");
+        mesh.pass(Duration.ofSeconds(5));
+
+        mesh.shard.release(List.of(), true);
+        mesh.pass(Duration.ofSeconds(5));
+        assertThat(mesh.reason(HELLO, "us")).as("the drain holds while no replica drives the run").isEqualTo("drained");
+        mesh.pending.add(mesh.shard.answerPolicies());
+        mesh.deliver();
+        mesh.pass(Duration.ofSeconds(20));
+
+        assertThat(mesh.statuses("drill")).extracting(PracticeRunStatus::phase)
+                .as("not answered again").containsOnlyOnce("failing-back");
+        assertThat(mesh.last("drill").phase()).isEqualTo("completed");
+        assertThat(mesh.last("drill").endedAt()).isEqualTo(PracticeMesh.START.plusSeconds(20));
+        assertThat(mesh.reason(HELLO, "us")).isEqualTo("local-healthy");
+    }
+
+    @Test
+    void aRunDeletedWhileNoReplicaDroveItIsAbortedByTheNextOne() {
+        PracticeMesh mesh = new PracticeMesh(List.of("eu", "us"), List.of(HELLO), FAST_FAILBACK);
+        mesh.run("drill", ",\"region\":\"us\",\"durationSeconds\":600");
+        mesh.shard.release(List.of(), true);
+
+        mesh.run("drill", null);
+        mesh.pending.add(mesh.shard.answerPolicies());
+        mesh.deliver();
+        mesh.pass(Duration.ofSeconds(10));
+
+        assertThat(mesh.last("drill").phase()).isEqualTo("aborted");
+        assertThat(mesh.last("drill").reason()).isEqualTo("operator-abort");
+        assertThat(mesh.reason(HELLO, "us")).isEqualTo("local-healthy");
+    }
+
+    @Test
     void oneRunAtATimeAndAnInvalidRecordIsRejectedWithEveryReason() {
         PracticeMesh mesh = new PracticeMesh(List.of("eu", "us"), List.of(HELLO), FAST_FAILBACK);
         mesh.run("drill", ",\"region\":\"us\",\"durationSeconds\":600");
