@@ -56,17 +56,17 @@ class TwoRegionFailoverIT {
 
     /**
      * Issue 22, points 2 and 6: a practice run on the same real regions, once us is home and healthy: us drained for
-     * 3 s, every region's agent applying the drain and then the failback, reported on the practice-status topic.
+     * 2 s, every region's agent applying the drain and then the failback, reported on the practice-status topic.
      */
     private static void practiceRunDrainsUsMeasuresItAndFailsBack(Sandbox sandbox) {
-        sandbox.writePracticeRun("drill", new PracticeRun(null, "us", null, 3, List.of("default/*"), null, null));
+        sandbox.writePracticeRun("drill", new PracticeRun(null, "us", null, 2, List.of("default/*"), null, null));
 
         await().atMost(WAIT).untilAsserted(() -> assertThat(sandbox.practiceStatus("drill"))
                 .hasValueSatisfying(status -> assertThat(status.phase()).isIn("completed", "aborted")));
 
         PracticeRunStatus report = sandbox.practiceStatus("drill").orElseThrow();
         assertThat(report.phase()).as(report.toString()).isEqualTo("completed");
-        assertThat(report.windowEndsAt()).isEqualTo(report.startedAt().plusSeconds(3));
+        assertThat(report.windowEndsAt()).isEqualTo(report.startedAt().plusSeconds(2));
         assertThat(report.endedAt()).isAfterOrEqualTo(report.windowEndsAt());
         assertThat(report.drainSeconds()).isPositive();
         assertThat(report.failbackSeconds()).as("the 1 s failback delay included").isGreaterThanOrEqualTo(1.0);
