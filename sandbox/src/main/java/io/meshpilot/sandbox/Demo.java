@@ -57,7 +57,7 @@ public final class Demo {
     private static final int WHAT_IF_BEFORE = 3;
     /** The practice run drains us once it is home again and healthy (a run never starts during an incident). */
     private static final int PRACTICE_AFTER = 4;
-    private static final int PRACTICE_SECONDS = 4;
+    private static final int PRACTICE_SECONDS = 2;
     private static final int PRACTICE_STALE_AFTER_SECONDS = 15;
 
     /**

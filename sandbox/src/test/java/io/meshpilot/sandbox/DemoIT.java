@@ -39,7 +39,7 @@ class DemoIT {
                 .contains("10 requests from a client in us: 10 x {\"message\": \"Hello world from Europe!\"}")
                 .contains("10 requests from a client in us: 6 x {\"message\": \"Hello world from US!\"}, "
                         + "4 x {\"message\": \"Hello world from Europe!\"}")
-                .contains("[7/10] Practice run: us drained for 4 s")
+                .contains("[7/10] Practice run: us drained for 2 s")
                 .contains("practice run demo-drill: completed")
                 .contains("slowest drain ")
                 .contains("drained (directive")
