@@ -78,6 +78,9 @@ public final class PracticeRuns {
         String detail;
         boolean drainReported;
         final Map<ServiceKey, ServiceRun> services = new LinkedHashMap<>();
+        /** The Services whose drain every region applied, and those home again: kept per record, not recounted. */
+        final Set<ServiceKey> drained = new java.util.HashSet<>();
+        final Set<ServiceKey> home = new java.util.HashSet<>();
 
         Run(PracticePlan plan, Position position, PracticePhase phase) {
             this.plan = plan;
@@ -198,7 +201,7 @@ public final class PracticeRuns {
                 return abort(Reason.DRAIN_OVERRIDDEN.wireName(), where + ": no healthy target to take the traffic");
             }
         }
-        return progress();
+        return progress(service);
     }
 
     /** A directive status read: an agent applied something. */
@@ -208,7 +211,7 @@ public final class PracticeRuns {
             return Result.NONE;
         }
         service.status(region, status);
-        return progress();
+        return progress(service);
     }
 
     /** A health record read: another region degrading while the drain is in force aborts the run. */
@@ -359,33 +362,50 @@ public final class PracticeRuns {
         Duration longest = run.services.keySet().stream().map(service -> policies.resolve(service).failbackDelay())
                 .max(Comparator.naturalOrder()).orElse(Duration.ZERO);
         timers.schedule(key(run.plan.name()), longest.plus(FAILBACK_GRACE), this::finish);
-        Result status = publish(run);
+        run.services.values().forEach(service -> track(run, service));
+        Result result = publish(run);
         // lifted here at once, not only when the status is read back: ending a drain early is always safe
         if (draining.remove(run.plan.name()) != null) {
             metrics.active(draining.size());
-            return status.and(reconsider.apply(run.plan::covers));
+            result = result.and(reconsider.apply(run.plan::covers));
         }
-        return status;
+        return current == run && run.home.size() == run.services.size() ? result.and(finish()) : result;
     }
 
-    /** Publishes the drain's measurements once applied everywhere, and closes the run once it failed back. */
-    private Result progress() {
+    /**
+     * A Service of the run changed: publishes the drain's measurements once every Service's drain is applied
+     * everywhere, and closes the run once every Service failed back.
+     */
+    private Result progress(ServiceRun service) {
         Run run = current;
-        if (run.phase == PracticePhase.RUNNING && !run.drainReported
-                && run.services.values().stream().allMatch(service -> service.drained().isPresent())) {
+        track(run, service);
+        if (run.phase == PracticePhase.RUNNING && !run.drainReported && run.drained.size() == run.services.size()) {
             run.drainReported = true;
             return publish(run);
         }
-        if (run.phase == PracticePhase.FAILING_BACK && run.services.values().stream().allMatch(this::home)) {
+        if (run.phase == PracticePhase.FAILING_BACK && run.home.size() == run.services.size()) {
             return finish();
         }
         return Result.NONE;
     }
 
+    private void track(Run run, ServiceRun service) {
+        if (service.drained().isPresent()) {
+            run.drained.add(service.service());
+        } else {
+            run.drained.remove(service.service());
+        }
+        if (run.phase == PracticePhase.FAILING_BACK && home(service)) {
+            run.home.add(service.service());
+        } else {
+            run.home.remove(service.service());
+        }
+    }
+
     private boolean home(ServiceRun service) {
         String region = current.plan.region();
-        if (service.drained().isEmpty() && !service.failbackIncludes(region)) {
-            return true;
+        if (!service.drainChanged() && !service.failbackIncludes(region)) {
+            return true; // the drain changed nothing for it (its region drained by its policy already, say)
         }
         RegionRecords records = world.service(service.service()).get(region);
         return service.failbackIncludes(region) && service.failedBack().isPresent() && records != null

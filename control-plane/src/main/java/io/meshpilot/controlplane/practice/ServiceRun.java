@@ -74,7 +74,12 @@ final class ServiceRun {
         return done(failback);
     }
 
-    boolean failbackIncludes(String region) {
+    /** Whether the drain sent this Service any directive. */
+    boolean drainChanged() {
+        return !drain.isEmpty();
+    }
+
+        boolean failbackIncludes(String region) {
         return failback.containsKey(region);
     }
 

@@ -187,6 +187,21 @@ class PracticeRunsTest {
     }
 
     @Test
+    void aRunThatChangesNothingCompletesAtTheEndOfItsWindow() {
+        PracticeMesh mesh = new PracticeMesh(List.of("eu", "us"), List.of(HELLO), FAST_FAILBACK
+                + ",\"drain\":[\"us\"]");
+        mesh.pass(Duration.ofSeconds(2));
+
+        mesh.run("drill", ",\"region\":\"us\",\"durationSeconds\":5");
+        mesh.pass(Duration.ofSeconds(5));
+
+        PracticeRunStatus report = mesh.last("drill");
+        assertThat(report.phase()).isEqualTo("completed");
+        assertThat(report.completedAt()).isEqualTo(report.endedAt());
+        assertThat(report.drainSeconds()).as("the policy drained us already").isNull();
+    }
+
+    @Test
     void oneRunAtATimeAndAnInvalidRecordIsRejectedWithEveryReason() {
         PracticeMesh mesh = new PracticeMesh(List.of("eu", "us"), List.of(HELLO), FAST_FAILBACK);
         mesh.run("drill", ",\"region\":\"us\",\"durationSeconds\":600");
