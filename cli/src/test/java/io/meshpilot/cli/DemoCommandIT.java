@@ -26,10 +26,10 @@ class DemoCommandIT {
         Path stderr = dir.resolve("stderr");
         Process demo = new ProcessBuilder(Path.of("..", "bin", "meshpilot").toString(), "--log-format", "json", "demo")
                 .redirectOutput(stdout.toFile()).redirectError(stderr.toFile()).start();
-        assertThat(demo.waitFor(170, TimeUnit.SECONDS)).isTrue();
+        assertThat(demo.waitFor(190, TimeUnit.SECONDS)).isTrue();
 
         assertThat(demo.exitValue()).as(Files.readString(stdout)).isZero();
-        assertThat(Files.readString(stdout)).contains("Demo passed: 9 of 9 steps matched");
+        assertThat(Files.readString(stdout)).contains("Demo passed: 10 of 10 steps matched");
         ObjectMapper json = new ObjectMapper();
         List<String> fromLibraries = new ArrayList<>();
         for (String line : Files.readAllLines(stderr, StandardCharsets.UTF_8)) {

@@ -28,7 +28,8 @@ import picocli.CommandLine;
 
 /**
  * Issue 5, point 3 and issue 20, point 2: {@code meshpilot policy apply|get|delete|status} against a sandbox, their
- * exit codes (0 accepted, 3 rejected, 4 no verdict in time) and their {@code -o json|yaml}.
+ * exit codes (0 accepted, 3 rejected, 4 no verdict in time) and their {@code -o json|yaml}; issue 22: {@code meshpilot
+ * practice start|status|abort} on the first test's sandbox.
  */
 @ExtendWith(KafkaBrokerExtension.class)
 class PolicyCommandIT {
@@ -83,6 +84,39 @@ class PolicyCommandIT {
         await().atMost(WAIT).until(() -> "local".equals(affinity("us")));
         assertThat(run("policy", "get", "default/hello-world")).isEqualTo(1);
         assertThat(err.toString()).contains("no policy for scope default/hello-world");
+
+        practiceRunsStartReportAndAbort();
+    }
+
+    /**
+     * Issue 22, points 2 and 6: {@code meshpilot practice start|status|abort} on the same sandbox, us home and the
+     * policy's failback delay 1 s: a 2 s run reported with the drain and failback measured, an invalid one rejected
+     * before it is written, an aborted one reported as such.
+     */
+    private void practiceRunsStartReportAndAbort() {
+        assertThat(run("practice", "start", "drill", "--region", "us", "--duration", "2s",
+                "--services", "default/*")).as(out + " " + err).isZero();
+        assertThat(out.toString()).contains("drill: running (record 0@0)", "us drained from ");
+
+        assertThat(run("practice", "status", "drill", "--wait", "30s")).as(out + " " + err).isZero();
+        assertThat(out.toString()).contains("drill: completed", "slowest drain ", "default/hello-world  drain: ",
+                "us ", "failback: ");
+        assertThat(run("practice", "status", "drill", "-o", "json")).isZero();
+        assertThat(out.toString()).contains("\"kind\" : \"PracticeRunStatus\"", "\"drainSeconds\"");
+        await().atMost(WAIT).until(() -> "local".equals(affinity("us")));
+
+        assertThat(run("practice", "start", "Bad", "--region", "us", "--duration", "2s",
+                "--allowed-hours", "8-18")).isEqualTo(3);
+        assertThat(out.toString()).contains("Bad: rejected, nothing written", "  key: ", "  allowedHours: ");
+        assertThat(run("practice", "start", "mars", "--region", "mars", "--duration", "2s")).isEqualTo(3);
+        assertThat(out.toString()).contains("mars: rejected (record 0@1)", "region: 'mars' is not a known region");
+
+        assertThat(run("practice", "start", "long", "--region", "us", "--duration", "10m")).isZero();
+        assertThat(run("practice", "abort", "long")).isZero();
+        assertThat(run("practice", "status", "long", "--wait", "30s")).isEqualTo(3);
+        assertThat(out.toString()).contains("long: aborted", "operator-abort: the run's record was deleted");
+        assertThat(run("practice", "status")).isZero();
+        assertThat(out.toString()).contains("drill: completed", "long: aborted", "mars: rejected");
     }
 
     @Test

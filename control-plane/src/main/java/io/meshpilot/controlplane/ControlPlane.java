@@ -89,8 +89,9 @@ public final class ControlPlane implements AutoCloseable {
         Context loop = vertx.getOrCreateContext();
         Topics topics = settings.topics();
         RecordMetrics recordMetrics = new RecordMetrics(registry, topics)
-                .writes("directives", "decisions", "policy-status", "deadletter")
-                .reads("health", "heartbeat", "directives", "status", "policies", "policy-status");
+                .writes("directives", "decisions", "policy-status", "practice-status", "deadletter")
+                .reads("health", "heartbeat", "directives", "status", "policies", "policy-status", "practice-runs",
+                        "practice-status");
         ControlPlaneMetrics metrics = new ControlPlaneMetrics(registry, recordMetrics);
         runtime = resources.add(new ShardRuntime(loop, topics, clock, metrics, settings.cacheTtls()));
         ControlPlaneShard shard = runtime.shard();
@@ -129,7 +130,8 @@ public final class ControlPlane implements AutoCloseable {
     static Pattern everyTopic(Topics topics) {
         String prefix = Pattern.quote(topics.prefix());
         return Pattern.compile(prefix + "\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?\\.(health|heartbeat|directives|status)|"
-                + prefix + "\\.policies|" + prefix + "\\.policy-status");
+                + prefix + "\\.policies|" + prefix + "\\.policy-status|" + prefix + "\\.practice-runs|" + prefix
+                + "\\.practice-status");
     }
 
     private Map<String, Object> observerConfig() {

@@ -25,6 +25,10 @@ public final class ControlPlaneMetrics implements io.meshpilot.controlplane.shar
     private final java.util.concurrent.atomic.AtomicReference<io.meshpilot.controlplane.policy.PolicyBook.Pins> pins =
             new java.util.concurrent.atomic.AtomicReference<>(new io.meshpilot.controlplane.policy.PolicyBook.Pins(0, 0));
     private final Counter runtimeFailures;
+    private final Counter practiceRuns;
+    private final Histogram practiceDrain;
+    private final Histogram practiceFailback;
+    private final AtomicInteger practiceActive = new AtomicInteger();
     private final Histogram decisionLatency;
     private final Histogram incidentDecided;
     private final Histogram incidentAppliedIn;
@@ -92,6 +96,19 @@ public final class ControlPlaneMetrics implements io.meshpilot.controlplane.shar
                 .help("Per failover or failback (kind): from its agent seeing the health change to the last region "
                         + "applying its directives (the failover SLO).")
                 .labelNames("kind").classicOnly().classicUpperBounds(incidentBuckets).register(registry);
+        practiceRuns = Counter.builder().name("meshpilot_practice_runs_total")
+                .help("Practice runs ended, by result (completed, aborted, refused, rejected).").labelNames("result")
+                .register(registry);
+        List.of("completed", "aborted", "refused", "rejected").forEach(practiceRuns::initLabelValues);
+        practiceDrain = Histogram.builder().name("meshpilot_practice_drain_seconds")
+                .help("Per Service of a practice run: from the drain's start to the last region applying it.")
+                .classicOnly().classicUpperBounds(incidentBuckets).register(registry);
+        practiceFailback = Histogram.builder().name("meshpilot_practice_failback_seconds")
+                .help("Per Service of a practice run: from the window's end to the last region applying the "
+                        + "failback (the policy's failbackDelaySeconds included).")
+                .classicOnly().classicUpperBounds(incidentBuckets).register(registry);
+        gauge(registry, "meshpilot_practice_runs_active", "Practice runs draining a region now.",
+                practiceActive::get);
         for (String kind : List.of("failover", "failback")) {
             incidentDecided.initLabelValues(kind);
             incidentApplied.initLabelValues(kind);
@@ -161,6 +178,30 @@ public final class ControlPlaneMetrics implements io.meshpilot.controlplane.shar
     }
 
     /** The pins' metrics, for the shard's pin timers. */
+    public io.meshpilot.controlplane.practice.PracticeMetrics practiceMetrics() {
+        return new io.meshpilot.controlplane.practice.PracticeMetrics() {
+            @Override
+            public void ended(String result) {
+                practiceRuns.labelValues(result).inc();
+            }
+
+            @Override
+            public void drained(Duration elapsed) {
+                practiceDrain.observe(seconds(elapsed));
+            }
+
+            @Override
+            public void failedBack(Duration elapsed) {
+                practiceFailback.observe(seconds(elapsed));
+            }
+
+            @Override
+            public void active(int runs) {
+                practiceActive.set(runs);
+            }
+        };
+    }
+
     public io.meshpilot.controlplane.policy.PinExpiry.Metrics pinMetrics() {
         return new io.meshpilot.controlplane.policy.PinExpiry.Metrics() {
             @Override

@@ -18,12 +18,13 @@ class ShardBoundaryTest {
     @ArchTest
     static final ArchRule shardIsPlainJava = classes()
             .that().resideInAnyPackage("..controlplane.shard..", "..controlplane.decisions..",
-                    "..controlplane.policy..", "..controlplane.world..")
+                    "..controlplane.policy..", "..controlplane.world..", "..controlplane.practice..")
             .and().doNotHaveSimpleName("WorldGauges")
             .should().onlyDependOnClassesThat().resideInAnyPackage("java..", "io.meshpilot.core..",
                     "io.meshpilot.schemas..", "io.meshpilot.controlplane.shard..",
                     "io.meshpilot.controlplane.decisions..", "io.meshpilot.controlplane.policy..",
-                    "io.meshpilot.controlplane.world..", "io.meshpilot.runtime.timers..", "org.slf4j..")
+                    "io.meshpilot.controlplane.world..", "io.meshpilot.controlplane.practice..",
+                    "io.meshpilot.runtime.timers..", "org.slf4j..")
             .because("the shard replays typed records and returns typed results; the runtime does the I/O "
                     + "(docs/architecture.md)");
 }

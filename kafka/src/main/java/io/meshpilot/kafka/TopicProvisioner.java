@@ -80,6 +80,8 @@ public final class TopicProvisioner {
         return List.of(
                 topic(topics.policies(), 1, compact),
                 topic(topics.policyStatus(), 1, compact),
+                topic(topics.practiceRuns(), 1, compact),
+                topic(topics.practiceStatus(), 1, compact),
                 topic(topics.decisions(), layout.partitions(), sevenDays),
                 topic(topics.deadLetter(), 1, sevenDays));
     }

@@ -39,11 +39,12 @@ class KafkaAdapterIT {
             List<String> created = provisioner.provision(List.of("us", "eu"));
             List<String> again = provisioner.provision(List.of("us", "eu"));
 
-            assertThat(created).hasSize(12).contains(topics.health("us"), topics.directives("eu"),
-                    topics.policies(), topics.deadLetter());
+            assertThat(created).hasSize(14).contains(topics.health("us"), topics.directives("eu"),
+                    topics.policies(), topics.practiceRuns(), topics.practiceStatus(), topics.deadLetter());
             assertThat(again).isEmpty();
             assertThat(cleanupPolicy(admin, topics.health("us"))).isEqualTo("compact");
             assertThat(cleanupPolicy(admin, topics.decisions())).isEqualTo("delete");
+            assertThat(cleanupPolicy(admin, topics.practiceStatus())).isEqualTo("compact");
             assertThat(admin.describeTopics(List.of(topics.status("eu"))).allTopicNames().get()
                     .get(topics.status("eu")).partitions()).hasSize(3);
         }

@@ -4,8 +4,11 @@ import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.meshpilot.core.routing.CiliumServiceConfig;
+import io.meshpilot.controlplane.practice.PracticePhase;
 import io.meshpilot.schemas.KubernetesContract;
 import io.meshpilot.schemas.PolicyMode;
+import io.meshpilot.schemas.PracticeRun;
+import io.meshpilot.schemas.PracticeRunStatus;
 import io.meshpilot.schemas.TrafficPolicy;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -52,6 +55,10 @@ public final class Demo {
     private static final Set<String> BOTH = Set.of("us", "eu");
     /** The what-if step asks about us going down just before us is scaled to 0 (the step it predicts). */
     private static final int WHAT_IF_BEFORE = 3;
+    /** The practice run drains us once it is home again and healthy (a run never starts during an incident). */
+    private static final int PRACTICE_AFTER = 4;
+    private static final int PRACTICE_SECONDS = 2;
+    private static final int PRACTICE_STALE_AFTER_SECONDS = 15;
 
     /**
      * What a region must show after a step: its affinity annotation ({@code none}: balanced, null: no meshpilot
@@ -122,7 +129,7 @@ public final class Demo {
             out.printf("Sandbox up in %.1f s: Kafka at %s, control plane at %s, kubeconfigs in %s%n%n",
                     seconds(started), sandbox.bootstrapServers(), sandbox.controlPlaneUrl(), stateDir);
             List<Step> steps = steps();
-            int total = steps.size() + 2;
+            int total = steps.size() + 3;
             int passed = 0;
             int number = 0;
             for (int i = 0; i < steps.size(); i++) {
@@ -130,6 +137,9 @@ public final class Demo {
                     passed += whatIf(sandbox, ++number, total) ? 1 : 0;
                 }
                 passed += runStep(sandbox, ++number, total, steps.get(i)) ? 1 : 0;
+                if (i == PRACTICE_AFTER) {
+                    passed += practiceRun(sandbox, ++number, total) ? 1 : 0;
+                }
             }
             passed += failStatic(sandbox, total) ? 1 : 0;
             boolean ok = passed == total;
@@ -209,6 +219,67 @@ public final class Demo {
         return matched;
     }
 
+    /**
+     * Step 7: a practice run drains us for a few seconds ({@code meshpilot practice start}); the control plane
+     * measures the time from the drain to each region's agent applying it, and the failback after the window, and
+     * reports them on the practice-status topic ({@code meshpilot practice status}).
+     */
+    private boolean practiceRun(Sandbox sandbox, int number, int count) {
+        out.printf("[%d/%d] Practice run: us drained for %d s (meshpilot practice start demo-drill --region us "
+                + "--duration %ds), measured and failed back%n", number, count, PRACTICE_SECONDS, PRACTICE_SECONDS);
+        long start = System.nanoTime();
+        // A stale region is no target, so a drain cannot hold while eu is stale: the demo's staleAfter (3 s, shorter
+        // than the agents' 5 s heartbeat) would abort the run (drain-overridden); the default holds for this step.
+        sandbox.writePolicy("*", new TrafficPolicy("*", PolicyMode.AUTO, 2, null, null, FAILBACK_SECONDS,
+                PRACTICE_STALE_AFTER_SECONDS, null, null, null));
+        until(() -> api(sandbox).contains("\"staleAfterSeconds\":" + PRACTICE_STALE_AFTER_SECONDS)
+                && !api(sandbox).contains("\"stale\":true"));
+        sandbox.writePracticeRun("demo-drill", new PracticeRun(null, "us", null, PRACTICE_SECONDS,
+                List.of(HELLO_WORLD), null, null));
+        Optional<String> drained = awaitDirective(sandbox.region("us"), new Expectation("us", "remote", "drained",
+                EU));
+        boolean matched = report(sandbox, new Expectation("us", "remote", "drained", EU),
+                drained.orElse("not drained within " + STEP_TIMEOUT.toSeconds() + " s"), drained.isPresent());
+        AtomicReference<PracticeRunStatus> status = new AtomicReference<>();
+        boolean ended = until(() -> {
+            sandbox.practiceStatus("demo-drill").ifPresent(status::set);
+            return status.get() != null && PracticePhase.fromWire(status.get().phase())
+                    .map(PracticePhase::ended).orElse(false);
+        });
+        PracticeRunStatus report = status.get();
+        if (report == null) {
+            out.printf("      no practice-run status within %d s%n", STEP_TIMEOUT.toSeconds());
+            return false;
+        }
+        out.printf("      practice run %s: %s%s%n", report.name(), report.phase(),
+                report.reason() == null ? "" : " (" + report.reason() + ": " + report.detail() + ")");
+        for (PracticeRunStatus.ServiceReport service : report.services() == null
+                ? List.<PracticeRunStatus.ServiceReport>of() : report.services()) {
+            out.printf("      %s/%s drain applied: %s; failback applied: %s%n", service.namespace(),
+                    service.service(), times(service.drain()), times(service.failback()));
+        }
+        out.printf(java.util.Locale.ROOT, "      slowest drain %.2f s, slowest failback %.2f s (the %d s failback "
+                + "delay included)%n", Objects.requireNonNullElse(report.drainSeconds(), Double.NaN),
+                Objects.requireNonNullElse(report.failbackSeconds(), Double.NaN), FAILBACK_SECONDS);
+        Optional<String> home = awaitDirective(sandbox.region("us"), new Expectation("us", "local", "local-healthy",
+                US));
+        matched &= report(sandbox, new Expectation("us", "local", "local-healthy", US),
+                home.orElse("not home within " + STEP_TIMEOUT.toSeconds() + " s"), home.isPresent());
+        matched &= ended && "completed".equals(report.phase()) && report.drainSeconds() != null
+                && report.failbackSeconds() != null;
+        sandbox.writePolicy("*", policy(PolicyMode.AUTO, 2));
+        until(() -> api(sandbox).contains("\"staleAfterSeconds\":" + STALE_AFTER_SECONDS));
+        out.printf("      %s: the run took %.2f s from its record to the report%n%n", matched ? "ok" : "FAILED",
+                seconds(start));
+        return matched;
+    }
+
+    private static String times(List<PracticeRunStatus.RegionTime> regions) {
+        return regions.isEmpty() ? "-" : String.join(", ", regions.stream().map(region -> region.region() + " "
+                + (region.seconds() == null ? "not applied" : String.format(java.util.Locale.ROOT, "%.2f s",
+                region.seconds()))).toList());
+    }
+
     private JsonObject whatIf(Sandbox sandbox, String body) {
         try {
             HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(sandbox.controlPlaneUrl()
@@ -224,7 +295,7 @@ public final class Demo {
         }
     }
 
-    /** Step 9: the us agent stops; us falls silent and its last directive stays, whatever else changes. */
+    /** Step 10: the us agent stops; us falls silent and its last directive stays, whatever else changes. */
     private boolean failStatic(Sandbox sandbox, int count) {
         out.printf("[%d/%d] us agent stopped: us falls silent (stale after %d s); meshpilot holds its last directive "
                 + "(fail static) even when the drain is lifted%n", count, count, STALE_AFTER_SECONDS);

@@ -160,6 +160,26 @@ public final class Sandbox implements AutoCloseable {
         }
     }
 
+    /** Writes a practice run to the practice-runs topic, as an operator would; returns once Kafka has it. */
+    public void writePracticeRun(String name, io.meshpilot.schemas.PracticeRun run) {
+        try (RecordSender sender = new RecordSender(kafka.producer("sandbox-practice"), "sandbox-practice")) {
+            Await.result(sender.send(settings.topics().practiceRuns(), name, run), Duration.ofSeconds(30),
+                    "the practice run to be written");
+        }
+    }
+
+    /** The control plane's latest status of a practice run, read from the practice-status topic. */
+    public java.util.Optional<io.meshpilot.schemas.PracticeRunStatus> practiceStatus(String name) {
+        var record = io.meshpilot.kafka.TopicSnapshot.latest(kafka.consumer("sandbox-practice",
+                java.util.Optional.empty()), settings.topics().practiceStatus(), Duration.ofSeconds(30)).get(name);
+        if (record == null || !(io.meshpilot.schemas.RecordCodec.get().decode(record.value(),
+                io.meshpilot.schemas.PracticeRunStatus.class) instanceof io.meshpilot.schemas.Decoded.Valid<
+                io.meshpilot.schemas.PracticeRunStatus> valid)) {
+            return java.util.Optional.empty();
+        }
+        return java.util.Optional.of(valid.record());
+    }
+
     /** Stops the control plane, as if every replica were down: no directive changes until it starts again. */
     public synchronized void stopControlPlane() {
         if (controlPlane != null) {

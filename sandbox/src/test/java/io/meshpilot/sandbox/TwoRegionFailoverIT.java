@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.meshpilot.embedded.kafka.EmbeddedKafkaBroker;
+import io.meshpilot.schemas.PracticeRun;
+import io.meshpilot.schemas.PracticeRunStatus;
 import io.meshpilot.schemas.Topics;
 import io.meshpilot.schemas.TrafficPolicy;
 import io.meshpilot.testing.KafkaBrokerExtension;
@@ -47,7 +49,35 @@ class TwoRegionFailoverIT {
             await().atMost(WAIT).untilAsserted(() ->
                     assertThat(annotations(sandbox, "us")).containsAllEntriesOf(globalWith("local")));
             assertThat(annotations(sandbox, "eu")).containsAllEntriesOf(globalWith("local"));
+
+            practiceRunDrainsUsMeasuresItAndFailsBack(sandbox);
         }
+    }
+
+    /**
+     * Issue 22, points 2 and 6: a practice run on the same real regions, once us is home and healthy: us drained for
+     * 2 s, every region's agent applying the drain and then the failback, reported on the practice-status topic.
+     */
+    private static void practiceRunDrainsUsMeasuresItAndFailsBack(Sandbox sandbox) {
+        sandbox.writePracticeRun("drill", new PracticeRun(null, "us", null, 2, List.of("default/*"), null, null));
+
+        await().atMost(WAIT).untilAsserted(() -> assertThat(sandbox.practiceStatus("drill"))
+                .hasValueSatisfying(status -> assertThat(status.phase()).isIn("completed", "aborted")));
+
+        PracticeRunStatus report = sandbox.practiceStatus("drill").orElseThrow();
+        assertThat(report.phase()).as(report.toString()).isEqualTo("completed");
+        assertThat(report.windowEndsAt()).isEqualTo(report.startedAt().plusSeconds(2));
+        assertThat(report.endedAt()).isAfterOrEqualTo(report.windowEndsAt());
+        assertThat(report.drainSeconds()).isPositive();
+        assertThat(report.failbackSeconds()).as("the 1 s failback delay included").isGreaterThanOrEqualTo(1.0);
+        assertThat(report.services()).singleElement().satisfies(service -> {
+            assertThat(service.service()).isEqualTo("hello-world");
+            assertThat(service.drain()).extracting(PracticeRunStatus.RegionTime::region).contains("us");
+            assertThat(service.drain()).allSatisfy(region -> assertThat(region.appliedAt()).isNotNull());
+            assertThat(service.failback()).extracting(PracticeRunStatus.RegionTime::region).contains("us");
+            assertThat(service.failback()).allSatisfy(region -> assertThat(region.appliedAt()).isNotNull());
+        });
+        assertThat(annotations(sandbox, "us")).containsAllEntriesOf(globalWith("local"));
     }
 
     private static Map<String, String> globalWith(String affinity) {

@@ -6,7 +6,7 @@ package io.meshpilot.schemas;
  */
 public sealed interface MeshRecord
         permits ServiceHealth, AgentHeartbeat, ServiceDirective, DirectiveStatus, TrafficPolicy, PolicyStatus,
-                Decision {
+                Decision, PracticeRun, PracticeRunStatus {
 
     String API_VERSION = "meshpilot.io/v1";
 }

@@ -37,6 +37,11 @@ public final class Names {
         return check(RULES.scope, name);
     }
 
+    /** A practice run's name (its record key): a DNS-1123 label. */
+    public static Optional<String> runName(String name) {
+        return check(RULES.runName, name);
+    }
+
     /** Whether a name is a valid region; remembered, since the same few regions are asked about for every record. */
     public static boolean isRegion(String name) {
         if (name == null) {
@@ -66,6 +71,7 @@ public final class Names {
         private final Schema namespace;
         private final Schema service;
         private final Schema scope;
+        private final Schema runName;
 
         private Rules() {
             SchemaCatalog catalog = new SchemaCatalog();
@@ -73,6 +79,7 @@ public final class Names {
             namespace = catalog.commonDefinition("namespace");
             service = catalog.commonDefinition("serviceName");
             scope = catalog.commonDefinition("scope");
+            runName = catalog.commonDefinition("runName");
         }
     }
 }

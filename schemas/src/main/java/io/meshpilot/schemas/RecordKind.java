@@ -11,7 +11,9 @@ public enum RecordKind {
     DIRECTIVE_STATUS("DirectiveStatus", DirectiveStatus.class, "directive-status"),
     TRAFFIC_POLICY("TrafficPolicy", TrafficPolicy.class, "traffic-policy"),
     POLICY_STATUS("PolicyStatus", PolicyStatus.class, "policy-status"),
-    DECISION("Decision", Decision.class, "decision");
+    DECISION("Decision", Decision.class, "decision"),
+    PRACTICE_RUN("PracticeRun", PracticeRun.class, "practice-run"),
+    PRACTICE_RUN_STATUS("PracticeRunStatus", PracticeRunStatus.class, "practice-run-status");
 
     private final String kindName;
     private final Class<? extends MeshRecord> recordClass;

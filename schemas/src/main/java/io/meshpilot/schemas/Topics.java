@@ -74,6 +74,16 @@ public record Topics(String prefix) {
         return prefix + ".policy-status";
     }
 
+    /** Practice runs (issue 22): written by operators, keyed by the run's name. */
+    public String practiceRuns() {
+        return prefix + ".practice-runs";
+    }
+
+    /** The control plane's answers to practice runs and their reports, keyed by the run's name. */
+    public String practiceStatus() {
+        return prefix + ".practice-status";
+    }
+
     public String decisions() {
         return prefix + ".decisions";
     }
@@ -89,7 +99,8 @@ public record Topics(String prefix) {
 
     /**
      * What a topic carries, for metric labels: {@code health}, {@code heartbeat}, {@code directives},
-     * {@code status}, {@code policies}, {@code policy-status}, {@code decisions}, {@code deadletter}, or
+     * {@code status}, {@code policies}, {@code policy-status}, {@code practice-runs}, {@code practice-status},
+     * {@code decisions}, {@code deadletter}, or
      * {@code other} for a topic that is not meshpilot's.
      */
     public String role(String topic) {
@@ -100,7 +111,7 @@ public record Topics(String prefix) {
         if (topic.startsWith(prefix + ".")) {
             String rest = topic.substring(prefix.length() + 1);
             if (rest.equals("policies") || rest.equals("policy-status") || rest.equals("decisions")
-                    || rest.equals("deadletter")) {
+                    || rest.equals("deadletter") || rest.equals("practice-runs") || rest.equals("practice-status")) {
                 return rest;
             }
         }

@@ -151,6 +151,14 @@ class RecordFuzzTest {
             case DECISION -> new Decision("default", "hello-world", at, "*", PolicyMode.AUTO, false,
                     List.of(new Decision.RegionDecision("us", endpoints, at, "healthy", false, annotations,
                             "local-healthy", 7)));
+            case PRACTICE_RUN -> new PracticeRun("drill-1", "us", at, 60, List.of("default/*"), "08:00-18:00",
+                    "Europe/Berlin");
+            case PRACTICE_RUN_STATUS -> new PracticeRunStatus("drill-1", "us", "completed", null, null, null, 0, 3,
+                    null, at, at.plusSeconds(60), at.plusSeconds(60), at.plusSeconds(62), 1.5, 2.0, List.of(
+                            new PracticeRunStatus.ServiceReport("default", "hello-world", List.of(
+                                    new PracticeRunStatus.RegionTime("us", 8, at.plusSeconds(1), 1.0)), List.of(
+                                    new PracticeRunStatus.RegionTime("us", 9, at.plusSeconds(62), 2.0)), null)),
+                    at.plusSeconds(62));
         };
     }
 }

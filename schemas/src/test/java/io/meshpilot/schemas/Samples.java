@@ -59,8 +59,21 @@ final class Samples {
                         new Decision.RegionApplied("us", AT), new Decision.RegionApplied("eu", AT))));
     }
 
+    static PracticeRun practiceRun() {
+        return new PracticeRun("drill-1", "us", AT, 60, List.of("default/*"), "08:00-18:00", "UTC");
+    }
+
+    static PracticeRunStatus practiceRunStatus() {
+        return new PracticeRunStatus("drill-1", "us", "aborted", "region-degraded", "eu: default/hello-world", null,
+                0, 4, null, AT, AT.plusSeconds(60), AT.plusSeconds(5), AT.plusSeconds(7), 1.25, null, List.of(
+                        new PracticeRunStatus.ServiceReport("default", "hello-world", List.of(
+                                new PracticeRunStatus.RegionTime("us", 8, AT.plusSeconds(1), 1.25),
+                                new PracticeRunStatus.RegionTime("eu", 8, null, null)), List.of(), "eu degraded")),
+                AT.plusSeconds(7));
+    }
+
     static List<MeshRecord> all() {
         return List.of(health(), heartbeat(), directive(), status(), policy(), policyStatus(), decision(),
-                decisionWithIncident());
+                decisionWithIncident(), practiceRun(), practiceRunStatus());
     }
 }

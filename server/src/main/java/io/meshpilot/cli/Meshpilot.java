@@ -17,6 +17,7 @@ import picocli.CommandLine.ScopeType;
             ControlPlaneCommand.class,
             AgentCommand.class,
             PolicyCommand.class,
+            PracticeCommand.class,
             ExplainCommand.class,
             StatusCommand.class,
             WhatIfCommand.class,

@@ -82,6 +82,7 @@ public final class DecisionLoop {
     private boolean backlogDue;
     private java.util.function.IntFunction<Result> ownedListener = partition -> Result.NONE;
     private CacheTtls cacheTtls = CacheTtls.NEVER;
+    private java.util.function.Function<ServiceKey, Set<String>> practiceDrains = service -> Set.of();
 
     public DecisionLoop(WorldModel world, RegionLiveness liveness, PolicyBook policies, ShardTimers timers,
             Clock clock, DecisionMetrics metrics) {
@@ -96,6 +97,16 @@ public final class DecisionLoop {
     /** How long each region's Cilium keeps an unreachable cluster's backends ({@code clustermesh.cacheTTL}). */
     public void cacheTtls(CacheTtls perRegion) {
         this.cacheTtls = perRegion;
+    }
+
+    /** The regions practice runs drain for a Service now, added to its policy's drain list. */
+    public void practiceDrains(java.util.function.Function<ServiceKey, Set<String>> drains) {
+        this.practiceDrains = drains;
+    }
+
+    /** Decides again for every owned Service that matches (a practice run's drain started or ended). */
+    public Result reconsider(Predicate<ServiceKey> services) {
+        return decideAll(world.services().stream().filter(services).toList());
     }
 
     /** Also asks this listener for what to publish when this replica starts deciding for a partition. */
@@ -266,7 +277,7 @@ public final class DecisionLoop {
             }
         });
         Instant now = clock.instant();
-        Policy policy = policies.resolve(service);
+        Policy policy = withPractice(service, policies.resolve(service));
         Optional<ServiceDecision> previous = Optional.ofNullable(decisions.get(service))
                 .or(() -> PreviousDecision.from(policy, records));
         MeshWithdrawals mesh = policy.maxWithdrawnRegions() == 0 ? MeshWithdrawals.NONE
@@ -282,6 +293,16 @@ public final class DecisionLoop {
                 .build();
         countWithdrawn(service);
         return result;
+    }
+
+    private Policy withPractice(ServiceKey service, Policy policy) {
+        Set<String> drained = practiceDrains.apply(service);
+        if (drained.isEmpty() || policy.drain().containsAll(drained)) {
+            return policy;
+        }
+        Set<String> drain = new HashSet<>(policy.drain());
+        drain.addAll(drained);
+        return policy.withDrain(drain);
     }
 
     /**
@@ -582,7 +603,7 @@ public final class DecisionLoop {
                 PolicyMode.valueOf(policy.mode().name()), decision.globalOutage(), regions);
     }
 
-    static EndpointTally tally(EndpointCounts counts) {
+    public static EndpointTally tally(EndpointCounts counts) {
         return new EndpointTally(counts.ready(), counts.serving(), counts.terminating(), counts.active(),
                 counts.fallback(), counts.exported(), counts.total());
     }

@@ -8,6 +8,7 @@ import io.meshpilot.schemas.Decoded;
 import io.meshpilot.schemas.DirectiveStatus;
 import io.meshpilot.schemas.MeshRecord;
 import io.meshpilot.schemas.PolicyStatus;
+import io.meshpilot.schemas.PracticeRunStatus;
 import io.meshpilot.schemas.RecordCodec;
 import io.meshpilot.schemas.ServiceDirective;
 import io.meshpilot.schemas.ServiceHealth;
@@ -52,6 +53,14 @@ public final class InboundDecoder {
         if (record.topic().equals(topics.policyStatus()) && record.value() != null
                 && codec.decode(record.value(), PolicyStatus.class) instanceof Decoded.Valid<PolicyStatus> valid) {
             return new Inbound.PolicyAnswered(origin, valid.record());
+        }
+        if (record.topic().equals(topics.practiceRuns())) {
+            return new Inbound.Practice(origin, record.key() == null ? "" : record.key(),
+                    Optional.ofNullable(record.value()));
+        }
+        if (record.topic().equals(topics.practiceStatus()) && record.value() != null && codec.decode(record.value(),
+                PracticeRunStatus.class) instanceof Decoded.Valid<PracticeRunStatus> valid) {
+            return new Inbound.PracticeAnswered(origin, valid.record());
         }
         return new Inbound.Ignored(origin);
     }

@@ -37,6 +37,9 @@ public final class OutputEncoder {
             return new ProducerRecord<>(topics.policyStatus(), answer.scope(),
                     answer.status().map(codec::encode).orElse(null));
         }
+        if (output instanceof Output.PracticeReport report) {
+            return new ProducerRecord<>(topics.practiceStatus(), report.name(), codec.encode(report.status()));
+        }
         Output.DeadLetter letter = (Output.DeadLetter) output;
         return DeadLetters.letter(topics, COMPONENT, letter.origin().toString(), letter.key(), letter.value(),
                 letter.reason());

@@ -345,6 +345,8 @@ public final class OwnershipLoop implements AutoCloseable {
         }
         needed.addAll(allPartitions(topics.policies()));
         needed.addAll(allPartitions(topics.policyStatus()));
+        needed.addAll(allPartitions(topics.practiceRuns()));
+        needed.addAll(allPartitions(topics.practiceStatus()));
         return consumer.endOffsets(needed, LOOP_TIMEOUT);
     }
 

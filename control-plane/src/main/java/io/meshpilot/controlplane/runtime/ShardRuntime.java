@@ -41,7 +41,7 @@ public final class ShardRuntime implements AutoCloseable {
         this.loop = loop;
         this.decoder = new InboundDecoder(topics);
         this.shard = new ControlPlaneShard(new ResultTimers(Scheduler.on(loop), outbox::add), clock, metrics,
-                cacheTtls, metrics.pinMetrics());
+                cacheTtls, metrics.pinMetrics(), metrics.practiceMetrics());
         this.claims = new Claims(shard, outbox);
     }
 

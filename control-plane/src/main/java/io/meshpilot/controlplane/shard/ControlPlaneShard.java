@@ -2,6 +2,8 @@ package io.meshpilot.controlplane.shard;
 
 import io.meshpilot.controlplane.decisions.DecisionLoop;
 import io.meshpilot.controlplane.policy.PinExpiry;
+import io.meshpilot.controlplane.practice.PracticeMetrics;
+import io.meshpilot.controlplane.practice.PracticeRuns;
 import io.meshpilot.controlplane.policy.PolicyBook;
 import io.meshpilot.controlplane.policy.PolicyStatuses;
 import io.meshpilot.controlplane.policy.PolicyStatuses.PolicyPosition;
@@ -43,6 +45,7 @@ public final class ControlPlaneShard {
     private final DecisionMetrics metrics;
     private final PolicyValidator validator = new PolicyValidator();
     private final Map<Integer, Deque<Output.DeadLetter>> unowned = new HashMap<>();
+    private final PracticeRuns practice;
 
     public ControlPlaneShard(ShardTimers timers, Clock clock, DecisionMetrics metrics, CacheTtls cacheTtls) {
         this(timers, clock, metrics, cacheTtls, PinExpiry.Metrics.NONE);
@@ -50,12 +53,20 @@ public final class ControlPlaneShard {
 
     public ControlPlaneShard(ShardTimers timers, Clock clock, DecisionMetrics metrics, CacheTtls cacheTtls,
             PinExpiry.Metrics pinMetrics) {
+        this(timers, clock, metrics, cacheTtls, pinMetrics, PracticeMetrics.NONE);
+    }
+
+    public ControlPlaneShard(ShardTimers timers, Clock clock, DecisionMetrics metrics, CacheTtls cacheTtls,
+            PinExpiry.Metrics pinMetrics, PracticeMetrics practiceMetrics) {
         this.clock = clock;
         this.metrics = metrics;
         this.statuses = new PolicyStatuses(clock);
         this.decisions = new DecisionLoop(world, liveness, policies, timers, clock, metrics);
         decisions.cacheTtls(cacheTtls);
         decisions.onOwned(this::sendKeptLetters);
+        this.practice = new PracticeRuns(world, policies, timers, clock, practiceMetrics);
+        practice.onDrainChanged(decisions::reconsider);
+        decisions.practiceDrains(practice::drainedRegions);
         new PinExpiry(policies, timers, clock, pinMetrics).onExpired((scope, at) ->
                 statuses.expired(scope, at).and(decisions.policyChanged(scope)));
     }
@@ -68,19 +79,22 @@ public final class ControlPlaneShard {
         if (record instanceof Inbound.Health health) {
             ServiceKey service = world.health(health.service(), health.region(), health.origin().partition(),
                     health.health().orElse(null));
-            return decisions.changed(service);
+            // the practice run first: a region degrading lifts the run's drain before the Service is decided again
+            Result practiceAborted = practice.health(service, health.region());
+            return practiceAborted.and(decisions.changed(service));
         }
         if (record instanceof Inbound.Status status) {
             ServiceKey service = world.status(status.service(), status.region(), status.origin().partition(),
                     status.status().orElse(null));
-            return status.status().isPresent() ? decisions.changed(service) : Result.NONE;
+            return status.status().isPresent() ? decisions.changed(service)
+                    .and(practice.status(service, status.region(), status.status().get())) : Result.NONE;
         }
         if (record instanceof Inbound.Directive directive) {
             ServiceKey service = world.directive(directive.service(), directive.region(),
                     directive.origin().partition(), directive.directive().orElse(null));
             directive.directive().ifPresentOrElse(decisions::observed,
                     () -> decisions.observedWithdrawal(service, directive.region()));
-            return Result.NONE;
+            return directive.directive().map(practice::directive).orElse(Result.NONE);
         }
         if (record instanceof Inbound.Heartbeat heartbeat) {
             return decisions.heard(heartbeat.region(), liveness.heard(heartbeat.heartbeat(), clock.instant()));
@@ -95,6 +109,12 @@ public final class ControlPlaneShard {
         if (record instanceof Inbound.PolicyAnswered answered) {
             statuses.answered(answered.status());
         }
+        if (record instanceof Inbound.Practice run) {
+            return practice.record(run.name(), run.origin().partition(), run.origin().offset(), run.document());
+        }
+        if (record instanceof Inbound.PracticeAnswered answered) {
+            return practice.answered(answered.status());
+        }
         return Result.NONE;
     }
 
@@ -108,13 +128,14 @@ public final class ControlPlaneShard {
         partitions.forEach(decisions::disown);
         if (policyAnswers) {
             statuses.stopWriting();
+            practice.stopWriting();
         }
     }
 
     /** This replica answers policy records from now on. */
     public Result answerPolicies() {
-        LOG.atInfo().log("answering policy records");
-        return statuses.becomeWriter();
+        LOG.atInfo().log("answering policy records and driving practice runs");
+        return statuses.becomeWriter().and(practice.becomeWriter());
     }
 
     private Result policy(Inbound.Policy record) {
@@ -182,6 +203,10 @@ public final class ControlPlaneShard {
 
     public PolicyStatuses statuses() {
         return statuses;
+    }
+
+    public PracticeRuns practice() {
+        return practice;
     }
 
     public DecisionLoop decisions() {

@@ -3,6 +3,7 @@ package io.meshpilot.controlplane.shard;
 import io.meshpilot.schemas.AgentHeartbeat;
 import io.meshpilot.schemas.DirectiveStatus;
 import io.meshpilot.schemas.PolicyStatus;
+import io.meshpilot.schemas.PracticeRunStatus;
 import io.meshpilot.schemas.ServiceDirective;
 import io.meshpilot.schemas.ServiceHealth;
 import io.meshpilot.schemas.ServiceKey;
@@ -48,6 +49,14 @@ public sealed interface Inbound {
 
     /** A policy status read back: the policy record it answers has been answered. */
     record PolicyAnswered(RecordOrigin origin, PolicyStatus status) implements Inbound {
+    }
+
+    /** A practice-run record: its name (the key) and its document, empty for a tombstone (an abort). */
+    record Practice(RecordOrigin origin, String name, Optional<byte[]> document) implements Inbound {
+    }
+
+    /** A practice run's status read back: its drain is in force while it says running. */
+    record PracticeAnswered(RecordOrigin origin, PracticeRunStatus status) implements Inbound {
     }
 
     /** A record the shard has no use for (an undecodable directive or status answer). */

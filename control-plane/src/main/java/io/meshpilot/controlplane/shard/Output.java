@@ -3,6 +3,7 @@ package io.meshpilot.controlplane.shard;
 import io.meshpilot.controlplane.decisions.ServiceRegion;
 import io.meshpilot.schemas.Decision;
 import io.meshpilot.schemas.PolicyStatus;
+import io.meshpilot.schemas.PracticeRunStatus;
 import io.meshpilot.schemas.ServiceDirective;
 import java.time.Instant;
 import java.util.Optional;
@@ -24,6 +25,10 @@ public sealed interface Output {
 
     /** The answer to a scope's policy record; empty removes the scope's status (its policy was deleted). */
     record PolicyAnswer(String scope, Optional<PolicyStatus> status) implements Output {
+    }
+
+    /** A practice run's status and report, keyed by the run's name. */
+    record PracticeReport(String name, PracticeRunStatus status) implements Output {
     }
 
     /** A record that could not be used, with why. */

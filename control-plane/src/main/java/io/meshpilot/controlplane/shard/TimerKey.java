@@ -25,6 +25,10 @@ public sealed interface TimerKey {
     record IncidentProgress(ServiceKey service) implements TimerKey {
     }
 
+    /** A practice run's next step: its start, its window's end, or the end of waiting for its failback. */
+    record Practice(String name) implements TimerKey {
+    }
+
     /** A pin (a policy with an end) runs out. */
     record PolicyExpiry(String scope) implements TimerKey {
     }
