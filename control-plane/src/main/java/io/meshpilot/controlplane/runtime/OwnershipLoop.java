@@ -397,17 +397,19 @@ public final class OwnershipLoop implements AutoCloseable {
         @Override
         public void onPartitionsLost(Collection<TopicPartition> partitions) {
             release(partitions);
-            onLoop(() -> {
-                abandonOutbox();
-                return null;
-            });
         }
 
+        /**
+         * Gives the partitions up and, in the same event-loop task, abandons what the outbox holds: results the shard
+         * added while the revocation's last transaction was committing were decided as the owner, and published
+         * after the next assignment they would repeat a directive version the new owner also decides.
+         */
         private void release(Collection<TopicPartition> partitions) {
             List<Integer> indexes = indexes(partitions);
             boolean policies = partitions.stream().anyMatch(p -> p.topic().equals(topics.policies()));
             onLoop(() -> {
                 claims.release(indexes, policies);
+                abandonOutbox();
                 return null;
             });
         }
