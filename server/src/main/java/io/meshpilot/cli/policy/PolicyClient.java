@@ -15,10 +15,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import io.meshpilot.cli.StatusTopicCalls;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -31,7 +29,7 @@ import org.apache.kafka.common.TopicPartition;
  */
 public final class PolicyClient {
 
-    private static final Duration KAFKA_TIMEOUT = Duration.ofSeconds(30);
+    private static final Duration KAFKA_TIMEOUT = StatusTopicCalls.KAFKA_TIMEOUT;
 
     private final KafkaSettings settings;
     private final Topics topics;
@@ -49,7 +47,7 @@ public final class PolicyClient {
     public List<PolicyStatus> apply(List<PolicyDocuments.Document> documents, Duration timeout) {
         try (KafkaConsumer<String, byte[]> statuses = new KafkaConsumer<>(settings.consumer("meshpilot-policy",
                 Optional.empty()))) {
-            List<TopicPartition> partitions = partitions(statuses, topics.policyStatus());
+            List<TopicPartition> partitions = StatusTopicCalls.partitions(statuses, topics.policyStatus());
             statuses.assign(partitions);
             statuses.seekToEnd(partitions);
             partitions.forEach(statuses::position);
@@ -62,7 +60,7 @@ public final class PolicyClient {
         List<RecordMetadata> written = new ArrayList<>();
         try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(settings.producer("meshpilot-policy"))) {
             for (PolicyDocuments.Document document : documents) {
-                written.add(get(producer.send(new ProducerRecord<>(topics.policies(), document.scope(),
+                written.add(StatusTopicCalls.written(producer.send(new ProducerRecord<>(topics.policies(), document.scope(),
                         document.json()))));
             }
         }
@@ -100,7 +98,7 @@ public final class PolicyClient {
 
     public void delete(String scope) {
         try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(settings.producer("meshpilot-policy"))) {
-            get(producer.send(new ProducerRecord<>(topics.policies(), scope, null)));
+            StatusTopicCalls.written(producer.send(new ProducerRecord<>(topics.policies(), scope, null)));
         }
     }
 
@@ -113,25 +111,5 @@ public final class PolicyClient {
     private Optional<PolicyStatus> decode(ConsumerRecord<String, byte[]> record) {
         return record.value() != null && codec.decode(record.value(), PolicyStatus.class)
                 instanceof Decoded.Valid<PolicyStatus> valid ? Optional.of(valid.record()) : Optional.empty();
-    }
-
-    private static List<TopicPartition> partitions(KafkaConsumer<String, byte[]> consumer, String topic) {
-        var infos = consumer.partitionsFor(topic, KAFKA_TIMEOUT);
-        if (infos == null || infos.isEmpty()) {
-            throw new IllegalStateException("topic " + topic + " does not exist; create the topics with "
-                    + "'meshpilot topics create'");
-        }
-        return infos.stream().map(info -> new TopicPartition(info.topic(), info.partition())).toList();
-    }
-
-    private static RecordMetadata get(java.util.concurrent.Future<RecordMetadata> sent) {
-        try {
-            return sent.get(KAFKA_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while writing to Kafka", e);
-        } catch (ExecutionException | TimeoutException e) {
-            throw new IllegalStateException("cannot write to Kafka: " + e.getMessage(), e);
-        }
     }
 }

@@ -14,11 +14,9 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.function.Predicate;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import io.meshpilot.cli.StatusTopicCalls;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -31,7 +29,7 @@ import org.apache.kafka.common.TopicPartition;
  */
 public final class PracticeClient {
 
-    private static final Duration KAFKA_TIMEOUT = Duration.ofSeconds(30);
+    private static final Duration KAFKA_TIMEOUT = StatusTopicCalls.KAFKA_TIMEOUT;
     private static final Set<String> ENDED = Set.of("rejected", "refused", "completed", "aborted");
 
     private final KafkaSettings settings;
@@ -50,13 +48,13 @@ public final class PracticeClient {
     /** Writes the run and waits for the control plane's first answer to that record, if it comes in time. */
     public Optional<PracticeRunStatus> start(String name, PracticeRun run, Duration timeout) {
         try (KafkaConsumer<String, byte[]> statuses = statusConsumer()) {
-            List<TopicPartition> partitions = partitions(statuses);
+            List<TopicPartition> partitions = StatusTopicCalls.partitions(statuses, topics.practiceStatus());
             statuses.assign(partitions);
             statuses.seekToEnd(partitions);
             partitions.forEach(statuses::position);
             RecordMetadata written;
             try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(settings.producer("meshpilot-practice"))) {
-                written = get(producer.send(new ProducerRecord<>(topics.practiceRuns(), name, codec.encode(run))));
+                written = StatusTopicCalls.written(producer.send(new ProducerRecord<>(topics.practiceRuns(), name, codec.encode(run))));
             }
             return await(statuses, name, status -> status.runPartition() == written.partition()
                     && status.runOffset() == written.offset(), timeout);
@@ -66,7 +64,7 @@ public final class PracticeClient {
     /** Writes the run's tombstone: the control plane aborts it if it has not ended. */
     public void abort(String name) {
         try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(settings.producer("meshpilot-practice"))) {
-            get(producer.send(new ProducerRecord<>(topics.practiceRuns(), name, null)));
+            StatusTopicCalls.written(producer.send(new ProducerRecord<>(topics.practiceRuns(), name, null)));
         }
     }
 
@@ -82,7 +80,7 @@ public final class PracticeClient {
     /** Waits for the run's status to say it ended; returns the latest status read either way. */
     public Optional<PracticeRunStatus> awaitEnded(String name, Duration timeout) {
         try (KafkaConsumer<String, byte[]> statuses = statusConsumer()) {
-            List<TopicPartition> partitions = partitions(statuses);
+            List<TopicPartition> partitions = StatusTopicCalls.partitions(statuses, topics.practiceStatus());
             statuses.assign(partitions);
             statuses.seekToBeginning(partitions);
             return await(statuses, name, PracticeClient::ended, timeout);
@@ -118,25 +116,5 @@ public final class PracticeClient {
     private Optional<PracticeRunStatus> decode(ConsumerRecord<String, byte[]> record) {
         return record.value() != null && codec.decode(record.value(), PracticeRunStatus.class)
                 instanceof Decoded.Valid<PracticeRunStatus> valid ? Optional.of(valid.record()) : Optional.empty();
-    }
-
-    private List<TopicPartition> partitions(KafkaConsumer<String, byte[]> consumer) {
-        var infos = consumer.partitionsFor(topics.practiceStatus(), KAFKA_TIMEOUT);
-        if (infos == null || infos.isEmpty()) {
-            throw new IllegalStateException("topic " + topics.practiceStatus() + " does not exist; create the "
-                    + "topics with 'meshpilot topics create'");
-        }
-        return infos.stream().map(info -> new TopicPartition(info.topic(), info.partition())).toList();
-    }
-
-    private static RecordMetadata get(java.util.concurrent.Future<RecordMetadata> sent) {
-        try {
-            return sent.get(KAFKA_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while writing to Kafka", e);
-        } catch (ExecutionException | TimeoutException e) {
-            throw new IllegalStateException("cannot write to Kafka: " + e.getMessage(), e);
-        }
     }
 }
