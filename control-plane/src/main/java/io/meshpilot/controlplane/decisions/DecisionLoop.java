@@ -134,13 +134,20 @@ public final class DecisionLoop {
         return backlogDue ? Result.NONE : decideBacklog();
     }
 
+    /** Services decided per event-loop task in a mesh of up to three regions. */
     static final int CHUNK = 500;
+
+    /** A decision's cost grows with the Service's regions: a chunk holds about as many Service-regions as at three. */
+    static int chunk(int regions) {
+        return Math.max(1, Math.min(CHUNK, CHUNK * 3 / Math.max(1, regions)));
+    }
 
     private Result decideBacklog() {
         backlogDue = false;
         Result.Builder result = Result.builder();
         java.util.Iterator<ServiceKey> next = backlog.iterator();
-        for (int decided = 0; decided < CHUNK && next.hasNext(); decided++) {
+        int chunk = chunk(world.regions().size());
+        for (int decided = 0; decided < chunk && next.hasNext(); decided++) {
             ServiceKey service = next.next();
             next.remove();
             result.add(decide(service));
@@ -171,6 +178,13 @@ public final class DecisionLoop {
     /** Something about the Service changed (its health or status in a region): decide again if it is this replica's. */
     public Result changed(ServiceKey service) {
         return decide(service).and(incidentProgress(service));
+    }
+
+    /** Something about each of these Services changed: decide them again in chunks, as a backlog goes. */
+    public Result changedAll(List<ServiceKey> services) {
+        Result.Builder result = Result.builder().add(decideAll(services));
+        services.forEach(service -> result.add(incidentProgress(service)));
+        return result.build();
     }
 
     /** A policy changed: decide again for every owned Service it covers. */

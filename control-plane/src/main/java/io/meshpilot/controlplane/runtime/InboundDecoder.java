@@ -15,6 +15,8 @@ import io.meshpilot.schemas.ServiceHealth;
 import io.meshpilot.schemas.ServiceKey;
 import io.meshpilot.schemas.Topics;
 import io.meshpilot.schemas.Topics.RegionTopic;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 
@@ -30,6 +32,13 @@ public final class InboundDecoder {
 
     public InboundDecoder(Topics topics) {
         this.topics = topics;
+    }
+
+    /** Decodes a poll's records, in their order. */
+    public List<Inbound> decodeAll(Iterable<ConsumerRecord<String, byte[]>> records) {
+        List<Inbound> decoded = new ArrayList<>();
+        records.forEach(record -> decoded.add(decode(record)));
+        return decoded;
     }
 
     public Inbound decode(ConsumerRecord<String, byte[]> record) {

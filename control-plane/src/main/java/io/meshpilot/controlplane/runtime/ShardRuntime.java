@@ -21,7 +21,7 @@ import java.util.regex.Pattern;
 
 /**
  * Runs the control plane's shard, as Kafka's coordinator runtime runs its shards: the observer's poll thread reads
- * every topic and hands each batch to the event loop, where records are decoded and replayed into the shard; the
+ * every topic and hands each batch to the event loop, where it is decoded and replayed into the shard as one; the
  * shard's results (and its keyed timers' results) wait in the outbox until the ownership loop publishes them in a
  * fenced transaction and runs their commit or abort actions. Any poll or handler failure is fatal: counted, and
  * reported by {@code /healthz}.
@@ -49,8 +49,7 @@ public final class ShardRuntime implements AutoCloseable {
     public ShardRuntime observe(Map<String, Object> consumerConfig, Pattern everyTopic, RecordMetrics recordMetrics,
             ControlPlaneMetrics metrics) {
         observer = new RecordPoller("observer", consumerConfig, Subscriptions.everythingMatching(everyTopic),
-                records -> EventLoop.run(loop, () -> records.forEach(record ->
-                        outbox.add(shard.replay(decoder.decode(record))))))
+                records -> EventLoop.run(loop, () -> outbox.add(shard.replay(decoder.decodeAll(records)))))
                 .countingInto(recordMetrics)
                 .onProgress(positions -> loop.runOnContext(ignored -> {
                     observing.set(true);

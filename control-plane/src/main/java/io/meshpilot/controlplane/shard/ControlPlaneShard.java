@@ -18,9 +18,12 @@ import java.time.Clock;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -73,6 +76,28 @@ public final class ControlPlaneShard {
 
     /** Replays one record read from the topics; returns what to publish because of it. */
     public Result replay(Inbound record) {
+        return replay(record, decisions::changed);
+    }
+
+    /**
+     * Replays a batch read from the topics: the world takes every record first, then each Service whose health or
+     * status changed is decided once (in chunks, as the decision loop's backlog goes), however many of its records
+     * the batch holds. A resync of 255 regions reads one record per Service and region: deciding after each would
+     * decide every Service 255 times over, each time for 255 regions.
+     */
+    public Result replay(List<Inbound> batch) {
+        Set<ServiceKey> changed = new LinkedHashSet<>();
+        Result.Builder result = Result.builder();
+        for (Inbound record : batch) {
+            result.add(replay(record, service -> {
+                changed.add(service);
+                return Result.NONE;
+            }));
+        }
+        return result.add(decisions.changedAll(List.copyOf(changed))).build();
+    }
+
+    private Result replay(Inbound record, Function<ServiceKey, Result> changed) {
         if (record instanceof Inbound.OfRegion ofRegion && world.addRegion(ofRegion.region())) {
             metrics.regionKnown(ofRegion.region());
         }
@@ -81,12 +106,12 @@ public final class ControlPlaneShard {
                     health.health().orElse(null));
             // the practice run first: a region degrading lifts the run's drain before the Service is decided again
             Result practiceAborted = practice.health(service, health.region());
-            return practiceAborted.and(decisions.changed(service));
+            return practiceAborted.and(changed.apply(service));
         }
         if (record instanceof Inbound.Status status) {
             ServiceKey service = world.status(status.service(), status.region(), status.origin().partition(),
                     status.status().orElse(null));
-            return status.status().isPresent() ? decisions.changed(service)
+            return status.status().isPresent() ? changed.apply(service)
                     .and(practice.status(service, status.region(), status.status().get())) : Result.NONE;
         }
         if (record instanceof Inbound.Directive directive) {

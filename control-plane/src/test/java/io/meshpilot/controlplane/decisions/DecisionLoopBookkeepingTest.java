@@ -96,6 +96,15 @@ class DecisionLoopBookkeepingTest {
     }
 
     @Test
+    void aChunkHoldsAboutAsManyServiceRegionsWhateverTheRegions() {
+        assertThat(DecisionLoop.chunk(1)).isEqualTo(DecisionLoop.CHUNK);
+        assertThat(DecisionLoop.chunk(3)).isEqualTo(DecisionLoop.CHUNK);
+        assertThat(DecisionLoop.chunk(30)).isEqualTo(50);
+        assertThat(DecisionLoop.chunk(255)).isEqualTo(5);
+        assertThat(DecisionLoop.chunk(5_000)).isEqualTo(1);
+    }
+
+    @Test
     void aTaskThatTakesOverAPartitionAndHearsARegionAgainDecidesOneChunkNotOneForEach() {
         for (int i = 0; i < 1_200; i++) {
             ServiceKey service = new ServiceKey("fleet", "svc-" + i);

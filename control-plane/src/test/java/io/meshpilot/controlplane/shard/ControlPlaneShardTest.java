@@ -114,6 +114,17 @@ class ControlPlaneShardTest {
     }
 
     @Test
+    void aBatchDecidesEachServiceOnceOnItsLastRecords() {
+        own();
+        readBack(pending.commit());
+
+        Result batch = shard.replay(List.of(health("us", DOWN), health("eu", DOWN), health("eu", READY)));
+
+        assertThat(batch.outputs()).filteredOn(Output.DecisionLog.class::isInstance).hasSize(1);
+        ServiceDecisionAssert.awayIn(shard.decisions().decision(SERVICE).orElseThrow(), "us");
+    }
+
+    @Test
     void aTimerResultIsPublishedLikeAHandlers() {
         shard.replay(policy("*", "\"mode\": \"auto\", \"failoverDelaySeconds\": 10"));
         own();
@@ -319,6 +330,14 @@ class ControlPlaneShardTest {
         assertThat(shard.liveness().lastHeard("us")).contains(time.instant());
         assertThat(shard.policies().resolve(SERVICE).mode()).isEqualTo(io.meshpilot.core.decision.Mode.LOCAL);
         assertThat(shard.replay(new Inbound.Ignored(origin("meshpilot.us.status"))).isEmpty()).isTrue();
+    }
+
+    /** Which regions a decision sends away. */
+    private static final class ServiceDecisionAssert {
+        static void awayIn(io.meshpilot.core.decision.ServiceDecision decision, String... regions) {
+            assertThat(decision.regions()).filteredOn(io.meshpilot.core.decision.RegionOutcome::away)
+                    .extracting(io.meshpilot.core.decision.RegionOutcome::region).containsExactly(regions);
+        }
     }
 
     private void own() {

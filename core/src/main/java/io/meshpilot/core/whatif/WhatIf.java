@@ -2,6 +2,7 @@ package io.meshpilot.core.whatif;
 
 import io.meshpilot.core.decision.DecisionEngine;
 import io.meshpilot.core.decision.DecisionInput;
+import io.meshpilot.core.decision.MeshWithdrawals;
 import io.meshpilot.core.decision.Policy;
 import io.meshpilot.core.decision.RegionInput;
 import io.meshpilot.core.decision.RegionOutcome;
@@ -27,7 +28,9 @@ import java.util.TreeSet;
  * played forward the same way, so the difference is the hypothesis's alone: the engine decides, every heard agent
  * applies its directive at once (a silent one applies nothing), the engine decides again, and time moves on to each
  * decision's review time (a failover or failback delay ending, heard agents still heartbeating), until nothing
- * changes. Routes are the Cilium routing model's on the annotations then in force.
+ * changes. Routes are the Cilium routing model's on the annotations then in force. The mesh-wide safety rule
+ * ({@code maxWithdrawnRegions}) counts the regions the other Services withdraw on the same side: the Services are
+ * played one after the other, in the order given, each from the others' decisions so far ({@link MeshLedger}).
  */
 public final class WhatIf {
 
@@ -40,8 +43,10 @@ public final class WhatIf {
         List<ServiceEffect> changed = new ArrayList<>();
         List<String> outages = new ArrayList<>();
         int unchanged = 0;
+        MeshLedger meshBefore = MeshLedger.of(services);
+        MeshLedger meshAfter = MeshLedger.of(services);
         for (ServiceSnapshot service : services) {
-            ServiceEffect effect = effect(service, hypothesis, now);
+            ServiceEffect effect = effect(service, hypothesis, now, meshBefore, meshAfter);
             if (effect.changes()) {
                 changed.add(effect);
             } else {
@@ -54,12 +59,18 @@ public final class WhatIf {
         return new WhatIfReport(now, changed, unchanged, outages);
     }
 
-    /** The hypothesis's effect on one Service. */
+    /** The hypothesis's effect on one Service, alone in the mesh (no other Service's withdrawals counted). */
     public ServiceEffect effect(ServiceSnapshot service, Hypothesis hypothesis, Instant now) {
-        Played before = play(service.policy(), service.regions(), service.previous(), now);
+        return effect(service, hypothesis, now, MeshLedger.of(List.of(service)), MeshLedger.of(List.of(service)));
+    }
+
+    private ServiceEffect effect(ServiceSnapshot service, Hypothesis hypothesis, Instant now, MeshLedger meshBefore,
+            MeshLedger meshAfter) {
+        Played before = play(service.service(), service.policy(), service.regions(), service.previous(), now,
+                meshBefore);
         Policy policy = policyAfter(service, hypothesis);
-        Played after = play(policy, regionsAfter(service.regions(), hypothesis, policy, now), service.previous(),
-                now);
+        Played after = play(service.service(), policy, regionsAfter(service.regions(), hypothesis, policy, now),
+                service.previous(), now, meshAfter);
         List<RegionEffect> regions = new ArrayList<>();
         for (String region : after.sides.keySet()) {
             regions.add(new RegionEffect(region, before.sides.get(region), after.sides.get(region)));
@@ -123,8 +134,9 @@ public final class WhatIf {
                 region.withdrawalInFlight(), region.exportable(), region.cacheTtl());
     }
 
-    /** One side played forward until nothing changes. */
-    private Played play(Policy policy, List<RegionInput> start, Optional<ServiceDecision> previous, Instant now) {
+    /** One side played forward until nothing changes; its withdrawals then count in the side's mesh. */
+    private Played play(String service, Policy policy, List<RegionInput> start, Optional<ServiceDecision> previous,
+            Instant now, MeshLedger mesh) {
         Map<String, RegionInput> regions = new TreeMap<>();
         Map<String, Map<String, String>> inForce = new TreeMap<>();
         Set<String> silent = new HashSet<>();
@@ -141,7 +153,10 @@ public final class WhatIf {
         ServiceDecision decision = null;
         boolean settled = false;
         for (int round = 0; round < MAX_ROUNDS && !settled; round++) {
-            decision = engine.decide(new DecisionInput(policy, List.copyOf(regions.values()), last, at));
+            MeshWithdrawals withdrawals = policy.maxWithdrawnRegions() == 0 ? MeshWithdrawals.NONE
+                    : mesh.seenBy(service, policy.scope(), last);
+            decision = engine.decide(new DecisionInput(policy, List.copyOf(regions.values()), last, at,
+                    withdrawals));
             last = Optional.of(decision);
             if (applyAll(decision, regions, inForce, silent)) {
                 continue;
@@ -155,6 +170,7 @@ public final class WhatIf {
                 heartbeat(regions, silent, at);
             }
         }
+        mesh.settle(service, decision);
         Map<String, RegionSide> sides = new TreeMap<>();
         Map<String, Map<String, Integer>> routes = routes(regions, inForce, silent, at);
         for (RegionOutcome outcome : decision.regions()) {

@@ -74,6 +74,26 @@ class WhatIfTest {
     }
 
     @Test
+    void theMeshWideRuleCountsWhatTheOtherServicesWouldWithdrawFirst() {
+        Policy oneAtATime = new Policy("*", Mode.AUTO, 1, 0.0, Duration.ZERO, Duration.ofSeconds(30),
+                Duration.ofSeconds(15), List.of(), 0, Set.of()).withMaxWithdrawnRegions(1);
+        ServiceSnapshot cart = service("shop/cart", oneAtATime, region("ap", 3), region("us", 3));
+        ServiceSnapshot hello = service("default/hello-world", oneAtATime, region("ap", 3), region("eu", 3));
+        Hypothesis usAndEuDown = Hypothesis.of(RegionChange.down("us"), RegionChange.down("eu"));
+
+        WhatIfReport report = whatIf.simulate(List.of(cart, hello), usAndEuDown, NOW);
+        ServiceEffect alone = whatIf.effect(hello, usAndEuDown, NOW);
+
+        assertThat(report.changed().get(0).regions().get(1).after().reason()).as("cart withdraws us")
+                .isEqualTo(Reason.LOCAL_DEGRADED);
+        RegionSide eu = report.changed().get(1).regions().get(1).after();
+        assertThat(eu.reason()).as("hello-world may not withdraw eu too").isEqualTo(Reason.BLOCKED_BY_SAFETY_RULE);
+        assertThat(CiliumServiceConfig.fromAnnotations(eu.annotations()).orElseThrow().shared()).isTrue();
+        assertThat(alone.regions().get(1).after().reason()).as("alone in the mesh, it would")
+                .isEqualTo(Reason.LOCAL_DEGRADED);
+    }
+
+    @Test
     void noChangeChangesNothing() {
         WhatIfReport report = whatIf.simulate(List.of(helloWorld()), Hypothesis.of(), NOW);
 
