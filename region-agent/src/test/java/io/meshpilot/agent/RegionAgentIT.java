@@ -116,9 +116,11 @@ class RegionAgentIT {
         return service.getMetadata().getAnnotations() == null ? Map.of() : service.getMetadata().getAnnotations();
     }
 
+    /** The agent's Events on the Service (the API server records its own too, e.g. ClusterIPAllocation). */
     private List<Event> events() {
         return kubernetes.v1().events().inNamespace("default").list().getItems().stream()
-                .filter(event -> "hello-world".equals(event.getInvolvedObject().getName())).toList();
+                .filter(event -> "hello-world".equals(event.getInvolvedObject().getName()))
+                .filter(event -> "meshpilot.io/agent".equals(event.getReportingComponent())).toList();
     }
 
     private static ServiceDirective directive(String region, long version, String affinity) {
