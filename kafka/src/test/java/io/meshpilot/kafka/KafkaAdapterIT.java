@@ -78,6 +78,93 @@ class KafkaAdapterIT {
     }
 
     @Test
+    void aMemberThrownOutOfItsGroupReadsOnFromWhereItWasNotFromTheBeginning(EmbeddedKafkaBroker kafka,
+            Topics topics) throws Exception {
+        readsEveryRecordOnceAcross(kafka, topics, (admin, group) -> {
+            String member = onlyMember(admin, group);
+            admin.removeMembersFromConsumerGroup(group,
+                    new org.apache.kafka.clients.admin.RemoveMembersFromConsumerGroupOptions()).all()
+                    .get(30, TimeUnit.SECONDS);
+            await("the consumer to lose its partitions and join again").atMost(Duration.ofSeconds(60))
+                    .pollInterval(Duration.ofMillis(200)).until(() -> {
+                        String now = onlyMember(admin, group);
+                        return now != null && !now.equals(member);
+                    });
+            return () -> { };
+        });
+    }
+
+    /** A cooperative rebalance that gives a member nothing new calls it back with no partitions. */
+    @Test
+    void aRebalanceThatAddsNothingReadsNothingAgain(EmbeddedKafkaBroker kafka, Topics topics) throws Exception {
+        readsEveryRecordOnceAcross(kafka, topics, (admin, group) -> {
+            org.apache.kafka.clients.consumer.KafkaConsumer<String, byte[]> other =
+                    new org.apache.kafka.clients.consumer.KafkaConsumer<>(observerConfig(kafka, group));
+            other.subscribe(List.of(topics.heartbeat("us")));
+            await("a second member to join, the group stable again").atMost(Duration.ofSeconds(60)).until(() -> {
+                other.poll(Duration.ofMillis(100));
+                var described = admin.describeConsumerGroups(List.of(group)).all().get(30, TimeUnit.SECONDS)
+                        .get(group);
+                return described.members().size() == 2
+                        && described.groupState() == org.apache.kafka.common.GroupState.STABLE;
+            });
+            return other::close;
+        });
+    }
+
+    /** An observer reads three records, the group is disturbed, it reads a fourth: each exactly once. */
+    private void readsEveryRecordOnceAcross(EmbeddedKafkaBroker kafka, Topics topics, Disturbance disturbance)
+            throws Exception {
+        KafkaSettings settings = KafkaSettings.bootstrap(kafka.bootstrapServers());
+        provision(settings, topics);
+        String group = topics.heartbeat("us") + ".observer";
+        List<String> handled = new CopyOnWriteArrayList<>();
+        try (Admin admin = Admin.create(settings.admin("test"));
+             RecordSender sender = new RecordSender(settings.producer("test"), "test");
+             RecordPoller poller = new RecordPoller("test", observerConfig(kafka, group),
+                     Subscriptions.everythingMatching(java.util.regex.Pattern.compile(
+                             java.util.regex.Pattern.quote(topics.heartbeat("us")))),
+                     records -> {
+                         records.forEach(record -> handled.add(decode(record).agentId()));
+                         return CompletableFuture.completedFuture(null);
+                     }).start()) {
+            for (int i = 1; i <= 3; i++) {
+                sender.send(topics.heartbeat("us"), "agent-" + i, heartbeat("agent-" + i))
+                        .toCompletableFuture().get(30, TimeUnit.SECONDS);
+            }
+            await().atMost(Duration.ofSeconds(30)).until(() -> handled.size() == 3);
+
+            AutoCloseable after = disturbance.apply(admin, group);
+            sender.send(topics.heartbeat("us"), "agent-4", heartbeat("agent-4")).toCompletableFuture()
+                    .get(30, TimeUnit.SECONDS);
+
+            await().atMost(Duration.ofSeconds(30)).until(() -> handled.contains("agent-4"));
+            assertThat(handled).as("nothing read twice").containsExactly("agent-1", "agent-2", "agent-3", "agent-4");
+            after.close();
+        }
+    }
+
+    private interface Disturbance {
+        AutoCloseable apply(Admin admin, String group) throws Exception;
+    }
+
+    /** The control plane observer's settings: a group of its own, the cooperative assignor. */
+    private static Map<String, Object> observerConfig(EmbeddedKafkaBroker kafka, String group) {
+        Map<String, Object> consumer = new java.util.HashMap<>(KafkaSettings.bootstrap(kafka.bootstrapServers())
+                .consumer("test", Optional.of(group)));
+        consumer.put(org.apache.kafka.clients.consumer.ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG,
+                org.apache.kafka.clients.consumer.CooperativeStickyAssignor.class.getName());
+        return consumer;
+    }
+
+    /** The group's one member with partitions, if it has one now. */
+    private static String onlyMember(Admin admin, String group) throws Exception {
+        var members = admin.describeConsumerGroups(List.of(group)).all().get(30, TimeUnit.SECONDS).get(group)
+                .members().stream().filter(member -> !member.assignment().topicPartitions().isEmpty()).toList();
+        return members.size() == 1 ? members.get(0).consumerId() : null;
+    }
+
+    @Test
     void aHandlerThatThrowsStopsThePollerForGoodInsteadOfSkippingItsBatch(EmbeddedKafkaBroker kafka, Topics topics)
             throws Exception {
         KafkaSettings settings = KafkaSettings.bootstrap(kafka.bootstrapServers());

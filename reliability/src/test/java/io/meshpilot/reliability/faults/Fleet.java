@@ -106,6 +106,19 @@ final class Fleet {
         return expected;
     }
 
+    /** Per region, the Service's EndpointSlices as "ready/total" endpoints, for a report. */
+    Map<String, List<String>> endpoints(String service) {
+        Map<String, List<String>> endpoints = new LinkedHashMap<>();
+        for (String region : regions()) {
+            endpoints.put(region, sandbox.region(region).client().discovery().v1().endpointSlices()
+                    .inNamespace(NAMESPACE).withLabel("kubernetes.io/service-name", service).list().getItems()
+                    .stream().map(slice -> slice.getEndpoints().stream().filter(endpoint -> endpoint.getConditions()
+                            != null && Boolean.TRUE.equals(endpoint.getConditions().getReady())).count() + "/"
+                            + slice.getEndpoints().size()).toList());
+        }
+        return endpoints;
+    }
+
     /** The affinity each Service has now in each region, as its annotations say. */
     Map<String, String> actualAffinity() {
         Map<String, String> actual = new LinkedHashMap<>();

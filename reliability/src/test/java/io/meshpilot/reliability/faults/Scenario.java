@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.function.BiFunction;
 import java.util.function.Supplier;
+import org.awaitility.core.ConditionTimeoutException;
 
 /**
  * One fault case: a two-region sandbox with a fleet of managed Services, a policy with a 1 s failback delay, and the
@@ -87,10 +88,28 @@ final class Scenario implements AutoCloseable {
     /** Waits until every Service in every region carries the affinity its replicas call for; returns how long. */
     Duration converge() {
         long start = System.nanoTime();
-        await("annotations of " + fleet.size() + " Services in " + fleet.regions() + " to converge")
-                .atMost(CONVERGENCE).pollInterval(Duration.ofMillis(200))
-                .untilAsserted(() -> assertThat(fleet.differences()).isEmpty());
+        try {
+            await("annotations of " + fleet.size() + " Services in " + fleet.regions() + " to converge")
+                    .atMost(CONVERGENCE).pollInterval(Duration.ofMillis(200))
+                    .untilAsserted(() -> assertThat(fleet.differences()).isEmpty());
+        } catch (ConditionTimeoutException e) {
+            System.out.println(whatTheComponentsSay());
+            throw e;
+        }
         return Duration.ofNanos(System.nanoTime() - start);
+    }
+
+    /** For a case that did not converge: each differing Service's endpoints and what the control plane knows of it. */
+    private String whatTheComponentsSay() {
+        StringBuilder report = new StringBuilder("[fault suite] " + name + " did not converge:");
+        int port = URI.create(sandbox.controlPlaneUrl()).getPort();
+        for (String difference : fleet.differences()) {
+            String service = difference.substring(difference.indexOf('/') + 1, difference.indexOf(':'));
+            report.append("\n  ").append(difference).append("\n    endpoints: ").append(fleet.endpoints(service))
+                    .append("\n    control plane: ").append(MetricsPage.get(port, "/api/v1/services/"
+                            + Fleet.NAMESPACE + "/" + service).body());
+        }
+        return report.toString();
     }
 
     /** Converges, then checks the ledger and the components, and prints the report. */
