@@ -16,7 +16,14 @@ public record RegionRecords(ServiceHealth health, ServiceDirective directive, Di
         return new RegionRecords(changed, directive, status);
     }
 
+    /**
+     * A directive of a lower version than the one held is not taken: the agent skips it too (a replica that decided
+     * on an older view, or the topic read again from the beginning). A tombstone always is.
+     */
     RegionRecords withDirective(ServiceDirective changed) {
+        if (changed != null && directive != null && changed.version() < directive.version()) {
+            return this;
+        }
         return new RegionRecords(health, changed, status);
     }
 

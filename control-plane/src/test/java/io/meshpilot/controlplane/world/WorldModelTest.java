@@ -30,6 +30,23 @@ class WorldModelTest {
     }
 
     @Test
+    void aDirectiveOfALowerVersionIsNotTakenUnlessATombstoneCameBetween() {
+        WorldModel world = new WorldModel();
+        world.directive(ALPHA, "us", 0, directive(5));
+        world.directive(ALPHA, "us", 0, directive(3));
+        assertThat(world.service(ALPHA).get("us").directive().version()).isEqualTo(5);
+
+        world.directive(ALPHA, "us", 0, null);
+        world.directive(ALPHA, "us", 0, directive(1));
+        assertThat(world.service(ALPHA).get("us").directive().version()).as("the Service came back").isEqualTo(1);
+    }
+
+    private static io.meshpilot.schemas.ServiceDirective directive(long version) {
+        return new io.meshpilot.schemas.ServiceDirective("us", "default", "alpha", version, java.util.Map.of(),
+                "local-healthy", Instant.EPOCH);
+    }
+
+    @Test
     void keepsEachServicesRegionsInOrderWithTheirRecordsAndPartition() {
         WorldModel world = new WorldModel();
         ServiceKey beta = new ServiceKey("default", "beta");
