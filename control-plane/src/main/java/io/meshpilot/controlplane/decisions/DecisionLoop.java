@@ -386,7 +386,10 @@ public final class DecisionLoop {
         List<RegionOutcome> changed = decision.regions().stream().filter(outcome -> !outcome.hold())
                 .filter(outcome -> differs(service, outcome)).toList();
         if (changed.isEmpty()) {
-            return Result.NONE;
+            return safetyRulesChanged(decision, previous)
+                    ? Result.builder().output(new Output.DecisionLog(partition, audit(service, decision, records, now)))
+                            .build()
+                    : Result.NONE;
         }
         long version = nextVersion(service);
         Optional<Instant> cause = records.values().stream().map(RegionRecords::health).filter(Objects::nonNull)
@@ -453,6 +456,16 @@ public final class DecisionLoop {
             }
         });
         return result.build();
+    }
+
+    /**
+     * Whether a region is now held back by another safety rule, or by none, with the same directive: the agents have
+     * nothing new to apply, but the decision log must say which rule holds the region now.
+     */
+    private static boolean safetyRulesChanged(ServiceDecision decision, Optional<ServiceDecision> previous) {
+        return decision.regions().stream().filter(outcome -> !outcome.hold()).anyMatch(outcome -> !outcome.safetyRule()
+                .equals(previous.flatMap(earlier -> earlier.region(outcome.region()))
+                        .flatMap(RegionOutcome::safetyRule)));
     }
 
     private boolean differs(ServiceKey service, RegionOutcome outcome) {

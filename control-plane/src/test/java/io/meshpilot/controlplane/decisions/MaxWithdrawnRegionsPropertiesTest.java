@@ -80,12 +80,7 @@ class MaxWithdrawnRegionsPropertiesTest {
     void aWithdrawalHeldBackGoesThroughWhenAnotherRegionComesBack() {
         ServiceKey cart = SERVICES.get(0);
         ServiceKey search = SERVICES.get(2);
-        ManyServices mesh = new ManyServices(policy(1, Set.of()), SERVICES, REGIONS);
-
-        mesh.health(cart, "us", 0);
-        mesh.settle();
-        mesh.health(search, "eu", 0);
-        mesh.settle();
+        ManyServices mesh = searchHeldBackInEu();
 
         assertThat(mesh.withdrawn()).containsExactly("us");
         assertThat(mesh.reasons(search)).containsEntry("eu", "blocked-by-safety-rule");
@@ -108,6 +103,39 @@ class MaxWithdrawnRegionsPropertiesTest {
         assertThat(mesh.withdrawn()).containsExactly("eu");
         assertThat(mesh.reasons(search)).containsEntry("eu", "local-degraded");
         assertThat(mesh.reasons(cart)).containsEntry("eu", "local-degraded").containsEntry("us", "local-healthy");
+    }
+
+    @Test
+    void theDecisionLogSaysSoWhenAnotherRuleHoldsTheSameDirective() {
+        ServiceKey search = SERVICES.get(2);
+        ManyServices mesh = searchHeldBackInEu();
+        assertThat(lastRule(mesh, search, "eu")).isEqualTo("maxWithdrawnRegions");
+        long version = mesh.inForce.get(search).get("eu").version();
+
+        mesh.policy(policy(1, Set.of(), REGIONS.size()));
+
+        assertThat(mesh.inForce.get(search).get("eu").version()).as("the agents have nothing new to apply")
+                .isEqualTo(version);
+        assertThat(lastRule(mesh, search, "eu")).as("every region must export now: the other rule holds eu")
+                .isEqualTo("minExportingRegions");
+    }
+
+    /** K = 1: cart withdraws us first, so search's eu, degraded after it, is held back. */
+    private static ManyServices searchHeldBackInEu() {
+        ManyServices mesh = new ManyServices(policy(1, Set.of()), SERVICES, REGIONS);
+        mesh.health(SERVICES.get(0), "us", 0);
+        mesh.settle();
+        mesh.health(SERVICES.get(2), "eu", 0);
+        mesh.settle();
+        return mesh;
+    }
+
+    private static String lastRule(ManyServices mesh, ServiceKey service, String region) {
+        io.meshpilot.schemas.Decision last = mesh.decisionLog.stream()
+                .filter(decision -> decision.service().equals(service.name())).reduce((first, second) -> second)
+                .orElseThrow();
+        return last.regions().stream().filter(decision -> decision.region().equals(region)).findFirst()
+                .orElseThrow().safetyRule();
     }
 
     @Test
@@ -152,7 +180,11 @@ class MaxWithdrawnRegionsPropertiesTest {
     }
 
     private static Policy policy(int k, Set<String> drain) {
+        return policy(k, drain, 0);
+    }
+
+    private static Policy policy(int k, Set<String> drain, int minExporting) {
         return new Policy("*", Mode.AUTO, 2, 0.0, Duration.ZERO, Duration.ofSeconds(5), Duration.ofSeconds(15),
-                List.of(), 0, drain, Duration.ZERO, 1.0, 0, k);
+                List.of(), 0, drain, Duration.ZERO, 1.0, minExporting, k);
     }
 }
