@@ -1,12 +1,10 @@
 package io.meshpilot.core.whatif;
 
 import io.meshpilot.core.decision.MeshWithdrawals;
-import io.meshpilot.core.decision.Reason;
 import io.meshpilot.core.decision.RegionOutcome;
 import io.meshpilot.core.decision.ServiceDecision;
-import io.meshpilot.core.routing.CiliumServiceConfig;
+import io.meshpilot.core.decision.WithdrawalLedger;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -14,17 +12,14 @@ import java.util.Set;
 import java.util.TreeSet;
 
 /**
- * One side's regions withdrawn across the mesh, for the {@code maxWithdrawnRegions} safety rule, as the control
- * plane's count goes: a region is withdrawn for a Service while the Service's decision keeps it global but stops
- * exporting its backends for the region's state (not a healthy region left out of the targets). It starts from the
- * decisions in force and follows each Service's simulated decision as the simulation settles it, one Service after
- * the other: the control plane, too, decides Services one at a time, so the first to withdraw a region take the
- * rule's allowance.
+ * One side's regions withdrawn across the mesh, for the {@code maxWithdrawnRegions} safety rule, counted as the
+ * control plane counts them ({@link WithdrawalLedger}). It starts from the decisions in force and follows each
+ * Service's simulated decision as the simulation settles it, one Service after the other: the control plane, too,
+ * decides Services one at a time, so the first to withdraw a region take the rule's allowance.
  */
 final class MeshLedger {
 
-    /** Per region, per namespace: the Services it is withdrawn for. */
-    private final Map<String, Map<String, Set<String>>> byRegion = new HashMap<>();
+    private final WithdrawalLedger ledger = new WithdrawalLedger();
     private final Map<String, Set<String>> byService = new HashMap<>();
 
     static MeshLedger of(List<ServiceSnapshot> services) {
@@ -36,55 +31,27 @@ final class MeshLedger {
 
     /** What the rule of a policy of this scope counts when it decides for the Service, now deciding {@code current}. */
     MeshWithdrawals seenBy(String service, String scope, Optional<ServiceDecision> current) {
-        Set<String> others = new TreeSet<>();
-        byRegion.forEach((region, namespaces) -> {
-            if (withdrawnForAnother(namespaces, service, scope)) {
-                others.add(region);
-            }
-        });
-        return new MeshWithdrawals(others, current.map(MeshLedger::withdrawn).orElse(Set.of()));
+        Name name = Name.of(service);
+        return new MeshWithdrawals(ledger.byOthers(name.namespace(), name.name(), scope),
+                current.map(MeshLedger::withdrawn).orElse(Set.of()));
     }
 
     /** The Service's decision once its side settled: its withdrawn regions now count for the others. */
     void settle(String service, ServiceDecision decision) {
         Name name = Name.of(service);
-        for (String region : byService.getOrDefault(service, Set.of())) {
-            Map<String, Set<String>> namespaces = byRegion.get(region);
-            namespaces.get(name.namespace()).remove(name.name());
-            namespaces.values().removeIf(Set::isEmpty);
-            if (namespaces.isEmpty()) {
-                byRegion.remove(region);
-            }
-        }
         Set<String> now = withdrawn(decision);
+        ledger.move(name.namespace(), name.name(), byService.getOrDefault(service, Set.of()), now);
         byService.put(service, now);
-        now.forEach(region -> byRegion.computeIfAbsent(region, key -> new HashMap<>())
-                .computeIfAbsent(name.namespace(), key -> new HashSet<>()).add(name.name()));
     }
 
     static Set<String> withdrawn(ServiceDecision decision) {
         Set<String> regions = new TreeSet<>();
         for (RegionOutcome outcome : decision.regions()) {
-            boolean withdraws = CiliumServiceConfig.fromAnnotations(outcome.annotations())
-                    .map(config -> config.global() && !config.shared()).orElse(false);
-            if (!outcome.hold() && withdraws && outcome.reason() != Reason.LOCAL_HEALTHY) {
+            if (!outcome.hold() && WithdrawalLedger.withdraws(outcome.annotations(), outcome.reason().wireName())) {
                 regions.add(outcome.region());
             }
         }
         return regions;
-    }
-
-    private static boolean withdrawnForAnother(Map<String, Set<String>> namespaces, String service, String scope) {
-        Name name = Name.of(service);
-        if (scope.equals("*")) {
-            Set<String> own = namespaces.get(name.namespace());
-            return own == null || !own.contains(name.name()) || own.size() > 1 || namespaces.size() > 1;
-        }
-        if (scope.equals(name.namespace() + "/*")) {
-            Set<String> names = namespaces.getOrDefault(name.namespace(), Set.of());
-            return names.size() > 1 || (names.size() == 1 && !names.contains(name.name()));
-        }
-        return false;
     }
 
     /** A Service's {@code namespace/name}. */
