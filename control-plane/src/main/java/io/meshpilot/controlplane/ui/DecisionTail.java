@@ -39,20 +39,20 @@ final class DecisionTail {
     /**
      * Polls on its own thread, where it also checks and parses the Decisions (a Decision goes the codec's full way,
      * its JSON Schema; 10,000 Services deciding at once had this block the control plane's loop for seconds), and
-     * hands each valid one, as JSON, to {@code sink} on the event loop.
+     * hands each valid one, as compact JSON text, to {@code sink} on the event loop.
      */
     static RecordPoller start(Map<String, Object> consumerConfig, String topic, Context loop,
-            Consumer<JsonObject> sink) {
+            Consumer<String> sink) {
         RecordCodec codec = RecordCodec.get();
         Map<String, Object> config = new java.util.HashMap<>(consumerConfig);
         config.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false);
         return new RecordPoller("ui-decisions", config, consumer -> fromNearTheEnd(consumer, topic),
                 records -> {
-                    List<JsonObject> decisions = new ArrayList<>();
+                    List<String> decisions = new ArrayList<>();
                     for (ConsumerRecord<String, byte[]> record : records) {
                         if (record.value() != null
                                 && codec.decode(record.value(), Decision.class) instanceof Decoded.Valid<Decision>) {
-                            decisions.add(new JsonObject(Buffer.buffer(record.value())));
+                            decisions.add(new JsonObject(Buffer.buffer(record.value())).encode());
                         }
                     }
                     return EventLoop.run(loop, () -> decisions.forEach(sink));

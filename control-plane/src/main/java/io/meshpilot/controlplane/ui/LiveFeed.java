@@ -39,7 +39,8 @@ final class LiveFeed {
     private final Clock clock;
     private final Set<ServiceKey> changed = new TreeSet<>();
     private final Set<Client> clients = new HashSet<>();
-    private final Deque<JsonObject> decisions = new ArrayDeque<>();
+    /** The last decisions' frames: text, not JSON trees (a Decision of 255 regions is a tree of a thousand maps). */
+    private final Deque<String> decisions = new ArrayDeque<>();
     private long flushes;
 
     LiveFeed(WorldModel world, RegionLiveness liveness, PolicyBook policies, Clock clock) {
@@ -55,13 +56,15 @@ final class LiveFeed {
         }
     }
 
-    void decision(JsonObject decision) {
-        decisions.addLast(decision);
+    /** A Decision record read back, as compact JSON text. */
+    void decision(String decision) {
+        String frame = frame("decision", decision);
+        decisions.addLast(frame);
         if (decisions.size() > KEPT_DECISIONS) {
             decisions.removeFirst();
         }
         if (!clients.isEmpty()) {
-            broadcast(frame("decision", decision));
+            broadcast(frame);
         }
     }
 
@@ -70,7 +73,7 @@ final class LiveFeed {
         clients.add(client);
         StringBuilder hello = new StringBuilder("retry: 1000\n\n").append(frame("hello", new JsonObject()
                 .put("at", clock.instant().toString())));
-        decisions.forEach(decision -> hello.append(frame("decision", decision)));
+        decisions.forEach(hello::append);
         client.send(hello.toString());
     }
 
@@ -119,7 +122,11 @@ final class LiveFeed {
     }
 
     private static String frame(String event, JsonObject data) {
-        return "event: " + event + "\ndata: " + data.encode() + "\n\n";
+        return frame(event, data.encode());
+    }
+
+    private static String frame(String event, String json) {
+        return "event: " + event + "\ndata: " + json + "\n\n";
     }
 
     /**
