@@ -2,7 +2,9 @@ package io.meshpilot.embedded.kubernetes.real;
 
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Namespace;
+import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import java.io.IOException;
@@ -167,8 +169,12 @@ public final class RealRegions {
      * takes 5 to 12 s to delete one, emptying takes well under a second. A namespace not labelled {@value #KEPT} also
      * loses its labels and annotations, so it is as a new user would create it.
      */
+    /** Deleting tens of thousands of Events or Services in one request takes the API server longer than 10 s. */
+    private static final int RESET_REQUEST_TIMEOUT_MILLIS = 120_000;
+
     private static void reset(RealApiServer region) {
-        try (KubernetesClient client = region.newClient()) {
+        try (KubernetesClient client = new KubernetesClientBuilder().withConfig(new ConfigBuilder(
+                region.clientConfig()).withRequestTimeout(RESET_REQUEST_TIMEOUT_MILLIS).build()).build()) {
             List<CompletableFuture<Void>> emptying = new ArrayList<>();
             for (Namespace namespace : client.namespaces().list().getItems()) {
                 String name = namespace.getMetadata().getName();
