@@ -39,7 +39,7 @@ final class LiveFeed {
     private final Clock clock;
     private final Set<ServiceKey> changed = new TreeSet<>();
     private final Set<Client> clients = new HashSet<>();
-    /** The last decisions' frames: text, not JSON trees (a Decision of 255 regions is a tree of a thousand maps). */
+    /** The last decisions' frames: text, not JSON trees (a Decision of 255 regions is a tree of hundreds of maps). */
     private final Deque<String> decisions = new ArrayDeque<>();
     private long flushes;
 

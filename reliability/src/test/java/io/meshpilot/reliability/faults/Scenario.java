@@ -93,7 +93,11 @@ final class Scenario implements AutoCloseable {
                     .atMost(CONVERGENCE).pollInterval(Duration.ofMillis(200))
                     .untilAsserted(() -> assertThat(fleet.differences()).isEmpty());
         } catch (ConditionTimeoutException e) {
-            System.out.println(whatTheComponentsSay());
+            try {
+                System.out.println(whatTheComponentsSay());
+            } catch (RuntimeException | AssertionError unanswered) {
+                System.out.println("[fault suite] " + name + " did not converge; cannot say more: " + unanswered);
+            }
             throw e;
         }
         return Duration.ofNanos(System.nanoTime() - start);

@@ -164,14 +164,14 @@ public final class RealRegions {
         }
     }
 
+    /** Deleting tens of thousands of Events or Services in one request takes the API server longer than 10 s. */
+    private static final int RESET_REQUEST_TIMEOUT_MILLIS = 120_000;
+
     /**
      * Empties every namespace but the system ones, side by side, instead of deleting them: the namespace controller
      * takes 5 to 12 s to delete one, emptying takes well under a second. A namespace not labelled {@value #KEPT} also
      * loses its labels and annotations, so it is as a new user would create it.
      */
-    /** Deleting tens of thousands of Events or Services in one request takes the API server longer than 10 s. */
-    private static final int RESET_REQUEST_TIMEOUT_MILLIS = 120_000;
-
     private static void reset(RealApiServer region) {
         try (KubernetesClient client = new KubernetesClientBuilder().withConfig(new ConfigBuilder(
                 region.clientConfig()).withRequestTimeout(RESET_REQUEST_TIMEOUT_MILLIS).build()).build()) {
