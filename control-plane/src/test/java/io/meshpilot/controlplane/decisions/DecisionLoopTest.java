@@ -136,6 +136,18 @@ class DecisionLoopTest {
     }
 
     @Test
+    void neverHandsOutTheVersionOfAnAbortedTransactionAgain() {
+        // A commit that timed out is reported aborted, though the broker may have committed it.
+        List<ServiceDirective> maybeCommitted = Pending.directives(pending.abort());
+        List<ServiceDirective> decidedAgain = published();
+        health("us", DOWN);
+
+        assertThat(maybeCommitted).extracting(ServiceDirective::version).containsOnly(1L);
+        assertThat(decidedAgain).extracting(ServiceDirective::version).containsOnly(2L);
+        assertThat(published()).extracting(ServiceDirective::version).containsOnly(3L);
+    }
+
+    @Test
     void stopsDecidingForAPartitionItNoLongerOwns() {
         published();
         loop.disown(0);
