@@ -52,9 +52,11 @@ public final class TcpLink implements AutoCloseable {
 
     /** Drops every connection and refuses new ones. */
     public void cut() {
-        cut = true;
-        open.forEach(TcpLink::closeQuietly);
-        open.clear();
+        synchronized (open) {
+            cut = true;
+            open.forEach(TcpLink::closeQuietly);
+            open.clear();
+        }
     }
 
     public void restore() {
@@ -63,23 +65,44 @@ public final class TcpLink implements AutoCloseable {
 
     private void accept() {
         while (!closed) {
+            Socket client;
             try {
-                Socket client = server.accept();
-                if (cut || targetPort == 0) {
-                    closeQuietly(client);
-                    continue;
-                }
-                Socket upstream = new Socket(InetAddress.getLoopbackAddress(), targetPort);
-                open.add(client);
-                open.add(upstream);
-                relay(client, upstream);
-                relay(upstream, client);
+                client = server.accept();
             } catch (IOException e) {
                 if (closed) {
                     return;
                 }
+                continue;
             }
+            if (cut || targetPort == 0) {
+                closeQuietly(client);
+                continue;
+            }
+            connect(client);
         }
+    }
+
+    /** Relays a client to the server; a server that cannot be reached drops the client at once, as a refusal. */
+    private void connect(Socket client) {
+        Socket upstream;
+        try {
+            upstream = new Socket(InetAddress.getLoopbackAddress(), targetPort);
+        } catch (IOException e) {
+            closeQuietly(client);
+            return;
+        }
+        synchronized (open) {
+            // A cut while this connection was being made must drop it too.
+            if (cut) {
+                closeQuietly(client);
+                closeQuietly(upstream);
+                return;
+            }
+            open.add(client);
+            open.add(upstream);
+        }
+        relay(client, upstream);
+        relay(upstream, client);
     }
 
     private void relay(Socket from, Socket to) {
