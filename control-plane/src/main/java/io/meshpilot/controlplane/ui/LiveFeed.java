@@ -22,8 +22,8 @@ import java.util.TreeSet;
 /**
  * The live view's Server-Sent Events stream: every {@value #FLUSH_MILLIS} ms, the summaries of the Services whose
  * records changed ({@code services}), or {@code resync} when too many changed to send one by one; every Decision
- * read back from the decisions topic ({@code decision}), the last {@value #KEPT_DECISIONS} of them to each client
- * that connects. Confined to the control plane's event loop; each client's writes go through its own HTTP context.
+ * read back from the decisions topic ({@code decision}), the last {@value #KEPT_DECISIONS} of them (fewer when they
+ * would hold more than {@value #KEPT_DECISION_CHARS} characters) to each client that connects. Confined to the control plane's event loop; each client's writes go through its own HTTP context.
  * A client that cannot keep up is disconnected (see {@link Client}).
  */
 final class LiveFeed {
@@ -31,6 +31,11 @@ final class LiveFeed {
     static final long FLUSH_MILLIS = 200;
     static final int MAX_SUMMARIES = 500;
     static final int KEPT_DECISIONS = 100;
+    /**
+     * A Decision of 255 regions is some 300 KB of text: a hundred of them would hold 30 MB (600 B of every
+     * Service-region's heap at 200 Services) and send it all to each browser that connects.
+     */
+    static final int KEPT_DECISION_CHARS = 1 << 20;
     private static final long PING_EVERY_FLUSHES = 15_000 / FLUSH_MILLIS;
 
     private final WorldModel world;
@@ -41,6 +46,7 @@ final class LiveFeed {
     private final Set<Client> clients = new HashSet<>();
     /** The last decisions' frames: text, not JSON trees (a Decision of 255 regions is a tree of hundreds of maps). */
     private final Deque<String> decisions = new ArrayDeque<>();
+    private long keptChars;
     private long flushes;
 
     LiveFeed(WorldModel world, RegionLiveness liveness, PolicyBook policies, Clock clock) {
@@ -60,8 +66,9 @@ final class LiveFeed {
     void decision(String decision) {
         String frame = frame("decision", decision);
         decisions.addLast(frame);
-        if (decisions.size() > KEPT_DECISIONS) {
-            decisions.removeFirst();
+        keptChars += frame.length();
+        while (decisions.size() > KEPT_DECISIONS || keptChars > KEPT_DECISION_CHARS && decisions.size() > 1) {
+            keptChars -= decisions.removeFirst().length();
         }
         if (!clients.isEmpty()) {
             broadcast(frame);
