@@ -9,6 +9,7 @@ import io.fabric8.kubernetes.client.vertx5.Vertx5HttpClientFactory;
 import io.meshpilot.agent.AgentSettings;
 import io.meshpilot.agent.RegionAgent;
 import io.meshpilot.agent.kubernetes.KubernetesCalls;
+import io.meshpilot.benchmarks.load.HeapHistogram;
 import io.meshpilot.controlplane.ControlPlane;
 import io.meshpilot.controlplane.ControlPlaneSettings;
 import io.meshpilot.embedded.kubernetes.real.RealRegions;
@@ -120,6 +121,7 @@ final class EndToEndRun {
                 .withNamespace(LoadedRegion.NAMESPACE).endMetadata().withNewSpec().withClusterIP("None")
                 .addNewPort().withPort(80).endPort().endSpec().build()).create();
 
+        HeapHistogram withoutAgents = HeapHistogram.take();
         long heapBefore = settledHeap();
         long agentsStarting = System.nanoTime();
         for (LoadedRegion region : regions) {
@@ -133,6 +135,9 @@ final class EndToEndRun {
         require(expectations.await(() -> agents.stream().allMatch(RegionAgent::leading), LONG_WAIT),
                 "every agent to lead its region");
         double heapPerService = (settledHeap() - heapBefore) / ((double) services * regions.size());
+        HeapHistogram.difference(HeapHistogram.take(), withoutAgents, (long) services * regions.size())
+                .write(settings.output().resolve("agent-heap-" + services + "x" + regions.size() + "-run" + index
+                        + ".csv"));
 
         long converging = System.nanoTime();
         try (ControlPlane controlPlane = ControlPlane.start(ControlPlaneSettings.of(kafka, topics, "e2e-0")

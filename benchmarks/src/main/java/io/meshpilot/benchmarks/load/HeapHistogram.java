@@ -15,14 +15,14 @@ import javax.management.ObjectName;
 
 /**
  * The live objects of this JVM per class, as {@code jcmd <pid> GC.class_histogram} lists them (it collects first):
- * taken with the control plane running and again once it is closed, the difference is what the control plane holds,
- * written per Service-region so the heap figure says where it goes.
+ * taken with the control plane running and again once it is closed (or before and after the agents start), the
+ * difference is what it holds, written per Service-region so the heap figure says where it goes.
  */
-record HeapHistogram(Map<String, long[]> byClass) {
+public record HeapHistogram(Map<String, long[]> byClass) {
 
     private static final Pattern ROW = Pattern.compile("^\\s*\\d+:\\s+(\\d+)\\s+(\\d+)\\s+(\\S+)");
 
-    static HeapHistogram take() {
+    public static HeapHistogram take() {
         try {
             String text = (String) ManagementFactory.getPlatformMBeanServer().invoke(
                     new ObjectName("com.sun.management:type=DiagnosticCommand"), "gcClassHistogram",
@@ -42,7 +42,7 @@ record HeapHistogram(Map<String, long[]> byClass) {
     }
 
     /** What {@code running} holds more than {@code closed}, largest first, with bytes per Service-region. */
-    static Difference difference(HeapHistogram running, HeapHistogram closed, long serviceRegions) {
+    public static Difference difference(HeapHistogram running, HeapHistogram closed, long serviceRegions) {
         List<String[]> rows = running.byClass.entrySet().stream().map(entry -> {
             long[] after = closed.byClass.getOrDefault(entry.getKey(), new long[2]);
             return new Object[] {entry.getKey(), entry.getValue()[0] - after[0], entry.getValue()[1] - after[1]};
@@ -52,8 +52,8 @@ record HeapHistogram(Map<String, long[]> byClass) {
         return new Difference(rows);
     }
 
-    record Difference(List<String[]> rows) {
-        void write(Path file) {
+    public record Difference(List<String[]> rows) {
+        public void write(Path file) {
             StringBuilder csv = new StringBuilder("class,instances,bytes,bytes_per_service_region\n");
             rows.forEach(row -> csv.append('"').append(row[0]).append("\",").append(row[1]).append(',')
                     .append(row[2]).append(',').append(row[3]).append('\n'));
