@@ -111,8 +111,7 @@ public final class DirectiveIntake implements AutoCloseable {
                     + " does not match the record key " + key.get());
             return;
         }
-        applier.offer(new Received(directive, record.topic(), record.partition() + "@" + record.offset(),
-                record.value()));
+        applier.offer(new Received(directive, record.topic(), record.partition(), record.offset()));
     }
 
     @Override

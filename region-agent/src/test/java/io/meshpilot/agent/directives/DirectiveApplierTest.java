@@ -354,6 +354,6 @@ class DirectiveApplierTest {
         ServiceDirective directive = new ServiceDirective("us", "default", name, version,
                 Map.of("service.cilium.io/global", "true", "service.cilium.io/shared", "true",
                         "service.cilium.io/affinity", affinity), "local-degraded", Instant.EPOCH);
-        return new Received(directive, "meshpilot.us.directives", "0@" + version, new byte[0]);
+        return new Received(directive, "meshpilot.us.directives", 0, version);
     }
 }
