@@ -6,6 +6,8 @@ import io.fabric8.kubernetes.api.model.ServiceBuilder;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSliceBuilder;
 import io.fabric8.kubernetes.client.informers.cache.ItemStore;
+import io.meshpilot.core.routing.CiliumServiceConfig;
+import io.meshpilot.schemas.KubernetesContract;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -13,9 +15,10 @@ import java.util.stream.Stream;
 
 /**
  * An informer's store that keeps of each object only what the agent reads back, keyed {@code namespace/name} as
- * fabric8's own stores are: of a Service its resourceVersion, uid and annotations (the applier patches from them,
- * Events name the uid), of an EndpointSlice its resourceVersion (its endpoints live in the {@link ServiceInventory},
- * tallied). Whole objects, with spec and managedFields, cost several KB per Service; this costs a few hundred bytes.
+ * fabric8's own stores are: of a Service its resourceVersion, uid and the annotations meshpilot owns (the applier
+ * patches from them, Events name the uid), of an EndpointSlice its resourceVersion (its endpoints live in the
+ * {@link ServiceInventory}, tallied). Whole objects, with spec and managedFields, cost several KB per Service (a
+ * {@code kubectl apply}'s last-applied-configuration alone is the whole object again); this costs about 150 bytes.
  * What it gives back is the object with just those fields.
  */
 final class SlimStore<T extends HasMetadata, K> implements ItemStore<T> {
@@ -27,39 +30,41 @@ final class SlimStore<T extends HasMetadata, K> implements ItemStore<T> {
         T restore(String namespace, String name, K kept);
     }
 
-    /** A Service's resourceVersion, uid and annotations (null when it has none). */
-    record ServiceState(String resourceVersion, String uid, Map<String, String> annotations) {
+    /** A Service's resourceVersion, uid and owned annotations (null when it has none). */
+    record ServiceState(CompactText resourceVersion, CompactText uid, Map<String, String> annotations) {
     }
 
     static final Shape<Service, ServiceState> SERVICES = new Shape<>() {
         @Override
         public ServiceState keep(Service service) {
-            Map<String, String> annotations = service.getMetadata().getAnnotations();
-            return new ServiceState(service.getMetadata().getResourceVersion(), service.getMetadata().getUid(),
-                    annotations == null || annotations.isEmpty() ? null : interned(annotations));
+            return new ServiceState(CompactText.of(service.getMetadata().getResourceVersion()),
+                    CompactText.of(service.getMetadata().getUid()), owned(service.getMetadata().getAnnotations()));
         }
 
         @Override
         public Service restore(String namespace, String name, ServiceState kept) {
             return new ServiceBuilder().withNewMetadata().withNamespace(namespace).withName(name)
-                    .withResourceVersion(kept.resourceVersion()).withUid(kept.uid())
+                    .withResourceVersion(text(kept.resourceVersion())).withUid(text(kept.uid()))
                     .withAnnotations(kept.annotations() == null ? null : new HashMap<>(kept.annotations()))
                     .endMetadata().build();
         }
     };
 
-    static final Shape<EndpointSlice, String> SLICES = new Shape<>() {
+    static final Shape<EndpointSlice, CompactText> SLICES = new Shape<>() {
         @Override
-        public String keep(EndpointSlice slice) {
-            return slice.getMetadata().getResourceVersion();
+        public CompactText keep(EndpointSlice slice) {
+            return CompactText.of(slice.getMetadata().getResourceVersion());
         }
 
         @Override
-        public EndpointSlice restore(String namespace, String name, String resourceVersion) {
+        public EndpointSlice restore(String namespace, String name, CompactText resourceVersion) {
             return new EndpointSliceBuilder().withNewMetadata().withNamespace(namespace).withName(name)
-                    .withResourceVersion(resourceVersion).endMetadata().build();
+                    .withResourceVersion(text(resourceVersion)).endMetadata().build();
         }
     };
+
+    /** Owned annotations' values are short (a boolean, an affinity, a version); a longer one is not kept. */
+    private static final int SHARED_VALUE = 64;
 
     private final Shape<T, K> shape;
     private final ConcurrentHashMap<String, K> kept = new ConcurrentHashMap<>();
@@ -124,14 +129,26 @@ final class SlimStore<T extends HasMetadata, K> implements ItemStore<T> {
         return key.substring(key.indexOf('/') + 1);
     }
 
-    /** Annotation names repeat on every Service: one copy of each. */
-    private static Map<String, String> interned(Map<String, String> annotations) {
-        Map<String, String> copy = new HashMap<>(annotations.size() * 2);
+    private static String text(CompactText kept) {
+        return kept == null ? null : kept.text();
+    }
+
+    /**
+     * The annotations meshpilot owns (the Cilium ones and their legacy aliases, the directive version), or null when
+     * there are none. Their names and values ({@code true}, {@code local}, a version) repeat on every Service: one
+     * copy of each.
+     */
+    private static Map<String, String> owned(Map<String, String> annotations) {
+        if (annotations == null || annotations.isEmpty()) {
+            return null;
+        }
+        Map<String, String> copy = new HashMap<>();
         annotations.forEach((name, value) -> {
-            if (value != null) {
-                copy.put(name.intern(), value);
+            if (value != null && value.length() <= SHARED_VALUE && (CiliumServiceConfig.OWNED.contains(name)
+                    || KubernetesContract.DIRECTIVE_VERSION_ANNOTATION.equals(name))) {
+                copy.put(name.intern(), value.intern());
             }
         });
-        return Map.copyOf(copy);
+        return copy.isEmpty() ? null : Map.copyOf(copy);
     }
 }

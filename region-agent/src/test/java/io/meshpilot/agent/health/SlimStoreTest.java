@@ -17,7 +17,9 @@ class SlimStoreTest {
         SlimStore<Service, SlimStore.ServiceState> store = new SlimStore<>(SlimStore.SERVICES);
         Service service = new ServiceBuilder().withNewMetadata().withNamespace("default").withName("hello-world")
                 .withResourceVersion("42").withUid("uid-1").addToLabels("meshpilot.io/managed", "true")
-                .addToAnnotations("service.cilium.io/affinity", "local").endMetadata().withNewSpec()
+                .addToAnnotations("service.cilium.io/affinity", "local")
+                .addToAnnotations("kubectl.kubernetes.io/last-applied-configuration", "{\"kind\":\"Service\"}")
+                .addToAnnotations("meshpilot.io/directive-version", "7").endMetadata().withNewSpec()
                 .withClusterIP("10.0.0.1").endSpec().build();
 
         assertThat(store.put(store.getKey(service), service)).isNull();
@@ -27,7 +29,8 @@ class SlimStoreTest {
         assertThat(kept.getMetadata().getName()).isEqualTo("hello-world");
         assertThat(kept.getMetadata().getResourceVersion()).isEqualTo("42");
         assertThat(kept.getMetadata().getUid()).isEqualTo("uid-1");
-        assertThat(kept.getMetadata().getAnnotations()).isEqualTo(Map.of("service.cilium.io/affinity", "local"));
+        assertThat(kept.getMetadata().getAnnotations()).as("only the owned ones")
+                .isEqualTo(Map.of("service.cilium.io/affinity", "local", "meshpilot.io/directive-version", "7"));
         assertThat(kept.getSpec()).isNull();
         assertThat(store.keySet()).containsExactly("default/hello-world");
         assertThat(store.values()).hasSize(1);
@@ -36,7 +39,7 @@ class SlimStoreTest {
 
     @Test
     void keepsOfASliceItsResourceVersionAndGivesThePreviousBackOnPutAndRemove() {
-        SlimStore<EndpointSlice, String> store = new SlimStore<>(SlimStore.SLICES);
+        SlimStore<EndpointSlice, CompactText> store = new SlimStore<>(SlimStore.SLICES);
         EndpointSlice first = slice("1");
         store.put(store.getKey(first), first);
 
@@ -47,6 +50,20 @@ class SlimStoreTest {
         assertThat(store.remove("load/svc-00001-a").getMetadata().getName()).isEqualTo("svc-00001-a");
         assertThat(store.size()).isZero();
         assertThat(store.get("load/svc-00001-a")).isNull();
+    }
+
+    @Test
+    void aServiceWithoutOwnedAnnotationsKeepsNone() {
+        SlimStore<Service, SlimStore.ServiceState> store = new SlimStore<>(SlimStore.SERVICES);
+        Service service = new ServiceBuilder().withNewMetadata().withNamespace("default").withName("plain")
+                .withResourceVersion("9").withUid("6f1c1b9e-6a53-4f7e-9a51-2b1f5f0c3d2a")
+                .addToAnnotations("team", "payments").endMetadata().build();
+        store.put(store.getKey(service), service);
+
+        Service kept = store.get("default/plain");
+
+        assertThat(kept.getMetadata().getAnnotations()).isNullOrEmpty();
+        assertThat(kept.getMetadata().getUid()).isEqualTo("6f1c1b9e-6a53-4f7e-9a51-2b1f5f0c3d2a");
     }
 
     private static EndpointSlice slice(String resourceVersion) {
