@@ -56,6 +56,7 @@ final class EndToEndReport {
                     "Services/s");
             row(summary, r, "outage_after_fault_over_ceiling", r.outageAfterFaultOverCeiling(), "ratio");
             row(summary, r, "agent_heap_per_watched_service", r.agentHeapBytesPerService(), "bytes");
+            row(summary, r, "agent_heap_per_watched_service_applied", r.appliedAgentHeapBytesPerService(), "bytes");
             series(r, "latency", "latency_ms", r.latencies(), 1e6);
             series(r, "floor", "floor_ms", r.floor(), 1e6);
             series(r, "outage-applied", "seconds_since_outage", r.outageAppliedTimes(), 1e9);

@@ -4,12 +4,14 @@ import java.util.List;
 
 /**
  * The figures of one end-to-end run. Times in seconds unless named otherwise; latencies and the floor in nanoseconds,
- * sorted; {@code load} is the machine's 1-minute load average before and after the run ({@code /proc/loadavg}).
+ * sorted; {@code load} is the machine's 1-minute load average before and after the run ({@code /proc/loadavg}). The
+ * agents' heap per watched Service twice: once they lead, before any directive (the heap they added), and at the end
+ * of the run with every directive applied (the heap given back when they are closed).
  */
 record EndToEndResult(int services, int run, int regions, String loadBefore, String loadAfter,
         double agentsStart, double convergence, List<Long> latencies, int latencyUnresolved, List<Long> floor,
         double outageSlicesDeleted, List<Long> outageAppliedTimes, double ceilingPatchesPerSecond,
-        double agentHeapBytesPerService) {
+        double agentHeapBytesPerService, double appliedAgentHeapBytesPerService) {
 
     double latencyP50Millis() {
         return percentile(latencies, 0.5);

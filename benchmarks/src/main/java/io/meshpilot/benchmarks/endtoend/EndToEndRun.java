@@ -121,7 +121,6 @@ final class EndToEndRun {
                 .withNamespace(LoadedRegion.NAMESPACE).endMetadata().withNewSpec().withClusterIP("None")
                 .addNewPort().withPort(80).endPort().endSpec().build()).create();
 
-        HeapHistogram withoutAgents = HeapHistogram.take();
         long heapBefore = settledHeap();
         long agentsStarting = System.nanoTime();
         for (LoadedRegion region : regions) {
@@ -135,9 +134,6 @@ final class EndToEndRun {
         require(expectations.await(() -> agents.stream().allMatch(RegionAgent::leading), LONG_WAIT),
                 "every agent to lead its region");
         double heapPerService = (settledHeap() - heapBefore) / ((double) services * regions.size());
-        HeapHistogram.difference(HeapHistogram.take(), withoutAgents, (long) services * regions.size())
-                .write(settings.output().resolve("agent-heap-" + services + "x" + regions.size() + "-run" + index
-                        + ".csv"));
 
         long converging = System.nanoTime();
         try (ControlPlane controlPlane = ControlPlane.start(ControlPlaneSettings.of(kafka, topics, "e2e-0")
@@ -167,9 +163,12 @@ final class EndToEndRun {
             progress("outage: slices deleted in %.1f s, every Service failed over in %.1f s", outage[0],
                     expectations.outageAppliedTimes().get(services - 1) / 1e9);
             double ceiling = ceiling(first);
-            return new EndToEndResult(services, index, regions.size(), loadBefore, load(), agentsStart, convergence,
-                    latencies, unresolved, floorSamples, outage[0], expectations.outageAppliedTimes(), ceiling,
-                    heapPerService);
+            String loadAfter = load();
+            double appliedHeapPerService = heapGivenBackByTheAgents();
+            progress("agent heap with every directive applied %.0f B per watched Service", appliedHeapPerService);
+            return new EndToEndResult(services, index, regions.size(), loadBefore, loadAfter, agentsStart,
+                    convergence, latencies, unresolved, floorSamples, outage[0], expectations.outageAppliedTimes(),
+                    ceiling, heapPerService, appliedHeapPerService);
         }
     }
 
@@ -306,6 +305,23 @@ final class EndToEndRun {
         } catch (IOException | RuntimeException e) {
             return "unknown";
         }
+    }
+
+    /**
+     * The heap the agents hold at the end of the run, per watched Service: the heap with them running less the heap
+     * once they are closed, nothing else changing in between (the control plane and the API servers are quiet); with
+     * a class histogram of the difference, {@code agent-heap-<services>x<regions>-run<n>.csv}.
+     */
+    private double heapGivenBackByTheAgents() {
+        long watched = (long) services * regions.size();
+        HeapHistogram running = HeapHistogram.take();
+        long withAgents = settledHeap();
+        agents.forEach(RegionAgent::close);
+        agents.clear();
+        long closed = settledHeap();
+        HeapHistogram.difference(running, HeapHistogram.take(), watched).write(settings.output()
+                .resolve("agent-heap-" + services + "x" + regions.size() + "-run" + index + ".csv"));
+        return (withAgents - closed) / (double) watched;
     }
 
     private static long settledHeap() {

@@ -51,9 +51,10 @@ class EndToEndHarnessIT {
         assertThat(result.agentsStart()).isPositive();
         assertThat(result.convergence()).isPositive();
         assertThat(result.agentHeapBytesPerService()).isFinite();
+        assertThat(result.appliedAgentHeapBytesPerService()).isFinite();
         assertThat(result.loadBefore()).isNotBlank();
         for (String file : List.of("summary.csv", "e2e-latency-50.png", "e2e-outage-50.png", "latency-50-run1.csv",
-                "floor-50-run1.csv", "outage-applied-50-run1.csv")) {
+                "floor-50-run1.csv", "outage-applied-50-run1.csv", "agent-heap-50x3-run1.csv")) {
             assertThat(output.resolve(file)).isNotEmptyFile();
         }
     }
