@@ -20,7 +20,7 @@ public final class EndpointSliceReader {
         var labels = slice.getMetadata().getLabels();
         String service = labels == null ? null : labels.get(SERVICE_NAME_LABEL);
         return service == null ? Optional.empty()
-                : Optional.of(new ServiceKey(slice.getMetadata().getNamespace().intern(), service));
+                : Optional.of(new ServiceKey(slice.getMetadata().getNamespace().intern(), service.intern()));
     }
 
     public static List<Endpoint> endpoints(EndpointSlice slice) {

@@ -373,9 +373,12 @@ public final class ServiceWatch implements AutoCloseable {
         });
     }
 
-    /** The key; namespaces are interned, being few and held in every key of every map. */
+    /**
+     * The key, its names interned: they are held in every key of every map, and the codec interns the same names in
+     * the directives it decodes, so one copy of each serves them all.
+     */
     static ServiceKey keyOf(HasMetadata object) {
-        return new ServiceKey(object.getMetadata().getNamespace().intern(), object.getMetadata().getName());
+        return new ServiceKey(object.getMetadata().getNamespace().intern(), object.getMetadata().getName().intern());
     }
 
     @Override
