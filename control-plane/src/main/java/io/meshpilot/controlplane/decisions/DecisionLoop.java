@@ -64,12 +64,13 @@ public final class DecisionLoop {
     /** Per Service, per region: the directive published and not read back yet. */
     private final Map<ServiceKey, Map<String, ServiceDirective>> inFlight = new HashMap<>();
     /**
-     * Per Service: the highest version of directives whose transaction was reported aborted and no newer directive
-     * read back since. A commit that timed out is reported aborted though the broker may have committed it, so
-     * those versions are never handed out again: two directives of one version could differ, and an agent that
-     * applied the first would take the second for one it already has.
+     * Per Service: the highest version some region may carry that neither the world model nor the directives in
+     * flight show: a directive whose transaction was reported aborted (a commit that timed out may have landed) or
+     * one tombstoned (the agent leaves the Service's annotations, and the Service may come back). Next versions are
+     * above it: two directives of one version could differ, and an agent never applies one below the version its
+     * Service carries. Cleared once a newer directive is read back; kept for a Service that never returns (one number).
      */
-    private final Map<ServiceKey, Long> maybePublished = new HashMap<>();
+    private final Map<ServiceKey, Long> versionFloors = new HashMap<>();
     /** Per Service, per region: the annotations its agent last reported applied. */
     private final Map<ServiceKey, PerRegion<Map<String, String>>> lastApplied = new HashMap<>();
     /** Per Service, per region: the version of the latest directive published that withdraws its export. */
@@ -210,7 +211,7 @@ public final class DecisionLoop {
 
     /** A published directive was read back from its topic: it is in force, no longer in flight. */
     public void observed(ServiceDirective directive) {
-        maybePublished.computeIfPresent(directive.key(), (service, version) ->
+        versionFloors.computeIfPresent(directive.key(), (service, version) ->
                 directive.version() > version ? null : version);
         Map<String, ServiceDirective> flying = inFlight.get(directive.key());
         if (flying != null) {
@@ -432,7 +433,7 @@ public final class DecisionLoop {
     private Result unsent(ServiceKey service, List<ServiceDirective> sent) {
         Map<String, ServiceDirective> flying = inFlight.get(service);
         for (ServiceDirective directive : sent) {
-            maybePublished.merge(service, directive.version(), Math::max);
+            versionFloors.merge(service, directive.version(), Math::max);
             if (flying != null) {
                 flying.remove(directive.region(), directive);
             }
@@ -458,6 +459,7 @@ public final class DecisionLoop {
         records.forEach((region, known) -> {
             ServiceRegion target = new ServiceRegion(service, region);
             if (known.health() == null && known.directive() != null && tombstonesInFlight.add(target)) {
+                versionFloors.merge(service, known.directive().version(), Math::max);
                 result.output(new Output.DirectiveTombstone(partition, target));
                 result.onAbort(() -> {
                     tombstonesInFlight.remove(target);
@@ -495,13 +497,13 @@ public final class DecisionLoop {
         return Optional.ofNullable(world.service(service).get(region)).map(RegionRecords::directive);
     }
 
-    /** Above every version the Service's directives have had, in force, in flight or maybe published, anywhere. */
+    /** Above every version the Service's directives have had, in force, in flight, tombstoned or maybe published. */
     private long nextVersion(ServiceKey service) {
         long inForce = world.service(service).values().stream().map(RegionRecords::directive)
                 .filter(Objects::nonNull).mapToLong(ServiceDirective::version).max().orElse(0);
         long flying = inFlight.getOrDefault(service, Map.of()).values().stream()
                 .mapToLong(ServiceDirective::version).max().orElse(0);
-        return Math.max(Math.max(inForce, flying), maybePublished.getOrDefault(service, 0L)) + 1;
+        return Math.max(Math.max(inForce, flying), versionFloors.getOrDefault(service, 0L)) + 1;
     }
 
     /** Remembers the health record by which each region's state was judged anew (an incident's detection). */

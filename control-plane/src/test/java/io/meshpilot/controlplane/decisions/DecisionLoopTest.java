@@ -3,6 +3,7 @@ package io.meshpilot.controlplane.decisions;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.meshpilot.controlplane.ControlPlaneMetrics;
+import io.meshpilot.controlplane.shard.Output;
 import io.meshpilot.controlplane.shard.Pending;
 import io.meshpilot.controlplane.shard.ResultTimers;
 import io.meshpilot.testing.ManualTime;
@@ -145,6 +146,24 @@ class DecisionLoopTest {
         assertThat(maybeCommitted).extracting(ServiceDirective::version).containsOnly(1L);
         assertThat(decidedAgain).extracting(ServiceDirective::version).containsOnly(2L);
         assertThat(published()).extracting(ServiceDirective::version).containsOnly(3L);
+    }
+
+    @Test
+    void aRegionWhoseDirectiveWasTombstonedGetsAVersionAboveTheOneItsServiceStillCarries() {
+        published();
+        health("us", DOWN);
+        assertThat(published()).singleElement().satisfies(directive -> assertThat(directive.version()).isEqualTo(2));
+        world.health(SERVICE, "us", 0, null);
+        pending.add(loop.changed(SERVICE));
+        assertThat(pending.commit()).filteredOn(Output.DirectiveTombstone.class::isInstance).hasSize(1);
+        world.directive(SERVICE, "us", 0, null);
+        loop.observedWithdrawal(SERVICE, "us");
+
+        // the Service is managed again in us: it still carries version 2, which the agent would not go below
+        health("us", READY);
+
+        assertThat(published()).filteredOn(directive -> directive.region().equals("us"))
+                .extracting(ServiceDirective::version).containsExactly(3L);
     }
 
     @Test
