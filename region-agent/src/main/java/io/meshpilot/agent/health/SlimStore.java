@@ -63,7 +63,7 @@ final class SlimStore<T extends HasMetadata, K> implements ItemStore<T> {
         }
     };
 
-    /** Owned annotations' values are short (a boolean, an affinity, a version); a longer one is not kept. */
+    /** Owned annotations' values are short (a boolean, an affinity, a version); a longer one is kept, not shared. */
     private static final int SHARED_VALUE = 64;
 
     private final Shape<T, K> shape;
@@ -144,9 +144,9 @@ final class SlimStore<T extends HasMetadata, K> implements ItemStore<T> {
         }
         Map<String, String> copy = new HashMap<>();
         annotations.forEach((name, value) -> {
-            if (value != null && value.length() <= SHARED_VALUE && (CiliumServiceConfig.OWNED.contains(name)
+            if (value != null && (CiliumServiceConfig.OWNED.contains(name)
                     || KubernetesContract.DIRECTIVE_VERSION_ANNOTATION.equals(name))) {
-                copy.put(name.intern(), value.intern());
+                copy.put(name.intern(), value.length() <= SHARED_VALUE ? value.intern() : value);
             }
         });
         return copy.isEmpty() ? null : Map.copyOf(copy);

@@ -19,7 +19,8 @@ class SlimStoreTest {
                 .withResourceVersion("42").withUid("uid-1").addToLabels("meshpilot.io/managed", "true")
                 .addToAnnotations("service.cilium.io/affinity", "local")
                 .addToAnnotations("kubectl.kubernetes.io/last-applied-configuration", "{\"kind\":\"Service\"}")
-                .addToAnnotations("meshpilot.io/directive-version", "7").endMetadata().withNewSpec()
+                .addToAnnotations("meshpilot.io/directive-version", "7")
+                .addToAnnotations("io.cilium/service-affinity", "x".repeat(100)).endMetadata().withNewSpec()
                 .withClusterIP("10.0.0.1").endSpec().build();
 
         assertThat(store.put(store.getKey(service), service)).isNull();
@@ -30,7 +31,8 @@ class SlimStoreTest {
         assertThat(kept.getMetadata().getResourceVersion()).isEqualTo("42");
         assertThat(kept.getMetadata().getUid()).isEqualTo("uid-1");
         assertThat(kept.getMetadata().getAnnotations()).as("only the owned ones")
-                .isEqualTo(Map.of("service.cilium.io/affinity", "local", "meshpilot.io/directive-version", "7"));
+                .isEqualTo(Map.of("service.cilium.io/affinity", "local", "meshpilot.io/directive-version", "7",
+                        "io.cilium/service-affinity", "x".repeat(100)));
         assertThat(kept.getSpec()).isNull();
         assertThat(store.keySet()).containsExactly("default/hello-world");
         assertThat(store.values()).hasSize(1);
