@@ -18,9 +18,12 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Deque;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentLinkedDeque;
+import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.TransactionDescription;
 import org.apache.kafka.clients.admin.TransactionState;
@@ -57,9 +60,12 @@ class RecoveryIT {
             await().atMost(WAIT).until(() -> directives.latest(Regions.KEY, ServiceDirective.class).isPresent());
             String transactionalId = topics.prefix() + ".control-plane-cp-0";
 
-            cutWhileATransactionIsOpen(regions, link, admin, transactionalId);
-            await().atMost(WAIT).until(() -> state(admin, transactionalId) == TransactionState.COMPLETE_ABORT);
-            link.restore();
+            try {
+                cutWhileATransactionIsOpen(regions, link, admin, transactionalId);
+                awaitState(admin, transactionalId, TransactionState.COMPLETE_ABORT);
+            } finally {
+                link.restore(); // the link is shared: a failure here must not cut off the cases after it
+            }
             regions.health("eu", Regions.READY);
             regions.health("us", Regions.NONE_READY);
 
@@ -89,11 +95,14 @@ class RecoveryIT {
             regions.health("eu", Regions.READY);
             await().atMost(WAIT).until(() -> directives.latest(Regions.KEY, ServiceDirective.class).isPresent());
 
-            link.cut();
-            regions.health("us", Regions.NONE_READY);
-            String group = topics.prefix() + ".control-plane";
-            await().atMost(WAIT).until(() -> members(admin, group) == 0);
-            link.restore();
+            try {
+                link.cut();
+                regions.health("us", Regions.NONE_READY);
+                String group = topics.prefix() + ".control-plane";
+                await().atMost(WAIT).until(() -> members(admin, group) == 0);
+            } finally {
+                link.restore();
+            }
 
             await().atMost(WAIT).untilAsserted(() -> assertThat(directives.latest(Regions.KEY,
                     ServiceDirective.class)).get().extracting(ServiceDirective::reason).isEqualTo("local-degraded"));
@@ -155,7 +164,7 @@ class RecoveryIT {
         try {
             regions.health("us", Regions.NONE_READY);
             regions.health("eu", Regions.NONE_READY);
-            await().atMost(WAIT).until(() -> state(admin, transactionalId) == TransactionState.ONGOING);
+            awaitState(admin, transactionalId, TransactionState.ONGOING);
             link.cut();
         } finally {
             HoldingInterceptor.release();
@@ -165,11 +174,23 @@ class RecoveryIT {
     private static TransactionState state(Admin admin, String transactionalId) {
         try {
             TransactionDescription description = admin.describeTransactions(List.of(transactionalId))
-                    .description(transactionalId).get();
+                    .description(transactionalId).get(10, TimeUnit.SECONDS);
             return description.state();
         } catch (Exception e) {
             return TransactionState.UNKNOWN;
         }
+    }
+
+    /** Waits for the coordinator to hold the transaction in that state; a failure lists the states it went through. */
+    private static void awaitState(Admin admin, String transactionalId, TransactionState wanted) {
+        Deque<TransactionState> seen = new ConcurrentLinkedDeque<>();
+        await().atMost(WAIT).untilAsserted(() -> {
+            TransactionState now = state(admin, transactionalId);
+            if (seen.isEmpty() || seen.peekLast() != now) {
+                seen.add(now);
+            }
+            assertThat(now).as("the transaction's states at the coordinator so far: %s", seen).isEqualTo(wanted);
+        });
     }
 
     private static int members(Admin admin, String group) {
