@@ -112,11 +112,18 @@ final class Fleet {
         for (String region : regions()) {
             endpoints.put(region, sandbox.region(region).client().discovery().v1().endpointSlices()
                     .inNamespace(NAMESPACE).withLabel("kubernetes.io/service-name", service).list().getItems()
-                    .stream().map(slice -> slice.getEndpoints().stream().filter(endpoint -> endpoint.getConditions()
-                            != null && Boolean.TRUE.equals(endpoint.getConditions().getReady())).count() + "/"
-                            + slice.getEndpoints().size()).toList());
+                    .stream().map(Fleet::readyOfTotal).toList());
         }
         return endpoints;
+    }
+
+    /** A slice's endpoints as "ready/total"; a slice scaled to nothing may have none at all (null). */
+    private static String readyOfTotal(io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice slice) {
+        var endpoints = slice.getEndpoints() == null
+                ? List.<io.fabric8.kubernetes.api.model.discovery.v1.Endpoint>of() : slice.getEndpoints();
+        long ready = endpoints.stream().filter(endpoint -> endpoint.getConditions() != null
+                && Boolean.TRUE.equals(endpoint.getConditions().getReady())).count();
+        return ready + "/" + endpoints.size();
     }
 
     /** The affinity each Service has now in each region, as its annotations say. */

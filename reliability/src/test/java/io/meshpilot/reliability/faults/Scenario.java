@@ -107,6 +107,7 @@ final class Scenario implements AutoCloseable {
     private String whatTheComponentsSay() {
         StringBuilder report = new StringBuilder("[fault suite] " + name + " did not converge:");
         int port = URI.create(sandbox.controlPlaneUrl()).getPort();
+        report.append("\n  control plane /readyz: ").append(MetricsPage.get(port, "/readyz").body());
         for (String difference : fleet.differences()) {
             String service = difference.substring(difference.indexOf('/') + 1, difference.indexOf(':'));
             report.append("\n  ").append(difference).append("\n    endpoints: ").append(fleet.endpoints(service))
