@@ -114,7 +114,22 @@ final class Scenario implements AutoCloseable {
                     .append("\n    control plane: ").append(MetricsPage.get(port, "/api/v1/services/"
                             + Fleet.NAMESPACE + "/" + service).body());
         }
-        return report.toString();
+        return report.append(pollThreads()).toString();
+    }
+
+    /** Where the threads that read and write Kafka are now: a case that does not converge may be stuck in one. */
+    private static String pollThreads() {
+        StringBuilder stacks = new StringBuilder();
+        Thread.getAllStackTraces().forEach((thread, frames) -> {
+            String name = thread.getName();
+            if (name.equals("ownership") || name.endsWith("-poll") || name.endsWith("-send")) {
+                stacks.append("\n  thread ").append(name).append(" (").append(thread.getState()).append(')');
+                for (int i = 0; i < Math.min(frames.length, 12); i++) {
+                    stacks.append("\n    at ").append(frames[i]);
+                }
+            }
+        });
+        return stacks.toString();
     }
 
     /** Converges, then checks the ledger and the components, and prints the report. */
