@@ -71,8 +71,8 @@ public final class EndToEndHarness {
                 + "%.1f s, convergence %.1f s; event-to-applied p50 %.1f ms p99 %.1f ms max %.1f ms (%d changes, %d "
                 + "unresolved); floor p50 %.1f ms p99 %.1f ms (%d samples), p99/floor %.2f; outage: slices deleted "
                 + "%.2f s, all applied %.2f s (%.0f Services/s; %.0f/s once the slices were deleted); API-server "
-                + "patch ceiling %.0f/s, outage/ceiling %.2f (%.2f once deleted); agent heap %.0f B per watched Service (%.0f B with "
-                + "every directive applied)",
+                + "patch ceiling %.0f/s, outage/ceiling %.2f (%.2f once deleted); agent heap %.0f B per watched "
+                + "Service (%.0f B with every directive applied)",
                 r.services(), r.regions(), r.run(), r.loadBefore(), r.loadAfter(), r.agentsStart(), r.convergence(),
                 r.latencyP50Millis(), r.latencyP99Millis(), r.latencyMaxMillis(), r.latencies().size(),
                 r.latencyUnresolved(), r.floorP50Millis(), r.floorP99Millis(), r.floor().size(), r.latencyOverFloor(),

@@ -23,8 +23,9 @@ import java.util.TreeSet;
  * The live view's Server-Sent Events stream: every {@value #FLUSH_MILLIS} ms, the summaries of the Services whose
  * records changed ({@code services}), or {@code resync} when too many changed to send one by one; every Decision
  * read back from the decisions topic ({@code decision}), the last {@value #KEPT_DECISIONS} of them (fewer when they
- * would hold more than {@value #KEPT_DECISION_CHARS} characters) to each client that connects. Confined to the control plane's event loop; each client's writes go through its own HTTP context.
- * A client that cannot keep up is disconnected (see {@link Client}).
+ * would hold more than {@value #KEPT_DECISION_CHARS} characters) to each client that connects. Confined to the
+ * control plane's event loop; each client's writes go through its own HTTP context. A client that cannot keep up
+ * is disconnected (see {@link Client}).
  */
 final class LiveFeed {
 

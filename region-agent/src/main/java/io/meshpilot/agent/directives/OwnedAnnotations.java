@@ -9,7 +9,7 @@ import java.util.OptionalLong;
 import java.util.TreeMap;
 
 /** The annotations meshpilot owns on a Service (SPEC §3): what a directive wants, and what a Service carries. */
-final class OwnedAnnotations {
+public final class OwnedAnnotations {
 
     private OwnedAnnotations() {
     }
@@ -23,12 +23,16 @@ final class OwnedAnnotations {
                 : service.getMetadata().getAnnotations();
         Map<String, String> owned = new TreeMap<>();
         all.forEach((name, value) -> {
-            if (value != null && (CiliumServiceConfig.OWNED.contains(name)
-                    || KubernetesContract.DIRECTIVE_VERSION_ANNOTATION.equals(name))) {
+            if (value != null && isOwned(name)) {
                 owned.put(name, value);
             }
         });
         return owned;
+    }
+
+    /** Whether meshpilot owns the annotation: a Cilium one, a legacy alias of one, or the directive version. */
+    public static boolean isOwned(String name) {
+        return CiliumServiceConfig.OWNED.contains(name) || KubernetesContract.DIRECTIVE_VERSION_ANNOTATION.equals(name);
     }
 
     /** The owned annotations a Service carries once the directive is applied. */

@@ -6,8 +6,7 @@ import io.fabric8.kubernetes.api.model.ServiceBuilder;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSliceBuilder;
 import io.fabric8.kubernetes.client.informers.cache.ItemStore;
-import io.meshpilot.core.routing.CiliumServiceConfig;
-import io.meshpilot.schemas.KubernetesContract;
+import io.meshpilot.agent.directives.OwnedAnnotations;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -144,8 +143,7 @@ final class SlimStore<T extends HasMetadata, K> implements ItemStore<T> {
         }
         Map<String, String> copy = new HashMap<>();
         annotations.forEach((name, value) -> {
-            if (value != null && (CiliumServiceConfig.OWNED.contains(name)
-                    || KubernetesContract.DIRECTIVE_VERSION_ANNOTATION.equals(name))) {
+            if (value != null && OwnedAnnotations.isOwned(name)) {
                 copy.put(name.intern(), value.length() <= SHARED_VALUE ? value.intern() : value);
             }
         });
