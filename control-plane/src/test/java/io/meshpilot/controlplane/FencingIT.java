@@ -9,7 +9,14 @@ import io.meshpilot.kafka.KafkaSettings;
 import io.meshpilot.schemas.Topics;
 import io.meshpilot.testing.KafkaBrokerExtension;
 import io.meshpilot.testing.TopicReader;
+import io.meshpilot.schemas.RecordCodec;
+import io.meshpilot.schemas.ServiceDirective;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -23,6 +30,7 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.utils.Utils;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -71,6 +79,62 @@ class FencingIT {
             }
             try (TopicReader directives = new TopicReader(kafka.bootstrapServers(), topics.directives("us"))) {
                 assertThat(directives.poll()).as("read_committed, as agents read").isEmpty();
+            }
+        }
+    }
+
+    /**
+     * A replica given a partition decides only once every transaction open on it has ended: a previous owner's commit
+     * whose markers are still being written (right after a broker restart) carries directives the new owner must read
+     * before it picks the Service's next version, or it publishes a version they had (seen in the fault suite).
+     */
+    @Test
+    void aReplicaGivenAPartitionDecidesOnlyAfterTheTransactionsOpenOnItEnd(EmbeddedKafkaBroker kafka, Topics topics)
+            throws Exception {
+        try (Regions regions = new Regions(kafka, topics, "us")) {
+            String other = serviceInTheOtherPartition();
+            regions.heartbeats("us");
+            regions.health("us", Regions.READY);
+            regions.health("us", other, Regions.READY);
+            try (KafkaProducer<String, byte[]> previousOwner = transactional(regions.settings, "previous-owner")) {
+                previousOwner.beginTransaction();
+                ServiceDirective open = new ServiceDirective("us", "default", "hello-world", 7,
+                        Map.of("service.cilium.io/global", "true", "service.cilium.io/shared", "false"),
+                        "local-degraded", Instant.now());
+                previousOwner.send(new ProducerRecord<>(topics.directives("us"), partitionOf(Regions.KEY),
+                        Regions.KEY, RecordCodec.get().encode(open))).get(30, TimeUnit.SECONDS);
+                TopicReader directives = regions.reader(topics.directives("us"));
+                regions.startControlPlane("successor");
+                await("the successor to decide for the partition without an open transaction").atMost(Regions.WAIT)
+                        .until(() -> directives.latest("default/" + other, ServiceDirective.class).isPresent());
+
+                previousOwner.commitTransaction();
+            }
+
+            try (TopicReader directives = new TopicReader(kafka.bootstrapServers(), topics.directives("us"))) {
+                List<Long> versions = new ArrayList<>();
+                await("the successor to decide hello-world after the open transaction").atMost(Regions.WAIT)
+                        .untilAsserted(() -> {
+                            versions.clear();
+                            directives.documents(ServiceDirective.class).stream()
+                                    .filter(directive -> directive.service().equals("hello-world"))
+                                    .forEach(directive -> versions.add(directive.version()));
+                            assertThat(versions).hasSizeGreaterThanOrEqualTo(2);
+                        });
+                assertThat(versions).as("hello-world's directive versions in us, in the order published")
+                        .startsWith(7L, 8L).isSorted().doesNotHaveDuplicates();
+            }
+        }
+    }
+
+    private static int partitionOf(String key) {
+        return Utils.toPositive(Utils.murmur2(key.getBytes(StandardCharsets.UTF_8))) % 2;
+    }
+
+    private static String serviceInTheOtherPartition() {
+        for (int i = 0; ; i++) {
+            if (partitionOf("default/other-" + i) != partitionOf(Regions.KEY)) {
+                return "other-" + i;
             }
         }
     }

@@ -14,8 +14,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The partitions the consumer group gave this replica, and when it may act on them: only once its own reading of
- * every topic (the observer) has caught up with what was committed when they were assigned, so it decides from the
- * previous owner's last directives and the current policies and heartbeats. Confined to the event loop.
+ * every topic (the observer) has caught up with what was written when they were assigned (their high watermarks: every
+ * transaction open then has committed or aborted), so it decides from the previous owner's last directives and the
+ * current policies and heartbeats, and never publishes a version one of them had. Confined to the event loop.
  */
 public final class Claims {
 

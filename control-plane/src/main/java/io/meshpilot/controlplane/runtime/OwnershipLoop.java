@@ -25,6 +25,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerGroupMetadata;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -117,6 +118,11 @@ public final class OwnershipLoop implements AutoCloseable {
         this.clock = clock;
         this.consumerConfig = new HashMap<>(consumerConfig);
         this.consumerConfig.put("partition.assignment.strategy", RangeAssignor.class.getName());
+        // Its end offsets are what a claim waits for the observer to read: read_uncommitted, they are high watermarks,
+        // past every transaction open when the partitions were given. Committed ones (the last stable offset) stop
+        // short of a transaction whose commit markers are still being written (seen right after a broker restart):
+        // the replica decided before reading the directives it carried and published their versions again.
+        this.consumerConfig.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_uncommitted");
         this.producerConfig = new HashMap<>(producerConfig);
         this.producerConfig.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, transactionalId);
         this.thread = new Thread(this::run, "ownership");
@@ -350,6 +356,23 @@ public final class OwnershipLoop implements AutoCloseable {
         return consumer.endOffsets(needed, LOOP_TIMEOUT);
     }
 
+    /**
+     * What one claim waits for: the region topics' partitions of its index (none for the policies), and every
+     * partition of the mesh-wide topics and heartbeats. A transaction still open on one partition (a previous owner
+     * that died mid-commit, until the coordinator aborts it) holds back only the claims that read it.
+     */
+    private Map<TopicPartition, Long> requiredFor(Map<TopicPartition, Long> required, int index) {
+        Map<TopicPartition, Long> claim = new HashMap<>();
+        required.forEach((partition, offset) -> {
+            boolean perIndex = topics.parse(partition.topic()).map(topic -> topic.role() != RegionRole.HEARTBEAT)
+                    .orElse(false);
+            if (!perIndex || partition.partition() == index) {
+                claim.put(partition, offset);
+            }
+        });
+        return claim;
+    }
+
     private List<String> regionsOf(Set<TopicPartition> partitions) {
         return partitions.stream().map(partition -> topics.parse(partition.topic()))
                 .flatMap(Optional::stream).map(RegionTopic::region).distinct().toList();
@@ -374,9 +397,9 @@ public final class OwnershipLoop implements AutoCloseable {
             LOG.atInfo().addKeyValue("partitions", indexes).addKeyValue("policies", policies)
                     .log("partitions assigned");
             loop.runOnContext(ignored -> {
-                indexes.forEach(index -> claims.claimPartition(index, required));
+                indexes.forEach(index -> claims.claimPartition(index, requiredFor(required, index)));
                 if (policies) {
-                    claims.claimPolicies(required);
+                    claims.claimPolicies(requiredFor(required, -1));
                 }
             });
         }
