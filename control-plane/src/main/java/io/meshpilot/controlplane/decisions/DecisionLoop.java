@@ -221,13 +221,13 @@ public final class DecisionLoop {
                 inFlight.remove(directive.key());
             }
         }
-        countWithdrawn(directive.key());
+        countWithdrawn(directive.key(), directive.region());
     }
 
     /** A directive tombstone was read back: the region's directive is gone. */
     public void observedWithdrawal(ServiceKey service, String region) {
         tombstonesInFlight.remove(new ServiceRegion(service, region));
-        countWithdrawn(service);
+        countWithdrawn(service, region);
     }
 
     /** The regions withdrawn for some Service, in this replica's view (directives in force and in flight). */
@@ -247,7 +247,21 @@ public final class DecisionLoop {
             }
         });
         current.putAll(inFlight.getOrDefault(service, Map.of()));
-        if (withdrawn.update(service, current.values()) && !heldBack.isEmpty()) {
+        if (withdrawn.update(service, current.values())) {
+            decideHeldBack();
+        }
+    }
+
+    /** As {@link #countWithdrawn(ServiceKey)}, when only the directive of one region changed. */
+    private void countWithdrawn(ServiceKey service, String region) {
+        boolean withdrawnNow = current(service, region).map(WithdrawnRegions::withdrawn).orElse(false);
+        if (withdrawn.update(service, region, withdrawnNow)) {
+            decideHeldBack();
+        }
+    }
+
+    private void decideHeldBack() {
+        if (!heldBack.isEmpty()) {
             timers.schedule(new TimerKey.HeldBack(), Duration.ZERO, () -> decideAll(List.copyOf(heldBack)));
         }
     }

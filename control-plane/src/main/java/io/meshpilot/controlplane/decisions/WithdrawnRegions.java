@@ -30,6 +30,28 @@ final class WithdrawnRegions {
                 now.add(directive.region());
             }
         }
+        return move(service, now);
+    }
+
+    /**
+     * One region's directive of the Service changed (read back from its topic): only that region is counted again,
+     * so reading a Service's directives in 255 regions costs 255 steps, not 255 times 255. Returns whether it came back.
+     */
+    boolean update(ServiceKey service, String region, boolean withdrawnNow) {
+        Set<String> before = byService.getOrDefault(service, Set.of());
+        if (before.contains(region) == withdrawnNow) {
+            return false;
+        }
+        Set<String> now = new TreeSet<>(before);
+        if (withdrawnNow) {
+            now.add(region);
+        } else {
+            now.remove(region);
+        }
+        return move(service, now);
+    }
+
+    private boolean move(ServiceKey service, Set<String> now) {
         Set<String> before = byService.getOrDefault(service, Set.of());
         if (before.equals(now)) {
             return false;

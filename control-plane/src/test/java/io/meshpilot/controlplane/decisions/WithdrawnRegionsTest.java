@@ -7,6 +7,10 @@ import io.meshpilot.schemas.ServiceKey;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.constraints.IntRange;
+import net.jqwik.api.constraints.Size;
 import org.junit.jupiter.api.Test;
 
 /** What the {@code maxWithdrawnRegions} rule counts for a Service, per scope, as directives withdraw regions. */
@@ -82,6 +86,41 @@ class WithdrawnRegionsTest {
         assertThat(WithdrawnRegions.withdrawn(exporting(CART, "us"))).isFalse();
         withdrawn.update(CART, List.of(leftOut));
         assertThat(withdrawn.regions()).isEmpty();
+    }
+
+    /**
+     * Counting one region as its directive is read back agrees with counting every region of the Service again: the
+     * same regions for every scope, and the same answer to whether a region came back.
+     */
+    @Property(tries = 300)
+    void countingOneRegionAgreesWithCountingThemAll(
+            @ForAll @Size(max = 40) List<@IntRange(max = 2) Integer> services,
+            @ForAll @Size(max = 40) List<@IntRange(max = 3) Integer> regions,
+            @ForAll @Size(max = 40) List<Boolean> withdraws) {
+        List<ServiceKey> keys = List.of(CART, CHECKOUT, SEARCH);
+        List<String> names = List.of("us", "eu", "ap", "sa");
+        WithdrawnRegions byRegion = new WithdrawnRegions();
+        WithdrawnRegions recounted = new WithdrawnRegions();
+        Map<ServiceKey, Map<String, ServiceDirective>> current = new java.util.HashMap<>();
+        int steps = Math.min(services.size(), Math.min(regions.size(), withdraws.size()));
+        for (int i = 0; i < steps; i++) {
+            ServiceKey service = keys.get(services.get(i));
+            String region = names.get(regions.get(i));
+            ServiceDirective directive = withdraws.get(i) ? withdrawing(service, region) : exporting(service, region);
+            current.computeIfAbsent(service, key -> new java.util.HashMap<>()).put(region, directive);
+
+            boolean cameBackCountingOne = byRegion.update(service, region, WithdrawnRegions.withdrawn(directive));
+            boolean cameBackCountingAll = recounted.update(service, current.get(service).values());
+
+            assertThat(cameBackCountingOne).as("step %d: a region came back", i).isEqualTo(cameBackCountingAll);
+            assertThat(byRegion.regions()).as("step %d", i).isEqualTo(recounted.regions());
+            for (ServiceKey key : keys) {
+                for (String scope : List.of("*", "default/*", key.namespace() + "/" + key.name())) {
+                    assertThat(byRegion.seenBy(key, scope)).as("step %d, %s in %s", i, key, scope)
+                            .isEqualTo(recounted.seenBy(key, scope));
+                }
+            }
+        }
     }
 
     private static ServiceDirective withdrawing(ServiceKey service, String region) {
