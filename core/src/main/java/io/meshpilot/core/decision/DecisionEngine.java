@@ -2,9 +2,11 @@ package io.meshpilot.core.decision;
 
 import io.meshpilot.core.routing.Affinity;
 import io.meshpilot.core.routing.CiliumServiceConfig;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -63,9 +65,10 @@ public final class DecisionEngine {
     private static ServiceDecision auto(DecisionInput input, List<RegionPlan> regions) {
         Policy policy = input.policy();
         Instant now = input.now();
+        Map<Duration, Integer> cacheTtls = cacheTtls(regions);
         for (RegionPlan region : regions) {
             if (region.stale()) {
-                hold(region, regions, now);
+                hold(region, cacheTtls, now);
             } else {
                 Judgement.intend(policy, region, now, input.confirmingUntil(region.region()));
             }
@@ -89,7 +92,7 @@ public final class DecisionEngine {
      * Fail static: the last directive stays and is not published again; the others' Cilium forgets its backends after
      * their cache TTL, when the decision is reviewed.
      */
-    private static void hold(RegionPlan region, List<RegionPlan> regions, Instant now) {
+    private static void hold(RegionPlan region, Map<Duration, Integer> cacheTtls, Instant now) {
         Optional<RegionOutcome> last = region.previous;
         region.hold = true;
         region.reason = Reason.REGION_STALE;
@@ -97,12 +100,25 @@ public final class DecisionEngine {
         region.annotations = last.map(RegionOutcome::annotations).orElse(Map.of());
         region.exporting = RegionPlan.exports(region.annotations);
         if (region.exporting && region.input.endpoints().exported() > 0) {
-            for (RegionPlan importer : regions) {
-                if (importer != region) {
-                    region.input.forgottenBy(importer.input).filter(now::isBefore).ifPresent(region::review);
+            Optional<Duration> own = region.input.cacheTtl();
+            cacheTtls.forEach((ttl, regionsWithIt) -> {
+                if (regionsWithIt > 1 || !own.equals(Optional.of(ttl))) {
+                    Optional.of(region.input.forgottenAfter(ttl)).filter(now::isBefore).ifPresent(region::review);
                 }
-            }
+            });
         }
+    }
+
+    /**
+     * How many regions have each cache TTL: a held region is reviewed when the first other region's Cilium forgets
+     * it, found from the few distinct TTLs rather than from every other region (255 stale regions held 255 times 255).
+     */
+    private static Map<Duration, Integer> cacheTtls(List<RegionPlan> regions) {
+        Map<Duration, Integer> counts = new HashMap<>();
+        for (RegionPlan region : regions) {
+            region.input.cacheTtl().ifPresent(ttl -> counts.merge(ttl, 1, Integer::sum));
+        }
+        return counts;
     }
 
     private static Optional<Instant> earliest(Optional<Instant> current, Optional<Instant> candidate) {

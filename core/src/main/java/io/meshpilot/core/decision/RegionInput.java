@@ -48,6 +48,11 @@ public record RegionInput(String region, EndpointTally endpoints, Instant observ
      * last heard (never: empty).
      */
     public Optional<Instant> forgottenBy(RegionInput importer) {
-        return importer.cacheTtl().map(ttl -> lastHeard.orElse(observedAt).plus(ttl));
+        return importer.cacheTtl().map(this::forgottenAfter);
+    }
+
+    /** When a Cilium whose cache TTL is {@code ttl} forgets this region's backends. */
+    public Instant forgottenAfter(Duration ttl) {
+        return lastHeard.orElse(observedAt).plus(ttl);
     }
 }
