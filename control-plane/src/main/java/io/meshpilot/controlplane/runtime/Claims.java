@@ -1,11 +1,16 @@
 package io.meshpilot.controlplane.runtime;
 
 import io.meshpilot.controlplane.shard.ControlPlaneShard;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import org.apache.kafka.common.TopicPartition;
@@ -32,30 +37,39 @@ public final class Claims {
     record PolicyAnswers() implements Claimed {
     }
 
-    /** A claim waiting for the observer to catch up with what was committed when it was made. */
-    record Claim(Claimed what, Map<TopicPartition, Long> required) {
+    /** A claim waiting for the observer to catch up with what was written when it was made, since when. */
+    record Claim(Claimed what, Map<TopicPartition, Long> required, Instant since) {
     }
+
+    /**
+     * How long a claim may wait before it is logged: longer than a transaction may stay open (60 s by default) means
+     * one never ended, e.g. a hanging transaction, and the partition behind it is named.
+     */
+    static final Duration LONG_WAIT = Duration.ofMinutes(2);
 
     private final ControlPlaneShard shard;
     private final Outbox outbox;
     private final List<Claim> waiting = new ArrayList<>();
     private final Map<TopicPartition, Long> observed = new HashMap<>();
     private final CompletableFuture<Void> firstSettled = new CompletableFuture<>();
+    private final Set<Claim> loggedAsLong = new HashSet<>();
+    private final Clock clock;
 
-    public Claims(ControlPlaneShard shard, Outbox outbox) {
+    public Claims(ControlPlaneShard shard, Outbox outbox, Clock clock) {
         this.shard = shard;
         this.outbox = outbox;
+        this.clock = clock;
     }
 
     /** The group assigned a partition index of the region topics. */
     void claimPartition(int partition, Map<TopicPartition, Long> required) {
-        waiting.add(new Claim(new RegionPartition(partition), Map.copyOf(required)));
+        waiting.add(new Claim(new RegionPartition(partition), Map.copyOf(required), clock.instant()));
         grant();
     }
 
     /** The group assigned the policies topic: this replica will answer policy records. */
     void claimPolicies(Map<TopicPartition, Long> required) {
-        waiting.add(new Claim(new PolicyAnswers(), Map.copyOf(required)));
+        waiting.add(new Claim(new PolicyAnswers(), Map.copyOf(required), clock.instant()));
         grant();
     }
 
@@ -63,12 +77,14 @@ public final class Claims {
     void release(List<Integer> partitions, boolean policies) {
         waiting.removeIf(claim -> claim.what() instanceof RegionPartition partition ? partitions.contains(
                 partition.index()) : policies);
+        loggedAsLong.retainAll(waiting);
         shard.release(partitions, policies);
     }
 
     /** This replica's membership ended (its producer is being re-created): it acts on nothing until claims again. */
     void releaseAll() {
         waiting.clear();
+        loggedAsLong.clear();
         shard.release(List.copyOf(shard.decisions().ownedPartitions()), shard.statuses().writer());
     }
 
@@ -76,6 +92,11 @@ public final class Claims {
     public void progress(Map<TopicPartition, Long> positions) {
         observed.putAll(positions);
         grant();
+    }
+
+    /** The claims waiting longer than {@link #LONG_WAIT} (each logged once), as of the observer's last progress. */
+    List<Claimed> waitingLong() {
+        return waiting.stream().filter(loggedAsLong::contains).map(Claim::what).toList();
     }
 
     /** Whether every claim is granted: this replica acts on all it was given. */
@@ -91,9 +112,14 @@ public final class Claims {
     private void grant() {
         for (Iterator<Claim> claims = waiting.iterator(); claims.hasNext(); ) {
             Claim claim = claims.next();
-            if (claim.required().entrySet().stream().allMatch(required ->
-                    observed.getOrDefault(required.getKey(), -1L) >= required.getValue())) {
+            List<TopicPartition> behind = claim.required().entrySet().stream().filter(required ->
+                    observed.getOrDefault(required.getKey(), -1L) < required.getValue()).map(Map.Entry::getKey)
+                    .toList();
+            if (!behind.isEmpty()) {
+                logIfLong(claim, behind);
+            } else {
                 claims.remove();
+                loggedAsLong.remove(claim);
                 if (claim.what() instanceof RegionPartition partition) {
                     LOG.atDebug().addKeyValue("partition", partition.index()).log("deciding for partition");
                     outbox.add(shard.own(partition.index()));
@@ -104,6 +130,16 @@ public final class Claims {
         }
         if (waiting.isEmpty() && !shard.decisions().ownedPartitions().isEmpty()) {
             firstSettled.complete(null);
+        }
+    }
+
+    private void logIfLong(Claim claim, List<TopicPartition> behind) {
+        if (Duration.between(claim.since(), clock.instant()).compareTo(LONG_WAIT) > 0 && loggedAsLong.add(claim)) {
+            TopicPartition first = behind.get(0);
+            LOG.atWarn().addKeyValue("claim", claim.what()).addKeyValue("partition", first)
+                    .addKeyValue("read", observed.getOrDefault(first, -1L))
+                    .addKeyValue("needed", claim.required().get(first)).addKeyValue("behind", behind.size())
+                    .log("still not deciding for a claim: a transaction open on the partition has not ended");
         }
     }
 }

@@ -357,8 +357,9 @@ public final class OwnershipLoop implements AutoCloseable {
     }
 
     /**
-     * What one claim waits for: the region topics' partitions of its index (none for the policies), and every
-     * partition of the mesh-wide topics and heartbeats. A transaction still open on one partition (a previous owner
+     * What one claim waits for. A partition index: the region topics' partitions of that index, the heartbeats, the
+     * policies and the practice runs and their statuses. The policies ({@code index} -1): every mesh-wide topic,
+     * the policy statuses among them, and the heartbeats. A transaction still open on a partition (a previous owner
      * that died mid-commit, until the coordinator aborts it) holds back only the claims that read it.
      */
     private Map<TopicPartition, Long> requiredFor(Map<TopicPartition, Long> required, int index) {
@@ -366,7 +367,8 @@ public final class OwnershipLoop implements AutoCloseable {
         required.forEach((partition, offset) -> {
             boolean perIndex = topics.parse(partition.topic()).map(topic -> topic.role() != RegionRole.HEARTBEAT)
                     .orElse(false);
-            if (!perIndex || partition.partition() == index) {
+            boolean answersOnly = partition.topic().equals(topics.policyStatus());
+            if (perIndex ? partition.partition() == index : !answersOnly || index < 0) {
                 claim.put(partition, offset);
             }
         });

@@ -42,7 +42,7 @@ public final class ShardRuntime implements AutoCloseable {
         this.decoder = new InboundDecoder(topics);
         this.shard = new ControlPlaneShard(new ResultTimers(Scheduler.on(loop), outbox::add), clock, metrics,
                 cacheTtls, metrics.pinMetrics(), metrics.practiceMetrics());
-        this.claims = new Claims(shard, outbox);
+        this.claims = new Claims(shard, outbox, clock);
     }
 
     /** Starts reading every topic the pattern matches into the shard. */
