@@ -127,6 +127,7 @@ public final class DirectiveApplier {
         desired.remove(service);
         queue.forget(service);
         supersede(service);
+        status.forget(service);
     }
 
     /** A managed Service seen added or changed: reconciles it (a manual edit is reverted). */

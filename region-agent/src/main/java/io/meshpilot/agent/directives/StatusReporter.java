@@ -59,6 +59,12 @@ final class StatusReporter {
         send(status);
     }
 
+    /** The control plane no longer directs the Service here: its status is neither kept nor sent again. */
+    void forget(ServiceKey service) {
+        latest.remove(service);
+        resending.remove(service);
+    }
+
     /** The last status reported for the Service. */
     Optional<DirectiveStatus> latest(ServiceKey service) {
         return Optional.ofNullable(latest.get(service));

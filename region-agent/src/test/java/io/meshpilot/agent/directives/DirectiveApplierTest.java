@@ -90,6 +90,23 @@ class DirectiveApplierTest {
     }
 
     @Test
+    void aWithdrawnDirectiveTakesItsStatusWithItAndIsNotReportedAfterAnOutage() {
+        service("a");
+        service("b");
+        applier(4).activate();
+        applier.offer(directive("a", 1, "remote"));
+        applier.offer(directive("b", 1, "remote"));
+        land(unanswered().get(0));
+        land(onlyUnanswered());
+        statuses.clear();
+
+        applier.withdrawn(key("a"));
+        applier.resendStatuses();
+
+        assertThat(statuses).extracting(DirectiveStatus::service).containsExactly("b");
+    }
+
+    @Test
     void aNewerDirectiveCancelsTheRetryOfAFailedOne() {
         service("a");
         applier(4).activate();

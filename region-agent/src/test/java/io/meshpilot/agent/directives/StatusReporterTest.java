@@ -59,6 +59,19 @@ class StatusReporterTest {
         assertThat(sent).hasSize(SERVICES - StatusReporter.CHUNK);
     }
 
+    @Test
+    void aServiceNoLongerDirectedHereIsForgottenAndNotSentAgain() {
+        reporter.report(directive("svc-0", 1), Result.APPLIED, null);
+        reporter.report(directive("svc-1", 1), Result.APPLIED, null);
+        sent.clear();
+
+        reporter.forget(directive("svc-0", 1).key());
+        reporter.resendLatest();
+
+        assertThat(reporter.latest(directive("svc-0", 1).key())).isEmpty();
+        assertThat(sent).extracting(DirectiveStatus::service).containsExactly("svc-1");
+    }
+
     private static ServiceDirective directive(String service, long version) {
         return new ServiceDirective("us", "load", service, version, Map.of("service.cilium.io/affinity", "local"),
                 "local-healthy", Instant.parse("2026-12-01T00:00:00Z"));
