@@ -5,11 +5,12 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -112,11 +113,11 @@ public final class Claims {
     private void grant() {
         for (Iterator<Claim> claims = waiting.iterator(); claims.hasNext(); ) {
             Claim claim = claims.next();
-            List<TopicPartition> behind = claim.required().entrySet().stream().filter(required ->
+            Optional<TopicPartition> behind = claim.required().entrySet().stream().filter(required ->
                     observed.getOrDefault(required.getKey(), -1L) < required.getValue()).map(Map.Entry::getKey)
-                    .toList();
-            if (!behind.isEmpty()) {
-                logIfLong(claim, behind);
+                    .findFirst();
+            if (behind.isPresent()) {
+                logIfLong(claim, behind.get());
             } else {
                 claims.remove();
                 loggedAsLong.remove(claim);
@@ -133,12 +134,11 @@ public final class Claims {
         }
     }
 
-    private void logIfLong(Claim claim, List<TopicPartition> behind) {
+    private void logIfLong(Claim claim, TopicPartition behind) {
         if (Duration.between(claim.since(), clock.instant()).compareTo(LONG_WAIT) > 0 && loggedAsLong.add(claim)) {
-            TopicPartition first = behind.get(0);
-            LOG.atWarn().addKeyValue("claim", claim.what()).addKeyValue("partition", first)
-                    .addKeyValue("read", observed.getOrDefault(first, -1L))
-                    .addKeyValue("needed", claim.required().get(first)).addKeyValue("behind", behind.size())
+            LOG.atWarn().addKeyValue("claim", claim.what()).addKeyValue("partition", behind)
+                    .addKeyValue("read", observed.getOrDefault(behind, -1L))
+                    .addKeyValue("needed", claim.required().get(behind))
                     .log("still not deciding for a claim: a transaction open on the partition has not ended");
         }
     }

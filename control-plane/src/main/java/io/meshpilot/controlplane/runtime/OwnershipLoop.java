@@ -23,6 +23,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -357,18 +358,31 @@ public final class OwnershipLoop implements AutoCloseable {
     }
 
     /**
-     * What one claim waits for. A partition index: the region topics' partitions of that index, the heartbeats, the
-     * policies and the practice runs and their statuses. The policies ({@code index} -1): every mesh-wide topic,
-     * the policy statuses among them, and the heartbeats. A transaction still open on a partition (a previous owner
-     * that died mid-commit, until the coordinator aborts it) holds back only the claims that read it.
+     * What a region partition's claim waits for: that index of the region topics, the heartbeats, the policies and
+     * the practice runs and their statuses (not the policy statuses, which only the policies' claim reads). A
+     * transaction still open on a partition (a previous owner that died mid-commit, until the coordinator aborts it)
+     * holds back only the claims that read it.
      */
-    private Map<TopicPartition, Long> requiredFor(Map<TopicPartition, Long> required, int index) {
+    private Map<TopicPartition, Long> requiredForPartition(Map<TopicPartition, Long> required, int index) {
+        return only(required, partition -> perIndex(partition) ? partition.partition() == index
+                : !partition.topic().equals(topics.policyStatus()));
+    }
+
+    /** What the policies' claim waits for: every mesh-wide topic, the policy statuses among them, and the heartbeats. */
+    private Map<TopicPartition, Long> requiredForPolicies(Map<TopicPartition, Long> required) {
+        return only(required, partition -> !perIndex(partition));
+    }
+
+    /** Whether the partition belongs to one partition index's claim: a region topic other than the heartbeats. */
+    private boolean perIndex(TopicPartition partition) {
+        return topics.parse(partition.topic()).map(topic -> topic.role() != RegionRole.HEARTBEAT).orElse(false);
+    }
+
+    private static Map<TopicPartition, Long> only(Map<TopicPartition, Long> required,
+            Predicate<TopicPartition> wanted) {
         Map<TopicPartition, Long> claim = new HashMap<>();
         required.forEach((partition, offset) -> {
-            boolean perIndex = topics.parse(partition.topic()).map(topic -> topic.role() != RegionRole.HEARTBEAT)
-                    .orElse(false);
-            boolean answersOnly = partition.topic().equals(topics.policyStatus());
-            if (perIndex ? partition.partition() == index : !answersOnly || index < 0) {
+            if (wanted.test(partition)) {
                 claim.put(partition, offset);
             }
         });
@@ -399,9 +413,9 @@ public final class OwnershipLoop implements AutoCloseable {
             LOG.atInfo().addKeyValue("partitions", indexes).addKeyValue("policies", policies)
                     .log("partitions assigned");
             loop.runOnContext(ignored -> {
-                indexes.forEach(index -> claims.claimPartition(index, requiredFor(required, index)));
+                indexes.forEach(index -> claims.claimPartition(index, requiredForPartition(required, index)));
                 if (policies) {
-                    claims.claimPolicies(requiredFor(required, -1));
+                    claims.claimPolicies(requiredForPolicies(required));
                 }
             });
         }
