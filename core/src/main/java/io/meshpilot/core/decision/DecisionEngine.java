@@ -65,9 +65,10 @@ public final class DecisionEngine {
     private static ServiceDecision auto(DecisionInput input, List<RegionPlan> regions) {
         Policy policy = input.policy();
         Instant now = input.now();
-        Map<Duration, Integer> cacheTtls = cacheTtls(regions);
+        Map<Duration, Integer> cacheTtls = null; // counted only once a region is held: most decisions hold none
         for (RegionPlan region : regions) {
             if (region.stale()) {
+                cacheTtls = cacheTtls == null ? cacheTtls(regions) : cacheTtls;
                 hold(region, cacheTtls, now);
             } else {
                 Judgement.intend(policy, region, now, input.confirmingUntil(region.region()));
@@ -102,8 +103,9 @@ public final class DecisionEngine {
         if (region.exporting && region.input.endpoints().exported() > 0) {
             Optional<Duration> own = region.input.cacheTtl();
             cacheTtls.forEach((ttl, regionsWithIt) -> {
-                if (regionsWithIt > 1 || !own.equals(Optional.of(ttl))) {
-                    Optional.of(region.input.forgottenAfter(ttl)).filter(now::isBefore).ifPresent(region::review);
+                Instant forgotten = region.input.forgottenAfter(ttl);
+                if ((regionsWithIt > 1 || !own.equals(Optional.of(ttl))) && now.isBefore(forgotten)) {
+                    region.review(forgotten);
                 }
             });
         }
