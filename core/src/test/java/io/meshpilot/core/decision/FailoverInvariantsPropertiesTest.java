@@ -14,6 +14,7 @@ import java.util.Set;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Combinators;
+import net.jqwik.api.Example;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
@@ -87,6 +88,29 @@ class FailoverInvariantsPropertiesTest {
         replay(policy, Optional.empty(), history, (mesh, decision) ->
                 assertThat(mesh.engine.decide(new DecisionInput(mesh.policy, mesh.input().regions(),
                         previousOf(mesh, decision), mesh.now))).isNotNull());
+    }
+
+    /**
+     * Found by the property above (seed -6887535229697215806): us withdrew for a policy naming only ap as target while
+     * its agent was silent; ap lost its endpoints while eu, its withdrawal applied, was silent too. us, stale, is all
+     * ap reaches, and its held withdrawal lands when its agent is heard again, before eu's new export can: the engine
+     * must supersede it.
+     */
+    @Example
+    void aStaleRegionsHeldWithdrawalIsSupersededWhileOthersReachOnlyIt() {
+        Policy anyTarget = policy(List.of());
+        List<Step> history = List.of(
+                new Step(Duration.ZERO, 2, Optional.empty(), true, Optional.of(policy(List.of("ap"))), false, 0),
+                new Step(Duration.ofSeconds(2), 1, Optional.empty(), true, Optional.empty(), false, 0),
+                new Step(Duration.ofSeconds(3), 0, Optional.empty(), false, Optional.empty(), false, 0),
+                new Step(Duration.ofSeconds(11), 0, Optional.of(tally(0, 0, 0, 0)), false, Optional.empty(), false, 0),
+                new Step(Duration.ZERO, 2, Optional.empty(), true, Optional.empty(), false, 0));
+        replay(anyTarget, Optional.empty(), history, (mesh, decision) -> { });
+    }
+
+    private static Policy policy(List<String> failoverPriority) {
+        return new Policy("*", Mode.AUTO, 1, 0.0, Duration.ZERO, Duration.ZERO, Duration.ofSeconds(15),
+                failoverPriority, 0, Set.of()).withCapacity(Duration.ZERO, 0.5).withMinExportingRegions(0);
     }
 
     interface Check {
