@@ -13,10 +13,7 @@ import java.util.TreeSet;
  * export counts only once its agent reported it applied and no withdrawal of it is in flight, so a stale region is
  * never relied on to export, nor to withdraw. A region whose agent has not confirmed its directive may still export
  * (a withdrawal published earlier, when it was safe, may not be applied yet), so it counts as withdrawing: if that is
- * no longer safe it is told to export again, superseding the withdrawal in flight. A stale region's last directive is
- * held, but a withdrawal in it that its agent has not applied still lands when the agent is heard again, maybe before
- * the exports that replace it: it counts as withdrawing too, and is superseded the same way (awaiting nothing, as
- * it is decided again once heard).
+ * no longer safe it is told to export again, superseding the withdrawal in flight.
  */
 final class MakeBeforeBreak {
 
@@ -27,7 +24,7 @@ final class MakeBeforeBreak {
         List<RegionPlan> withdrawing = new ArrayList<>();
         Set<String> making = new TreeSet<>();
         for (RegionPlan region : regions) {
-            if (!region.exporting && region.mayExport() && (!region.hold || region.input.withdrawalInFlight())) {
+            if (!region.exporting && !region.hold && region.mayExport()) {
                 withdrawing.add(region);
             } else if (region.exporting && !region.surelyExports()) {
                 making.add(region.region());
@@ -37,17 +34,8 @@ final class MakeBeforeBreak {
             return;
         }
         for (RegionPlan region : withdrawing) {
-            if (region.hold) {
-                making.add(region.region()); // it exports until heard again: others wait for it as for a new export
-            }
-        }
-        for (RegionPlan region : withdrawing) {
             Set<String> awaited = new TreeSet<>(making);
             awaited.remove(region.region());
-            if (region.hold) {
-                awaited.clear(); // a stale region waits for nothing: it is decided again once heard
-            }
-            region.hold = false;
             region.exporting = true;
             region.annotations = Reachability.exporting(region.annotations);
             region.awaiting = awaited;

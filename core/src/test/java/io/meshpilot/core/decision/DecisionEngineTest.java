@@ -4,6 +4,7 @@ import static io.meshpilot.core.decision.Scenario.T0;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -152,6 +153,38 @@ class DecisionEngineTest {
             assertThat(us.hold()).isTrue();
             assertThat(us.annotations()).isEmpty();
         });
+    }
+
+    @Test
+    void regionStale_aWithdrawalItsAgentNeverAppliedIsSupersededByAnExport() {
+        DecisionEngine engine = new DecisionEngine();
+        Policy onlyEu = Scenario.with(Mode.AUTO, 1, 0, Duration.ZERO, Duration.ofSeconds(30), List.of("eu"), 0,
+                Set.of());
+        ServiceDecision usLeftOut = engine.decide(new DecisionInput(onlyEu, List.of(heard("eu", T0, LOCAL_SHARED, false),
+                heard("us", T0, LOCAL_SHARED, false)), java.util.Optional.empty(), T0));
+        assertOutcome(usLeftOut, "us", Reason.LOCAL_HEALTHY, RegionState.HEALTHY, LOCAL_UNSHARED);
+        Instant later = T0.plusSeconds(20);
+
+        ServiceDecision unapplied = engine.decide(new DecisionInput(onlyEu, List.of(heard("eu", later, LOCAL_SHARED,
+                false), heard("us", T0, LOCAL_SHARED, true)), java.util.Optional.of(usLeftOut), later));
+        ServiceDecision applied = engine.decide(new DecisionInput(onlyEu, List.of(heard("eu", later, LOCAL_SHARED,
+                false), heard("us", T0, LOCAL_UNSHARED, false)), java.util.Optional.of(usLeftOut), later));
+
+        assertThat(unapplied.region("us").orElseThrow()).satisfies(us -> {
+            assertThat(us.hold()).isFalse();
+            assertThat(us.state()).isEqualTo(RegionState.STALE);
+            assertThat(us.reason()).isEqualTo(Reason.REGION_STALE);
+            assertThat(us.annotations()).isEqualTo(LOCAL_SHARED);
+        });
+        assertThat(applied.region("us").orElseThrow()).satisfies(us -> {
+            assertThat(us.hold()).isTrue();
+            assertThat(us.annotations()).isEqualTo(LOCAL_UNSHARED);
+        });
+    }
+
+    private static RegionInput heard(String region, Instant at, Map<String, String> applied, boolean withdrawing) {
+        return new RegionInput(region, Scenario.tally(2, 2), at, java.util.Optional.of(at), java.util.Optional.of(
+                applied), withdrawing, true, java.util.Optional.empty());
     }
 
     @Test
