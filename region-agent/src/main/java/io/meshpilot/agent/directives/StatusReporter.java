@@ -7,6 +7,7 @@ import io.meshpilot.schemas.ServiceDirective;
 import io.meshpilot.schemas.ServiceKey;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -34,9 +35,22 @@ final class StatusReporter {
     private final String agentId;
     private final Clock clock;
     private final KeyedTimers<String> timers;
-    private final Map<ServiceKey, DirectiveStatus> latest = new LinkedHashMap<>();
+    private final Map<ServiceKey, Reported> latest = new LinkedHashMap<>();
     /** Services whose latest status is still to be sent again, oldest first. */
     private final Set<ServiceKey> resending = new LinkedHashSet<>();
+
+    /**
+     * What is kept of a Service's latest status, one per watched Service: the rest of its {@link DirectiveStatus} is
+     * the Service's key and this agent's names, and a time as two numbers costs a third of an {@link Instant}.
+     */
+    private record Reported(long version, DirectiveStatus.Result result, String message, long epochSecond,
+            int nano) {
+
+        static Reported of(DirectiveStatus status) {
+            return new Reported(status.version(), status.result(), status.message(),
+                    status.observedAt().getEpochSecond(), status.observedAt().getNano());
+        }
+    }
 
     /**
      * {@code publish} sends one status to the region's status topic, keyed by its Service; {@code scheduler} runs
@@ -54,7 +68,7 @@ final class StatusReporter {
     void report(ServiceDirective directive, DirectiveStatus.Result result, String message) {
         DirectiveStatus status = new DirectiveStatus(region, directive.namespace(), directive.service(),
                 directive.version(), result, message, clock.instant(), agentId);
-        latest.put(directive.key(), status);
+        latest.put(directive.key(), Reported.of(status));
         resending.remove(directive.key());
         send(status);
     }
@@ -67,12 +81,17 @@ final class StatusReporter {
 
     /** The last status reported for the Service. */
     Optional<DirectiveStatus> latest(ServiceKey service) {
-        return Optional.ofNullable(latest.get(service));
+        return Optional.ofNullable(latest.get(service)).map(reported -> status(service, reported));
+    }
+
+    private DirectiveStatus status(ServiceKey service, Reported reported) {
+        return new DirectiveStatus(region, service.namespace(), service.name(), reported.version(), reported.result(),
+                reported.message(), Instant.ofEpochSecond(reported.epochSecond(), reported.nano()), agentId);
     }
 
     /** Whether the directive's version was last reported as applied. */
     boolean reportedApplied(ServiceDirective directive) {
-        DirectiveStatus last = latest.get(directive.key());
+        Reported last = latest.get(directive.key());
         return last != null && last.version() == directive.version()
                 && last.result() == DirectiveStatus.Result.APPLIED;
     }
@@ -91,10 +110,11 @@ final class StatusReporter {
     private void resendChunk() {
         Iterator<ServiceKey> next = resending.iterator();
         for (int sent = 0; sent < CHUNK && next.hasNext(); sent++) {
-            DirectiveStatus status = latest.get(next.next());
+            ServiceKey service = next.next();
+            Reported reported = latest.get(service);
             next.remove();
-            if (status != null) {
-                send(status);
+            if (reported != null) {
+                send(status(service, reported));
             }
         }
         if (resending.isEmpty()) {

@@ -7,6 +7,7 @@ import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSliceBuilder;
 import io.fabric8.kubernetes.client.informers.cache.ItemStore;
 import io.meshpilot.agent.directives.OwnedAnnotations;
+import io.meshpilot.schemas.KubernetesContract;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -29,22 +30,41 @@ final class SlimStore<T extends HasMetadata, K> implements ItemStore<T> {
         T restore(String namespace, String name, K kept);
     }
 
-    /** A Service's resourceVersion, uid and owned annotations (null when it has none). */
-    record ServiceState(CompactText resourceVersion, CompactText uid, Map<String, String> annotations) {
+    /**
+     * A Service's resourceVersion, uid and owned annotations (null when it has none). The directive version, different
+     * on almost every Service, is kept apart as a number ({@link #NO_VERSION} when absent or not written as one), so
+     * that the rest, the same on most Services ({@code global}, {@code shared}, {@code affinity}), is one shared map.
+     */
+    record ServiceState(CompactText resourceVersion, CompactText uid, Map<String, String> annotations,
+            long directiveVersion) {
+
+        static final long NO_VERSION = -1;
+
+        Map<String, String> allAnnotations() {
+            if (directiveVersion == NO_VERSION) {
+                return annotations == null ? null : new HashMap<>(annotations);
+            }
+            Map<String, String> all = annotations == null ? new HashMap<>() : new HashMap<>(annotations);
+            all.put(KubernetesContract.DIRECTIVE_VERSION_ANNOTATION, Long.toString(directiveVersion));
+            return all;
+        }
     }
 
     static final Shape<Service, ServiceState> SERVICES = new Shape<>() {
         @Override
         public ServiceState keep(Service service) {
+            Map<String, String> annotations = service.getMetadata().getAnnotations();
+            long version = directiveVersion(annotations);
             return new ServiceState(CompactText.of(service.getMetadata().getResourceVersion()),
-                    CompactText.of(service.getMetadata().getUid()), owned(service.getMetadata().getAnnotations()));
+                    CompactText.of(service.getMetadata().getUid()), owned(annotations, version != NO_VERSION),
+                    version);
         }
 
         @Override
         public Service restore(String namespace, String name, ServiceState kept) {
             return new ServiceBuilder().withNewMetadata().withNamespace(namespace).withName(name)
                     .withResourceVersion(text(kept.resourceVersion())).withUid(text(kept.uid()))
-                    .withAnnotations(kept.annotations() == null ? null : new HashMap<>(kept.annotations()))
+                    .withAnnotations(kept.allAnnotations())
                     .endMetadata().build();
         }
     };
@@ -64,6 +84,10 @@ final class SlimStore<T extends HasMetadata, K> implements ItemStore<T> {
 
     /** Owned annotations' values are short (a boolean, an affinity, a version); a longer one is kept, not shared. */
     private static final int SHARED_VALUE = 64;
+    /** Distinct sets of owned annotations shared between Services, at most: the rest keep their own copy. */
+    static final int SHARED_MAPS = 1024;
+    private static final Map<Map<String, String>, Map<String, String>> SHARED = new ConcurrentHashMap<>();
+    private static final long NO_VERSION = ServiceState.NO_VERSION;
 
     private final Shape<T, K> shape;
     private final ConcurrentHashMap<String, K> kept = new ConcurrentHashMap<>();
@@ -133,20 +157,48 @@ final class SlimStore<T extends HasMetadata, K> implements ItemStore<T> {
     }
 
     /**
-     * The annotations meshpilot owns (the Cilium ones and their legacy aliases, the directive version), or null when
-     * there are none. Their names and values ({@code true}, {@code local}, a version) repeat on every Service: one
-     * copy of each.
+     * The annotations meshpilot owns (the Cilium ones and their legacy aliases, and the directive version unless it is
+     * kept as a number), or null when there are none. Their names and values ({@code true}, {@code local}) repeat on
+     * every Service: one copy of each, and one map for each combination, up to {@value #SHARED_MAPS} of them.
      */
-    private static Map<String, String> owned(Map<String, String> annotations) {
+    private static Map<String, String> owned(Map<String, String> annotations, boolean versionKeptApart) {
         if (annotations == null || annotations.isEmpty()) {
             return null;
         }
         Map<String, String> copy = new HashMap<>();
         annotations.forEach((name, value) -> {
-            if (value != null && OwnedAnnotations.isOwned(name)) {
+            boolean version = KubernetesContract.DIRECTIVE_VERSION_ANNOTATION.equals(name);
+            if (value != null && OwnedAnnotations.isOwned(name) && !(version && versionKeptApart)) {
                 copy.put(name.intern(), value.length() <= SHARED_VALUE ? value.intern() : value);
             }
         });
-        return copy.isEmpty() ? null : Map.copyOf(copy);
+        if (copy.isEmpty()) {
+            return null;
+        }
+        Map<String, String> owned = Map.copyOf(copy);
+        Map<String, String> shared = SHARED.get(owned);
+        if (shared != null) {
+            return shared;
+        }
+        if (SHARED.size() >= SHARED_MAPS) {
+            return owned;
+        }
+        shared = SHARED.putIfAbsent(owned, owned);
+        return shared == null ? owned : shared;
+    }
+
+    /** The directive version a Service carries, if written as meshpilot writes it (a plain decimal number). */
+    private static long directiveVersion(Map<String, String> annotations) {
+        String value = annotations == null ? null : annotations.get(KubernetesContract.DIRECTIVE_VERSION_ANNOTATION);
+        if (value == null || value.isEmpty() || value.length() > 18) {
+            return NO_VERSION;
+        }
+        for (int i = 0; i < value.length(); i++) {
+            if (value.charAt(i) < '0' || value.charAt(i) > '9') {
+                return NO_VERSION;
+            }
+        }
+        long version = Long.parseLong(value);
+        return Long.toString(version).equals(value) ? version : NO_VERSION;
     }
 }

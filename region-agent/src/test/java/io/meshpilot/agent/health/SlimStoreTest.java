@@ -68,6 +68,32 @@ class SlimStoreTest {
         assertThat(kept.getMetadata().getUid()).isEqualTo("6f1c1b9e-6a53-4f7e-9a51-2b1f5f0c3d2a");
     }
 
+    @Test
+    void servicesWithTheSameOwnedAnnotationsShareOneMapWhateverTheirDirectiveVersions() {
+        SlimStore<Service, SlimStore.ServiceState> store = new SlimStore<>(SlimStore.SERVICES);
+        for (String version : new String[] {"7", "8", "007"}) {
+            Service service = new ServiceBuilder().withNewMetadata().withNamespace("default").withName("s" + version)
+                    .addToAnnotations("service.cilium.io/global", new String("true"))
+                    .addToAnnotations("service.cilium.io/affinity", new String("local"))
+                    .addToAnnotations("meshpilot.io/directive-version", version).endMetadata().build();
+            store.put(store.getKey(service), service);
+        }
+
+        SlimStore.ServiceState seven = state(store, "default/s7");
+        SlimStore.ServiceState eight = state(store, "default/s8");
+        assertThat(seven.annotations()).isSameAs(eight.annotations());
+        assertThat(store.get("default/s8").getMetadata().getAnnotations()).isEqualTo(Map.of(
+                "service.cilium.io/global", "true", "service.cilium.io/affinity", "local",
+                "meshpilot.io/directive-version", "8"));
+        assertThat(store.get("default/s007").getMetadata().getAnnotations())
+                .as("a version not written as meshpilot writes it is given back as it was")
+                .containsEntry("meshpilot.io/directive-version", "007");
+    }
+
+    private static SlimStore.ServiceState state(SlimStore<Service, SlimStore.ServiceState> store, String key) {
+        return SlimStore.SERVICES.keep(store.get(key));
+    }
+
     private static EndpointSlice slice(String resourceVersion) {
         return new EndpointSliceBuilder().withNewMetadata().withNamespace("load").withName("svc-00001-a")
                 .withResourceVersion(resourceVersion).addToLabels("kubernetes.io/service-name", "svc-00001")
