@@ -158,7 +158,7 @@ public final class RegionAgent implements AutoCloseable {
                 settings.topics(), settings.kafka().consumer(settings.agentId(), Optional.empty()),
                 new DirectiveIntake.Parts(loop, client, calls, sender, deadLetters, recordMetrics, metrics,
                         watch::service, publisher::takeFirstChange, clock,
-                        settings.apply().parallelism())));
+                        settings.apply().parallelism(), watch::key)));
         applier = intake.applier();
         watch.observeServices(applier::observed);
         McsApiNotice mcsApi = new McsApiNotice(client, calls, loop, watch::service, leading::get,

@@ -24,6 +24,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.function.BooleanSupplier;
 import java.util.function.Function;
+import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -56,7 +57,7 @@ public final class DirectiveApplier {
     record Parts(String region, int parallelism, Function<ServiceKey, Optional<Service>> services, Patcher patcher,
             EventRecorder.Sink events, BooleanSupplier sparePermit, StatusReporter status, Refusals refusals,
             AgentMetrics metrics, Function<ServiceKey, Optional<Instant>> healthChangedAt, Clock clock,
-            Scheduler scheduler) {
+            Scheduler scheduler, UnaryOperator<ServiceKey> keys) {
     }
 
     private static final Logger LOG = LoggerFactory.getLogger(DirectiveApplier.class);
@@ -109,17 +110,18 @@ public final class DirectiveApplier {
         Optional<String> refusal = refusal(directive);
         if (refusal.isPresent()) {
             if (active) {
-                reject(received, refusal.get());
+                reject(directive.key(), received, refusal.get());
             }
             return;
         }
-        Received kept = desired.merge(directive.key(), received, Received::newer);
+        ServiceKey key = parts.keys().apply(directive.key());
+        Received kept = desired.merge(key, received, Received::newer);
         if (kept != received) {
             skip(directive, "a newer directive " + kept.directive().version() + " is known");
             return;
         }
-        supersede(directive.key());
-        enqueue(directive.key());
+        supersede(key);
+        enqueue(key);
     }
 
     /** A tombstone read from the topic: the control plane no longer directs this Service here. */
@@ -132,7 +134,8 @@ public final class DirectiveApplier {
 
     /** A managed Service seen added or changed: reconciles it (a manual edit is reverted). */
     public void observed(Service service) {
-        ServiceKey key = new ServiceKey(service.getMetadata().getNamespace(), service.getMetadata().getName());
+        ServiceKey key = parts.keys().apply(new ServiceKey(service.getMetadata().getNamespace(),
+                service.getMetadata().getName()));
         Written written = unseen.get(key);
         if (written != null && !Objects.equals(written.from(), service.getMetadata().getResourceVersion())) {
             unseen.remove(key);
@@ -218,7 +221,7 @@ public final class DirectiveApplier {
         ServiceDirective directive = target.directive();
         Optional<Service> service = parts.services().apply(key);
         if (service.isEmpty()) {
-            reject(target, "Service " + key + " does not exist or is not managed in " + parts.region());
+            reject(key, target, "Service " + key + " does not exist or is not managed in " + parts.region());
             return false;
         }
         Written written = unseen.get(key);
@@ -231,7 +234,7 @@ public final class DirectiveApplier {
             return false;
         }
         if (inSync(service.get(), directive)) {
-            foundInSync(directive);
+            foundInSync(key, directive);
             return false;
         }
         Change change = carried.isPresent() && carried.getAsLong() == directive.version() ? Change.DRIFT
@@ -241,11 +244,11 @@ public final class DirectiveApplier {
     }
 
     /** Status from observed state: e.g. a write reported as failed (timed out) had landed after all. */
-    private void foundInSync(ServiceDirective directive) {
-        retries.cancel(directive.key());
-        failures.remove(directive.key());
+    private void foundInSync(ServiceKey key, ServiceDirective directive) {
+        retries.cancel(key);
+        failures.remove(key);
         if (!status.reportedApplied(directive)) {
-            status.report(directive, Result.APPLIED, "found in sync");
+            status.report(key, directive, Result.APPLIED, "found in sync");
         }
     }
 
@@ -271,16 +274,16 @@ public final class DirectiveApplier {
                 queue.add(key);
             }
         } else if (cause == null) {
-            applied(write, patched);
+            applied(key, write, patched);
         } else {
-            failed(write.directive, cause);
+            failed(key, write.directive, cause);
         }
         pump();
     }
 
-    private void applied(Write write, Service patched) {
+    private void applied(ServiceKey key, Write write, Service patched) {
         ServiceDirective directive = write.directive;
-        failures.remove(directive.key());
+        failures.remove(key);
         parts.metrics().directive(write.change == Change.DRIFT ? DirectiveResult.DRIFT_REVERTED
                 : DirectiveResult.APPLIED);
         if (write.change == Change.DIRECTIVE) {
@@ -290,20 +293,21 @@ public final class DirectiveApplier {
         LOG.atInfo().addKeyValue("service", directive.key()).addKeyValue("version", directive.version())
                 .addKeyValue("annotations", directive.annotations()).addKeyValue("reason", directive.reason())
                 .log(write.change == Change.DRIFT ? "manual edit reverted" : "directive applied");
-        status.report(directive, Result.APPLIED, write.change == Change.DRIFT ? "reverted a manual edit" : null);
+        status.report(key, directive, Result.APPLIED, write.change == Change.DRIFT ? "reverted a manual edit"
+                : null);
         events.record(ServiceAnnotator.eventFor(write.before, directive, write.change),
                 patched.getMetadata().getUid());
     }
 
-    private void failed(ServiceDirective directive, Throwable cause) {
+    private void failed(ServiceKey key, ServiceDirective directive, Throwable cause) {
         parts.metrics().directive(DirectiveResult.FAILED);
-        int attempt = failures.merge(directive.key(), 1, Integer::sum);
+        int attempt = failures.merge(key, 1, Integer::sum);
         Duration retryIn = backoff(attempt);
         String why = KubernetesCalls.describe(cause);
         LOG.atWarn().addKeyValue("service", directive.key()).addKeyValue("version", directive.version())
                 .addKeyValue("error", why).addKeyValue("retryIn", retryIn).log("directive not applied");
-        status.report(directive, Result.FAILED, why);
-        retries.schedule(directive.key(), retryIn, () -> enqueue(directive.key()));
+        status.report(key, directive, Result.FAILED, why);
+        retries.schedule(key, retryIn, () -> enqueue(key));
     }
 
     static Duration backoff(int attempt) {
@@ -330,9 +334,9 @@ public final class DirectiveApplier {
                 .addKeyValue("reason", why).log("directive skipped");
     }
 
-    private void reject(Received received, String why) {
+    private void reject(ServiceKey key, Received received, String why) {
         parts.metrics().directive(DirectiveResult.REJECTED);
-        status.report(received.directive(), Result.REJECTED, why);
+        status.report(key, received.directive(), Result.REJECTED, why);
         parts.refusals().refuse(received, why);
     }
 

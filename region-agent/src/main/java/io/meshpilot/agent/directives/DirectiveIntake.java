@@ -23,6 +23,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Function;
+import java.util.function.UnaryOperator;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 
@@ -37,7 +38,7 @@ public final class DirectiveIntake implements AutoCloseable {
     public record Parts(Context loop, KubernetesClient client, KubernetesCalls calls, RecordSender sender,
             DeadLetters deadLetters, RecordMetrics recordMetrics, AgentMetrics metrics,
             Function<ServiceKey, Optional<Service>> services, Function<ServiceKey, Optional<Instant>> healthChangedAt,
-            Clock clock, int parallelism) {
+            Clock clock, int parallelism, UnaryOperator<ServiceKey> keys) {
     }
 
     private final RecordPoller poller;
@@ -70,7 +71,7 @@ public final class DirectiveIntake implements AutoCloseable {
                         region, agentId, parts.clock(), Scheduler.on(loop)),
                 (received, why) -> parts.deadLetters().send(received.topic(), received.position(),
                         received.directive().key().toString(), received.bytes(), DeadLetters.Cause.REJECTED, why),
-                parts.metrics(), parts.healthChangedAt(), parts.clock(), Scheduler.on(loop)));
+                parts.metrics(), parts.healthChangedAt(), parts.clock(), Scheduler.on(loop), parts.keys()));
         DirectiveIntake intake = new DirectiveIntake(topics.directives(region), consumerConfig, parts, applier);
         intake.poller.start();
         return intake;

@@ -65,11 +65,12 @@ final class StatusReporter {
         this.timers = new KeyedTimers<>(scheduler);
     }
 
-    void report(ServiceDirective directive, DirectiveStatus.Result result, String message) {
+    /** Reports what was done with the directive; {@code service} is its key, kept for its latest status. */
+    void report(ServiceKey service, ServiceDirective directive, DirectiveStatus.Result result, String message) {
         DirectiveStatus status = new DirectiveStatus(region, directive.namespace(), directive.service(),
                 directive.version(), result, message, clock.instant(), agentId);
-        latest.put(directive.key(), Reported.of(status));
-        resending.remove(directive.key());
+        latest.put(service, Reported.of(status));
+        resending.remove(service);
         send(status);
     }
 

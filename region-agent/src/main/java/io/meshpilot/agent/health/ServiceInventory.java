@@ -23,8 +23,13 @@ final class ServiceInventory {
 
     /** Whether the Service is managed, and its slices as name, endpoints, name, endpoints ... */
     private static final class Entry {
+        final ServiceKey key;
         boolean managed;
         Object[] slices = NO_SLICES;
+
+        Entry(ServiceKey key) {
+            this.key = key;
+        }
 
         int indexOf(String slice) {
             for (int i = 0; i < slices.length; i += 2) {
@@ -53,6 +58,12 @@ final class ServiceInventory {
                 .collect(Collectors.toUnmodifiableSet());
     }
 
+    /** The key instance kept for the Service, or {@code service} when it has none. */
+    ServiceKey key(ServiceKey service) {
+        Entry entry = services.get(service);
+        return entry == null ? service : entry.key;
+    }
+
     /** How many Services are managed, without copying them. */
     int managedCount() {
         return managedCount;
@@ -60,7 +71,7 @@ final class ServiceInventory {
 
     /** Returns whether the Service was not managed before. */
     boolean manage(ServiceKey service) {
-        Entry entry = services.computeIfAbsent(service, key -> new Entry());
+        Entry entry = services.computeIfAbsent(service, Entry::new);
         if (entry.managed) {
             return false;
         }
@@ -82,7 +93,7 @@ final class ServiceInventory {
     }
 
     void putSlice(ServiceKey service, String sliceName, List<Endpoint> endpoints) {
-        Entry entry = services.computeIfAbsent(service, key -> new Entry());
+        Entry entry = services.computeIfAbsent(service, Entry::new);
         int index = entry.indexOf(sliceName);
         if (index < 0) {
             index = entry.slices.length;

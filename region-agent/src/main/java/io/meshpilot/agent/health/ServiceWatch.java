@@ -233,6 +233,14 @@ public final class ServiceWatch implements AutoCloseable {
                 .filter(Objects::nonNull).findFirst();
     }
 
+    /**
+     * The one key instance the agent keeps for this Service, so that the maps keyed by it (the inventory's, the
+     * applier's, the status reporter's) share it; the key given when the Service is not known. Call on the event loop.
+     */
+    public ServiceKey key(ServiceKey key) {
+        return inventory.key(key);
+    }
+
     /** The managed Services also exported through the MCS-API; call on the event loop. */
     public Set<ServiceKey> mcsExportedServices() {
         return mcsExported.stream().filter(inventory::isManaged).collect(java.util.stream.Collectors.toSet());

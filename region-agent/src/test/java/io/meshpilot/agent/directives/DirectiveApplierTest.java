@@ -52,7 +52,7 @@ class DirectiveApplierTest {
                 key -> Optional.ofNullable(cluster.get(key)), this::patch, this::event, () -> sparePermit,
                 new StatusReporter(this::status, "us", "agent-us-0", time, time),
                 (received, why) -> refused.add(why), new AgentMetrics(new PrometheusRegistry()),
-                key -> Optional.empty(), time, time));
+                key -> Optional.empty(), time, time, java.util.function.UnaryOperator.identity()));
         return applier;
     }
 

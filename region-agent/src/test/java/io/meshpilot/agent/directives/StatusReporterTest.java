@@ -28,7 +28,7 @@ class StatusReporterTest {
     @Test
     void tenThousandStatusesAreSentAgainAChunkPerTaskNotAllInOne() {
         for (int i = 0; i < SERVICES; i++) {
-            reporter.report(directive("svc-" + i, 1), Result.APPLIED, null);
+            report(directive("svc-" + i, 1), Result.APPLIED, null);
         }
         sent.clear();
 
@@ -45,12 +45,12 @@ class StatusReporterTest {
     @Test
     void aStatusReportedDuringTheResendIsNotSentAgainWithAnOlderOne() {
         for (int i = 0; i < SERVICES; i++) {
-            reporter.report(directive("svc-" + i, 1), Result.APPLIED, null);
+            report(directive("svc-" + i, 1), Result.APPLIED, null);
         }
         reporter.resendLatest();
         sent.clear();
 
-        reporter.report(directive("svc-9999", 2), Result.FAILED, "API server answered 503");
+        report(directive("svc-9999", 2), Result.FAILED, "API server answered 503");
         time.runDue();
 
         assertThat(sent).filteredOn(status -> status.service().equals("svc-9999"))
@@ -61,8 +61,8 @@ class StatusReporterTest {
 
     @Test
     void aServiceNoLongerDirectedHereIsForgottenAndNotSentAgain() {
-        reporter.report(directive("svc-0", 1), Result.APPLIED, null);
-        reporter.report(directive("svc-1", 1), Result.APPLIED, null);
+        report(directive("svc-0", 1), Result.APPLIED, null);
+        report(directive("svc-1", 1), Result.APPLIED, null);
         sent.clear();
 
         reporter.forget(directive("svc-0", 1).key());
@@ -75,5 +75,9 @@ class StatusReporterTest {
     private static ServiceDirective directive(String service, long version) {
         return new ServiceDirective("us", "load", service, version, Map.of("service.cilium.io/affinity", "local"),
                 "local-healthy", Instant.parse("2026-12-01T00:00:00Z"));
+    }
+
+    private void report(ServiceDirective directive, Result result, String message) {
+        reporter.report(directive.key(), directive, result, message);
     }
 }

@@ -13,6 +13,19 @@ class ServiceInventoryTest {
     private static final ServiceKey HELLO = new ServiceKey("default", "hello-world");
 
     @Test
+    void givesTheOneKeyInstanceItKeepsForAServiceSoOtherMapsCanShareIt() {
+        ServiceInventory inventory = new ServiceInventory();
+        ServiceKey first = new ServiceKey("default", "hello-world");
+        inventory.manage(first);
+
+        ServiceKey equal = new ServiceKey("default", "hello-world");
+        ServiceKey unknown = new ServiceKey("default", "other");
+
+        assertThat(inventory.key(equal)).isSameAs(first);
+        assertThat(inventory.key(unknown)).isSameAs(unknown);
+    }
+
+    @Test
     void findsTheServiceOfASliceByItsNameWhenItsLabelsAreUnknown() {
         ServiceInventory inventory = new ServiceInventory();
         inventory.manage(HELLO);
