@@ -39,7 +39,12 @@ public final class RecordSender implements AutoCloseable {
     private final List<SendListener> listeners = new CopyOnWriteArrayList<>();
 
     public RecordSender(Map<String, Object> producerConfig, String name) {
-        this(new KafkaProducer<>(producerConfig), name);
+        this(producerConfig, name, IN_FLIGHT);
+    }
+
+    /** With room for {@code inFlight} records in the producer (one sender standing for many agents needs more). */
+    public RecordSender(Map<String, Object> producerConfig, String name, int inFlight) {
+        this(new KafkaProducer<>(producerConfig), name, inFlight);
     }
 
     RecordSender(Producer<String, byte[]> producer, String name) {

@@ -332,7 +332,8 @@ public final class ServiceWatch implements AutoCloseable {
             return;
         }
         EndpointSliceReader.serviceOf(slice).ifPresent(key -> {
-            inventory.putSlice(key, slice.getMetadata().getName(), EndpointSliceReader.endpoints(slice));
+            // interned: the slices' informer store keeps the same name
+            inventory.putSlice(key, slice.getMetadata().getName().intern(), EndpointSliceReader.endpoints(slice));
             changedIfManaged(key);
         });
     }

@@ -89,8 +89,30 @@ final class SlimStore<T extends HasMetadata, K> implements ItemStore<T> {
     private static final Map<Map<String, String>, Map<String, String>> SHARED = new ConcurrentHashMap<>();
     private static final long NO_VERSION = ServiceState.NO_VERSION;
 
+    /**
+     * An object's namespace and name, each one shared instance ({@link String#intern}): a {@code namespace/name}
+     * string per object would be a copy of both, and the inventory keeps the same slice names.
+     */
+    private record Name(String namespace, String name) {
+
+        static Name of(HasMetadata object) {
+            String namespace = object.getMetadata().getNamespace();
+            return new Name(namespace == null ? null : namespace.intern(), object.getMetadata().getName().intern());
+        }
+
+        static Name parse(String key) {
+            int slash = key.indexOf('/');
+            return slash < 0 ? new Name(null, key) : new Name(key.substring(0, slash), key.substring(slash + 1));
+        }
+
+        @Override
+        public String toString() {
+            return namespace == null ? name : namespace + "/" + name;
+        }
+    }
+
     private final Shape<T, K> shape;
-    private final ConcurrentHashMap<String, K> kept = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<Name, K> kept = new ConcurrentHashMap<>();
 
     SlimStore(Shape<T, K> shape) {
         this.shape = shape;
@@ -104,23 +126,24 @@ final class SlimStore<T extends HasMetadata, K> implements ItemStore<T> {
 
     @Override
     public T put(String key, T object) {
-        return restore(key, kept.put(key, shape.keep(object)));
+        Name name = Name.of(object);
+        return restore(name, kept.put(name, shape.keep(object)));
     }
 
     @Override
     public T remove(String key) {
-        return restore(key, kept.remove(key));
+        Name name = Name.parse(key);
+        return restore(name, kept.remove(name));
     }
 
     @Override
     public Stream<String> keySet() {
-        return kept.keySet().stream();
+        return kept.keySet().stream().map(Name::toString);
     }
 
     @Override
     public Stream<T> values() {
-        return kept.entrySet().stream().map(entry -> shape.restore(namespaceOf(entry.getKey()),
-                nameOf(entry.getKey()), entry.getValue()));
+        return kept.entrySet().stream().map(entry -> restore(entry.getKey(), entry.getValue()));
     }
 
     @Override
@@ -130,7 +153,8 @@ final class SlimStore<T extends HasMetadata, K> implements ItemStore<T> {
 
     @Override
     public T get(String key) {
-        return restore(key, kept.get(key));
+        Name name = Name.parse(key);
+        return restore(name, kept.get(name));
     }
 
     /** Not the whole objects. */
@@ -139,17 +163,8 @@ final class SlimStore<T extends HasMetadata, K> implements ItemStore<T> {
         return false;
     }
 
-    private T restore(String key, K value) {
-        return value == null ? null : shape.restore(namespaceOf(key), nameOf(key), value);
-    }
-
-    private static String namespaceOf(String key) {
-        int slash = key.indexOf('/');
-        return slash < 0 ? null : key.substring(0, slash);
-    }
-
-    private static String nameOf(String key) {
-        return key.substring(key.indexOf('/') + 1);
+    private T restore(Name name, K value) {
+        return value == null ? null : shape.restore(name.namespace(), name.name(), value);
     }
 
     private static String text(CompactText kept) {
