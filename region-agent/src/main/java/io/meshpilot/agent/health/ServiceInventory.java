@@ -21,7 +21,7 @@ final class ServiceInventory {
 
     private static final Object[] NO_SLICES = new Object[0];
 
-    /** Whether the Service is managed, and its slices as name, endpoints, name, endpoints ... */
+    /** Whether the Service is managed, and its slices as name, endpoints, name, endpoints ... (packed). */
     private static final class Entry {
         final ServiceKey key;
         boolean managed;
@@ -100,7 +100,7 @@ final class ServiceInventory {
             entry.slices = Arrays.copyOf(entry.slices, index + 2);
             entry.slices[index] = sliceName;
         }
-        entry.slices[index + 1] = List.copyOf(endpoints);
+        entry.slices[index + 1] = PackedEndpoints.pack(endpoints);
     }
 
     void removeSlice(ServiceKey service, String sliceName) {
@@ -130,13 +130,12 @@ final class ServiceInventory {
     }
 
     /** The Service's endpoints over all its slices, each pod once. */
-    @SuppressWarnings("unchecked")
     EndpointTally tally(ServiceKey service) {
         Entry entry = services.get(service);
         List<Endpoint> endpoints = new ArrayList<>();
         if (entry != null) {
             for (int i = 1; i < entry.slices.length; i += 2) {
-                endpoints.addAll((List<Endpoint>) entry.slices[i]);
+                PackedEndpoints.unpack((long[]) entry.slices[i], endpoints);
             }
         }
         return EndpointTally.count(endpoints);
