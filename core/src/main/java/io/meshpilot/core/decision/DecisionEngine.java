@@ -18,7 +18,7 @@ import java.util.Optional;
  *
  * <p>In {@code auto} mode: each region is judged against its expected capacity ({@link Judgement}); the targets are
  * chosen and the regions that want their clients away are sent to them as far as the targets' capacity goes
- * ({@link Targets}); a stale region keeps what is in force; where the planned exports would leave any region's
+ * ({@link Targets}); a stale region keeps its last directive; where the planned exports would leave any region's
  * clients with nothing, a region exports as a last resort ({@link NoBlackhole}); and a withdrawal waits until the
  * exports that replace it are applied ({@link MakeBeforeBreak}). Every wait names its review time.
  */
@@ -78,6 +78,7 @@ public final class DecisionEngine {
         targets.admit(policy, regions);
         Reachability model = new Reachability(regions, now);
         NoBlackhole.repair(regions, model);
+        MakeBeforeBreak.supersedeHeldWithdrawals(regions, model);
         SafetyRules.apply(policy, regions, input.withdrawals());
         MakeBeforeBreak.sequence(regions, model);
         List<RegionOutcome> outcomes = new ArrayList<>(regions.size());
@@ -100,9 +101,6 @@ public final class DecisionEngine {
         region.away = last.map(RegionOutcome::away).orElse(false);
         region.annotations = last.map(RegionOutcome::annotations).orElse(Map.of());
         region.exporting = RegionPlan.exports(region.annotations);
-        if (!region.exporting && region.input.withdrawalInFlight() && region.mayExport()) {
-            supersedeUnappliedWithdrawal(region);
-        }
         if (region.exporting && region.input.endpoints().exported() > 0) {
             Optional<Duration> own = region.input.cacheTtl();
             cacheTtls.forEach((ttl, regionsWithIt) -> {
@@ -112,17 +110,6 @@ public final class DecisionEngine {
                 }
             });
         }
-    }
-
-    /**
-     * Its agent fell silent before applying the withdrawal it was sent: Cilium still sees the region export, and the
-     * withdrawal would land whenever the agent is heard again, maybe before the exports meant to replace it. What is
-     * held is what is in force: the region is told to export again, and is decided afresh once heard.
-     */
-    private static void supersedeUnappliedWithdrawal(RegionPlan region) {
-        region.hold = false;
-        region.exporting = true;
-        region.annotations = Reachability.exporting(region.annotations);
     }
 
     /**

@@ -156,35 +156,39 @@ class DecisionEngineTest {
     }
 
     @Test
-    void regionStale_aWithdrawalItsAgentNeverAppliedIsSupersededByAnExport() {
+    void regionStale_aWithdrawalItsAgentNeverAppliedIsSupersededOnlyWhileItWouldStrandClients() {
         DecisionEngine engine = new DecisionEngine();
-        Policy onlyEu = Scenario.with(Mode.AUTO, 1, 0, Duration.ZERO, Duration.ofSeconds(30), List.of("eu"), 0,
+        Policy onlyAp = Scenario.with(Mode.AUTO, 1, 0, Duration.ZERO, Duration.ofSeconds(30), List.of("ap"), 0,
                 Set.of());
-        ServiceDecision usLeftOut = engine.decide(new DecisionInput(onlyEu, List.of(heard("eu", T0, LOCAL_SHARED, false),
-                heard("us", T0, LOCAL_SHARED, false)), java.util.Optional.empty(), T0));
-        assertOutcome(usLeftOut, "us", Reason.LOCAL_HEALTHY, RegionState.HEALTHY, LOCAL_UNSHARED);
+        ServiceDecision leftOut = engine.decide(new DecisionInput(onlyAp, List.of(heard("ap", 2, T0, LOCAL_SHARED),
+                heard("eu", 2, T0, LOCAL_SHARED), heard("us", 2, T0, LOCAL_SHARED)), java.util.Optional.empty(), T0));
+        assertOutcome(leftOut, "us", Reason.LOCAL_HEALTHY, RegionState.HEALTHY, LOCAL_UNSHARED);
         Instant later = T0.plusSeconds(20);
+        RegionInput usSilentBeforeApplying = new RegionInput("us", Scenario.tally(2, 2), T0, java.util.Optional.of(T0),
+                java.util.Optional.of(LOCAL_SHARED), true, true, java.util.Optional.empty());
 
-        ServiceDecision unapplied = engine.decide(new DecisionInput(onlyEu, List.of(heard("eu", later, LOCAL_SHARED,
-                false), heard("us", T0, LOCAL_SHARED, true)), java.util.Optional.of(usLeftOut), later));
-        ServiceDecision applied = engine.decide(new DecisionInput(onlyEu, List.of(heard("eu", later, LOCAL_SHARED,
-                false), heard("us", T0, LOCAL_UNSHARED, false)), java.util.Optional.of(usLeftOut), later));
+        ServiceDecision apEmptyEuNotYetExporting = engine.decide(new DecisionInput(onlyAp, List.of(heard("ap", 0,
+                later, LOCAL_SHARED), heard("eu", 2, later, LOCAL_UNSHARED), usSilentBeforeApplying),
+                java.util.Optional.of(leftOut), later));
+        ServiceDecision apHealthy = engine.decide(new DecisionInput(onlyAp, List.of(heard("ap", 2, later,
+                LOCAL_SHARED), heard("eu", 2, later, LOCAL_UNSHARED), usSilentBeforeApplying),
+                java.util.Optional.of(leftOut), later));
 
-        assertThat(unapplied.region("us").orElseThrow()).satisfies(us -> {
+        assertThat(apEmptyEuNotYetExporting.region("us").orElseThrow()).as("all ap surely reaches").satisfies(us -> {
             assertThat(us.hold()).isFalse();
             assertThat(us.state()).isEqualTo(RegionState.STALE);
             assertThat(us.reason()).isEqualTo(Reason.REGION_STALE);
             assertThat(us.annotations()).isEqualTo(LOCAL_SHARED);
         });
-        assertThat(applied.region("us").orElseThrow()).satisfies(us -> {
+        assertThat(apHealthy.region("us").orElseThrow()).as("nobody needs it: fail static").satisfies(us -> {
             assertThat(us.hold()).isTrue();
             assertThat(us.annotations()).isEqualTo(LOCAL_UNSHARED);
         });
     }
 
-    private static RegionInput heard(String region, Instant at, Map<String, String> applied, boolean withdrawing) {
-        return new RegionInput(region, Scenario.tally(2, 2), at, java.util.Optional.of(at), java.util.Optional.of(
-                applied), withdrawing, true, java.util.Optional.empty());
+    private static RegionInput heard(String region, int ready, Instant at, Map<String, String> applied) {
+        return new RegionInput(region, Scenario.tally(ready, 2), at, java.util.Optional.of(at), java.util.Optional.of(
+                applied), false, true, java.util.Optional.empty());
     }
 
     @Test
