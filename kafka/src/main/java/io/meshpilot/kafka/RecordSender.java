@@ -11,7 +11,6 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
@@ -21,39 +20,20 @@ import org.apache.kafka.clients.producer.RecordMetadata;
 /**
  * Sends meshpilot documents without ever blocking its caller: {@code KafkaProducer.send} may wait for metadata (up to
  * {@code max.block.ms}), so it runs on the sender's own thread, in call order. Safe to call from an event loop.
- *
- * <p>At most {@link #IN_FLIGHT} records are in the producer at once; the others wait their turn on the sender's
- * thread. The producer keeps every batch buffer it ever freed for reuse (up to {@code buffer.memory}, 32 MB), so a
- * burst of ten thousand statuses queued behind a slow broker would otherwise stay in the heap as some 200 idle 16 KB
- * buffers for the life of the process.
  */
 public final class RecordSender implements AutoCloseable {
 
-    /** Records handed to the producer and not yet acknowledged or failed, at most. */
-    public static final int IN_FLIGHT = 1024;
-
     private final Producer<String, byte[]> producer;
     private final ExecutorService sendThread;
-    private final Semaphore inFlight;
     private final RecordCodec codec = RecordCodec.get();
     private final List<SendListener> listeners = new CopyOnWriteArrayList<>();
 
     public RecordSender(Map<String, Object> producerConfig, String name) {
-        this(producerConfig, name, IN_FLIGHT);
-    }
-
-    /** With room for {@code inFlight} records in the producer (one sender standing for many agents needs more). */
-    public RecordSender(Map<String, Object> producerConfig, String name, int inFlight) {
-        this(new KafkaProducer<>(producerConfig), name, inFlight);
+        this(new KafkaProducer<>(producerConfig), name);
     }
 
     RecordSender(Producer<String, byte[]> producer, String name) {
-        this(producer, name, IN_FLIGHT);
-    }
-
-    RecordSender(Producer<String, byte[]> producer, String name, int inFlight) {
         this.producer = producer;
-        this.inFlight = new Semaphore(inFlight);
         this.sendThread = Executors.newSingleThreadExecutor(runnable -> {
             Thread thread = new Thread(runnable, name + "-send");
             thread.setDaemon(true);
@@ -81,19 +61,8 @@ public final class RecordSender implements AutoCloseable {
         try {
             sendThread.execute(() -> {
                 try {
-                    inFlight.acquire();
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    settle(sent, record.topic(), null, new IllegalStateException("the record sender is closed", e));
-                    return;
-                }
-                try {
-                    producer.send(record, (metadata, failure) -> {
-                        inFlight.release();
-                        settle(sent, record.topic(), metadata, failure);
-                    });
+                    producer.send(record, (metadata, failure) -> settle(sent, record.topic(), metadata, failure));
                 } catch (RuntimeException e) {
-                    inFlight.release();
                     settle(sent, record.topic(), null, e);
                 }
             });
@@ -128,7 +97,6 @@ public final class RecordSender implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         producer.close(timeout);
-        sendThread.shutdownNow(); // a send still waiting for room fails rather than waits for ever
     }
 
     @Override

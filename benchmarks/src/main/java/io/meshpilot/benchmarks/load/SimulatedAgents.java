@@ -37,9 +37,7 @@ final class SimulatedAgents implements AutoCloseable {
     private final RecordPoller directives;
 
     SimulatedAgents(KafkaSettings kafka, Topics topics, List<SimulatedRegion> regions) {
-        // one producer for every simulated region, as many records in flight as that many agents would have
-        this.sender = new RecordSender(kafka.producer("sim-agents"), "sim-agents",
-                (int) Math.min(Integer.MAX_VALUE, (long) RecordSender.IN_FLIGHT * regions.size()));
+        this.sender = new RecordSender(kafka.producer("sim-agents"), "sim-agents");
         Map<String, SimulatedRegion> byTopic = new HashMap<>();
         regions.forEach(region -> byTopic.put(topics.directives(region.name()), region.connect(topics, sender)));
         heartbeats.scheduleAtFixedRate(() -> regions.forEach(SimulatedRegion::heartbeat), 0, 1, TimeUnit.SECONDS);
