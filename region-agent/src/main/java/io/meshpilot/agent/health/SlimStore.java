@@ -205,15 +205,14 @@ final class SlimStore<T extends HasMetadata, K> implements ItemStore<T> {
     /** The directive version a Service carries, if written as meshpilot writes it (a plain decimal number). */
     private static long directiveVersion(Map<String, String> annotations) {
         String value = annotations == null ? null : annotations.get(KubernetesContract.DIRECTIVE_VERSION_ANNOTATION);
-        if (value == null || value.isEmpty() || value.length() > 18) {
+        if (value == null) {
             return NO_VERSION;
         }
-        for (int i = 0; i < value.length(); i++) {
-            if (value.charAt(i) < '0' || value.charAt(i) > '9') {
-                return NO_VERSION;
-            }
+        try {
+            long version = Long.parseLong(value);
+            return version >= 0 && Long.toString(version).equals(value) ? version : NO_VERSION;
+        } catch (NumberFormatException e) {
+            return NO_VERSION;
         }
-        long version = Long.parseLong(value);
-        return Long.toString(version).equals(value) ? version : NO_VERSION;
     }
 }

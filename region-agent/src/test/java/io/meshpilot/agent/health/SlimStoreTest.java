@@ -71,7 +71,7 @@ class SlimStoreTest {
     @Test
     void servicesWithTheSameOwnedAnnotationsShareOneMapWhateverTheirDirectiveVersions() {
         SlimStore<Service, SlimStore.ServiceState> store = new SlimStore<>(SlimStore.SERVICES);
-        for (String version : new String[] {"7", "8", "007"}) {
+        for (String version : new String[] {"7", "8", "007", "-1"}) {
             Service service = new ServiceBuilder().withNewMetadata().withNamespace("default").withName("s" + version)
                     .addToAnnotations("service.cilium.io/global", new String("true"))
                     .addToAnnotations("service.cilium.io/affinity", new String("local"))
@@ -88,6 +88,8 @@ class SlimStoreTest {
         assertThat(store.get("default/s007").getMetadata().getAnnotations())
                 .as("a version not written as meshpilot writes it is given back as it was")
                 .containsEntry("meshpilot.io/directive-version", "007");
+        assertThat(store.get("default/s-1").getMetadata().getAnnotations())
+                .containsEntry("meshpilot.io/directive-version", "-1");
     }
 
     private static SlimStore.ServiceState state(SlimStore<Service, SlimStore.ServiceState> store, String key) {
