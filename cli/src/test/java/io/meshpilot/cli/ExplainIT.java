@@ -47,6 +47,10 @@ class ExplainIT {
                 topics, stateDir, 2, 0, KubernetesBackend.REAL), Clock.systemUTC());
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(run("explain", "default/hello-world"))
                 .contains("agent: Applied directive 1"));
+        // settled: every region's two pods ready, so that two reads in a row (JSON, then YAML) see the same
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(JSON.readTree(run("explain",
+                "default/hello-world", "-o", "json")).get("regions")).hasSize(2)
+                .allSatisfy(region -> assertThat(region.at("/health/ready").asInt()).isEqualTo(2)));
     }
 
     @AfterAll
