@@ -24,11 +24,21 @@ public final class HoldingInterceptor implements ProducerInterceptor<String, byt
 
     private static final AtomicReference<CountDownLatch> RELEASE = new AtomicReference<>();
     private static final AtomicInteger SENT = new AtomicInteger();
+    private static volatile boolean holding;
 
     /** From now on, hold the first Decision record sent until {@link #release()}. */
     static void arm() {
         SENT.set(0);
+        holding = false;
         RELEASE.set(new CountDownLatch(1));
+    }
+
+    /**
+     * Whether a Decision record is being held now. A transaction seen ongoing before this is true may be another one
+     * (a dead letter's, say) that commits on its own.
+     */
+    static boolean holding() {
+        return holding;
     }
 
     static void release() {
@@ -42,10 +52,13 @@ public final class HoldingInterceptor implements ProducerInterceptor<String, byt
     public ProducerRecord<String, byte[]> onSend(ProducerRecord<String, byte[]> record) {
         CountDownLatch latch = RELEASE.get();
         if (latch != null && record.topic().endsWith(".decisions") && SENT.incrementAndGet() == 1) {
+            holding = true;
             try {
                 latch.await(60, TimeUnit.SECONDS);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
+            } finally {
+                holding = false;
             }
         }
         return record;

@@ -150,8 +150,9 @@ class RecoveryIT {
 
     /**
      * Cuts the control plane off while it has a transaction open at the coordinator: the producer is held (by
-     * {@link HoldingInterceptor}) after the first record of a transaction is on its way; once the coordinator says the
-     * transaction is ongoing the link is cut and the producer let go. Just before, a policy and a malformed record
+     * {@link HoldingInterceptor}) after the first record of a transaction is on its way; once it is held there and the
+     * coordinator says the transaction is ongoing the link is cut and the producer let go. (Seen ongoing before the
+     * hold, it may be another transaction, such as the dead letter's, which commits before the cut.) Just before, a policy and a malformed record
      * arrive, so the transaction that aborts may carry their answers.
      */
     private static void cutWhileATransactionIsOpen(Regions regions, BrokerLink link, Admin admin,
@@ -164,6 +165,7 @@ class RecoveryIT {
         try {
             regions.health("us", Regions.NONE_READY);
             regions.health("eu", Regions.NONE_READY);
+            await().atMost(WAIT).until(HoldingInterceptor::holding);
             awaitState(admin, transactionalId, TransactionState.ONGOING);
             link.cut();
         } finally {
