@@ -293,7 +293,7 @@ public final class ServiceWatch implements AutoCloseable {
     private void exportSeen(GenericKubernetesResource export) {
         ServiceKey key = keyOf(export);
         if (mcsExported.add(key) && inventory.isManaged(key)) {
-            publisher.changed(key);
+            changed(key);
             mcsObserver.accept(key);
         }
     }
@@ -309,7 +309,7 @@ public final class ServiceWatch implements AutoCloseable {
         ServiceKey key = keyOf(service);
         if (inventory.manage(key)) {
             metrics.managedServices(inventory.managedCount());
-            publisher.changed(key);
+            changed(key);
             if (mcsExported.contains(key)) {
                 mcsObserver.accept(key);
             }
@@ -321,7 +321,7 @@ public final class ServiceWatch implements AutoCloseable {
         ServiceKey key = keyOf(service);
         if (inventory.release(key)) {
             metrics.managedServices(inventory.managedCount());
-            publisher.changed(key);
+            changed(key);
         }
     }
 
@@ -350,8 +350,13 @@ public final class ServiceWatch implements AutoCloseable {
 
     private void changedIfManaged(ServiceKey key) {
         if (inventory.isManaged(key)) {
-            publisher.changed(key);
+            changed(key);
         }
+    }
+
+    /** The publisher keeps the key for every Service it published: the inventory's instance, not the event's. */
+    private void changed(ServiceKey key) {
+        publisher.changed(inventory.key(key));
     }
 
     private <T extends HasMetadata> ResourceEventHandler<T> handler(Consumer<T> seen, Consumer<T> gone) {
