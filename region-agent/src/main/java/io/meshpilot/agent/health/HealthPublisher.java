@@ -46,6 +46,8 @@ public final class HealthPublisher {
 
     private static final String FLUSH = "flush";
     static final int CHUNK = 500;
+    /** At most this many distinct observations are shared; past it, one is kept as it came. */
+    static final int SHARED_OBSERVATIONS = 1_024;
 
     private final Sink sender;
     private final Executor loop;
@@ -56,6 +58,11 @@ public final class HealthPublisher {
     private final Duration window;
     private final AgentMetrics metrics;
     private final Map<ServiceKey, ServiceObservation> published = new HashMap<>();
+    /**
+     * One instance per distinct observation for {@link #published}: most Services look alike (say two of two ready,
+     * exportable), and the agent keeps one for every Service it watches.
+     */
+    private final Map<ServiceObservation, ServiceObservation> shared = new HashMap<>();
     private final Set<ServiceKey> dirty = new LinkedHashSet<>();
     private final Map<ServiceKey, Instant> changedAt = new HashMap<>();
     private final Set<ServiceKey> unwithdrawn = new LinkedHashSet<>();
@@ -179,7 +186,7 @@ public final class HealthPublisher {
         if (Objects.equals(published.get(service), endpoints)) {
             return;
         }
-        published.put(service, endpoints);
+        published.put(service, share(endpoints));
         ServiceHealth health = new ServiceHealth(region, service.namespace(), service.name(),
                 counts(endpoints.endpoints()), clock.instant(), agentId, endpoints.exportable(),
                 endpoints.mcsApiExport());
@@ -188,6 +195,17 @@ public final class HealthPublisher {
                 loop.execute(() -> forget(service, endpoints, failure));
             }
         });
+    }
+
+    private ServiceObservation share(ServiceObservation observation) {
+        ServiceObservation known = shared.get(observation);
+        if (known != null) {
+            return known;
+        }
+        if (shared.size() < SHARED_OBSERVATIONS) {
+            shared.put(observation, observation);
+        }
+        return observation;
     }
 
     private void withdraw(ServiceKey service) {
