@@ -86,7 +86,7 @@ public final class DirectiveApplier {
     private final StatusReporter status;
     private final EventRecorder events;
     private final KeyedTimers<ServiceKey> retries;
-    private final Map<ServiceKey, Received> desired = new HashMap<>();
+    private final Map<ServiceKey, Desired> desired = new HashMap<>();
     private final WorkQueue<ServiceKey> queue = new WorkQueue<>();
     private final Map<ServiceKey, Write> writing = new HashMap<>();
     private final Map<ServiceKey, Integer> failures = new HashMap<>();
@@ -115,11 +115,12 @@ public final class DirectiveApplier {
             return;
         }
         ServiceKey key = parts.keys().apply(directive.key());
-        Received kept = desired.merge(key, received, Received::newer);
-        if (kept != received) {
-            skip(directive, "a newer directive " + kept.directive().version() + " is known");
+        Desired kept = desired.get(key);
+        if (kept != null && kept.version() > directive.version()) {
+            skip(directive, "a newer directive " + kept.version() + " is known");
             return;
         }
+        desired.put(key, Desired.of(received)); // the later one read wins a tie (a directive re-sent)
         supersede(key);
         enqueue(key);
     }
@@ -214,14 +215,14 @@ public final class DirectiveApplier {
 
     /** Starts a write if the Service lacks its directive; whether it did. */
     private boolean reconcile(ServiceKey key) {
-        Received target = desired.get(key);
+        Desired target = desired.get(key);
         if (target == null) {
             return false;
         }
-        ServiceDirective directive = target.directive();
+        ServiceDirective directive = target.directive(parts.region(), key);
         Optional<Service> service = parts.services().apply(key);
         if (service.isEmpty()) {
-            reject(key, target, "Service " + key + " does not exist or is not managed in " + parts.region());
+            reject(key, target.received(parts.region(), key), "Service " + key + " does not exist or is not managed in " + parts.region());
             return false;
         }
         Written written = unseen.get(key);
